@@ -1,0 +1,44 @@
+import type { IHeaders, KafkaMessage, Message, Producer } from './client.ts';
+
+/** Dead-letter header names: part of the public contract (CONTRACT.md). */
+export const DEAD_LETTER_HEADERS = {
+  sourceTopic: 'driftline.source.topic',
+  sourcePartition: 'driftline.source.partition',
+  sourceOffset: 'driftline.source.offset',
+  reason: 'driftline.error.reason',
+  error: 'driftline.error.message',
+  failedAt: 'driftline.failed.at',
+} as const;
+
+export interface Rejected {
+  topic: string;
+  partition: number;
+  message: KafkaMessage;
+  /** A reason code, e.g. `invalid_record`. */
+  reason: string;
+  /** The human-readable detail. */
+  error: string;
+}
+
+/** The dead-letter message for a rejected one: original key and bytes, original headers, plus ours. Pure. */
+export function toDeadLetter(r: Rejected, now: number): Message {
+  const headers: IHeaders = { ...(r.message.headers ?? {}) };
+  headers[DEAD_LETTER_HEADERS.sourceTopic] = r.topic;
+  headers[DEAD_LETTER_HEADERS.sourcePartition] = String(r.partition);
+  headers[DEAD_LETTER_HEADERS.sourceOffset] = r.message.offset;
+  headers[DEAD_LETTER_HEADERS.reason] = r.reason;
+  headers[DEAD_LETTER_HEADERS.error] = r.error.slice(0, 1000);
+  headers[DEAD_LETTER_HEADERS.failedAt] = String(now);
+  return { key: r.message.key, value: r.message.value, headers };
+}
+
+/** Sends rejected messages to the dead-letter topic and waits for the broker's acknowledgement. */
+export async function publishDeadLetters(
+  producer: Producer,
+  topic: string,
+  rejected: Rejected[],
+): Promise<void> {
+  if (rejected.length === 0) return;
+  const now = Date.now();
+  await producer.send({ topic, acks: -1, messages: rejected.map((r) => toDeadLetter(r, now)) });
+}

@@ -1,0 +1,81 @@
+import { publishDeadLetters } from '../../core/src/kafka/dead-letter.ts';
+import { runCommittingConsumer, type PartitionBatch } from '../../core/src/kafka/committing-consumer.ts';
+import { exitOnStartupError, startService } from '../../core/src/runtime/service-runtime.ts';
+import { decodeBatch } from './processor.ts';
+import type { GroundTruthEvent, InferenceEvent } from '../../core/src/records/records.generated.ts';
+import { groundTruthRow, inferenceRow, type SourcePosition } from './rows.ts';
+
+interface SinkRoute<T> {
+  table: string;
+  decode(value: Buffer | null): Promise<T>;
+  row(record: T, at: SourcePosition, nowMs: number): object;
+}
+
+/**
+ * The sink: inference and ground-truth events into ClickHouse, in batches. Order per batch: dead letters
+ * acknowledged, rows inserted, then the offset committed. A crash anywhere replays the batch; row identity in
+ * ReplacingMergeTree makes the replay invisible to FINAL / GROUP BY queries.
+ */
+async function main(): Promise<void> {
+  const rt = await startService('sink');
+  const { config, topics, codecs, clickhouse, metrics, logger } = rt;
+  const producer = rt.kafka.producer({ idempotent: true, maxInFlightRequests: 1 });
+  await producer.connect();
+  const consumer = rt.kafka.consumer({ groupId: config.sinkGroupId });
+  await consumer.connect();
+  rt.onShutdown(() => producer.disconnect());
+  rt.onShutdown(() => consumer.disconnect());
+
+  const db = config.clickhouseDatabase;
+  // One route per consumed topic: how to decode, which row, which table.
+  const routes = new Map<string, SinkRoute<unknown>>([
+    [
+      topics.inference,
+      {
+        table: 'inference_log',
+        decode: (v) => codecs.inference.decode(v),
+        row: inferenceRow,
+      } as SinkRoute<InferenceEvent>,
+    ],
+    [
+      topics.groundTruth,
+      {
+        table: 'ground_truth',
+        decode: (v) => codecs.groundTruth.decode(v),
+        row: groundTruthRow,
+      } as SinkRoute<GroundTruthEvent>,
+    ],
+  ]);
+
+  const handle = async ({ topic, partition, messages }: PartitionBatch) => {
+    const route = routes.get(topic)!;
+    const now = Date.now();
+    const { rows, rejected } = await decodeBatch(topic, partition, messages, route.decode, (e, m) =>
+      route.row(e, { partition, offset: m.offset }, now),
+    );
+    await publishDeadLetters(producer, topics.deadLetter, rejected);
+    for (const r of rejected) metrics.deadLetters.inc({ topic, reason: r.reason });
+    if (rejected.length > 0)
+      logger.warn(
+        { topic, partition, rejected: rejected.length, first: rejected[0]!.error },
+        'sent to dead-letter topic',
+      );
+    if (rows.length > 0) {
+      await clickhouse.insert({ table: `${db}.${route.table}`, values: rows, format: 'JSONEachRow' });
+      metrics.rowsWritten.inc({ table: route.table }, rows.length);
+    }
+  };
+
+  await runCommittingConsumer({
+    consumer,
+    topics: [topics.inference, topics.groundTruth],
+    handle,
+    logger,
+    metrics,
+    maxBatch: config.sinkBatchSize,
+  });
+  rt.setReady(true);
+  logger.info({ topics: [topics.inference, topics.groundTruth] }, 'sink running');
+}
+
+main().catch((error) => exitOnStartupError('sink', error));

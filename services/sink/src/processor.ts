@@ -1,0 +1,32 @@
+import { DecodeError } from '../../core/src/errors.ts';
+import type { KafkaMessage } from '../../core/src/kafka/client.ts';
+import type { Rejected } from '../../core/src/kafka/dead-letter.ts';
+
+export interface Decoded<R> {
+  rows: R[];
+  rejected: Rejected[];
+}
+
+/**
+ * Decodes a partition batch into rows, setting aside what cannot be decoded with its reason. Only
+ * DecodeError rejects a message; anything else (a registry outage) is thrown so the batch is retried whole.
+ */
+export async function decodeBatch<T, R>(
+  topic: string,
+  partition: number,
+  messages: KafkaMessage[],
+  decode: (value: Buffer | null) => Promise<T>,
+  toRow: (record: T, message: KafkaMessage) => R,
+): Promise<Decoded<R>> {
+  const rows: R[] = [];
+  const rejected: Rejected[] = [];
+  for (const message of messages) {
+    try {
+      rows.push(toRow(await decode(message.value), message));
+    } catch (error) {
+      if (!(error instanceof DecodeError)) throw error;
+      rejected.push({ topic, partition, message, reason: error.reason, error: error.message });
+    }
+  }
+  return { rows, rejected };
+}

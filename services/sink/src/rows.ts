@@ -1,0 +1,91 @@
+import type { GroundTruthEvent, InferenceEvent } from '../../core/src/records/records.generated.ts';
+
+/** Where a row came from in Kafka: its deterministic identity for redelivery. */
+export interface SourcePosition {
+  partition: number;
+  offset: string;
+}
+
+export interface InferenceRow {
+  prediction_id: string;
+  model_id: string;
+  model_version: string;
+  event_time: number;
+  event_time_ms: number;
+  predicted_label: string | null;
+  predicted_value: number | null;
+  scores: string;
+  features: string;
+  num_feature_names: string[];
+  num_feature_values: number[];
+  cat_feature_names: string[];
+  cat_feature_values: string[];
+  latency_ms: number | null;
+  tag_keys: string[];
+  tag_values: string[];
+  source_partition: number;
+  source_offset: string;
+  ingested_at: number;
+}
+
+export interface GroundTruthRow {
+  prediction_id: string;
+  model_id: string;
+  label: string;
+  label_value: number | null;
+  event_time: number;
+  event_time_ms: number;
+  source_partition: number;
+  source_offset: string;
+  ingested_at: number;
+}
+
+const seconds = (ms: number) => Math.floor(ms / 1000);
+
+/** Flattens an inference event into its `inference_log` row. Pure. */
+export function inferenceRow(e: InferenceEvent, at: SourcePosition, nowMs: number): InferenceRow {
+  const num: [string, number][] = [];
+  const cat: [string, string][] = [];
+  for (const [name, value] of Object.entries(e.features)) {
+    if (typeof value === 'number') num.push([name, value]);
+    else if (typeof value === 'string') cat.push([name, value]);
+    else if (typeof value === 'boolean') cat.push([name, String(value)]);
+  }
+  const tags = Object.entries(e.tags ?? {});
+  return {
+    prediction_id: e.prediction_id,
+    model_id: e.model_id,
+    model_version: e.model_version,
+    event_time: seconds(e.timestamp),
+    event_time_ms: e.timestamp,
+    predicted_label: e.prediction.label ?? null,
+    predicted_value: e.prediction.value ?? null,
+    scores: e.prediction.scores ? JSON.stringify(e.prediction.scores) : '',
+    features: JSON.stringify(e.features),
+    num_feature_names: num.map(([n]) => n),
+    num_feature_values: num.map(([, v]) => v),
+    cat_feature_names: cat.map(([n]) => n),
+    cat_feature_values: cat.map(([, v]) => v),
+    latency_ms: e.latency_ms ?? null,
+    tag_keys: tags.map(([k]) => k),
+    tag_values: tags.map(([, v]) => v),
+    source_partition: at.partition,
+    source_offset: at.offset,
+    ingested_at: seconds(nowMs),
+  };
+}
+
+/** The `ground_truth` row of a label event. Numeric labels keep their text form too. Pure. */
+export function groundTruthRow(e: GroundTruthEvent, at: SourcePosition, nowMs: number): GroundTruthRow {
+  return {
+    prediction_id: e.prediction_id,
+    model_id: e.model_id ?? '',
+    label: String(e.label),
+    label_value: typeof e.label === 'number' ? e.label : null,
+    event_time: seconds(e.timestamp),
+    event_time_ms: e.timestamp,
+    source_partition: at.partition,
+    source_offset: at.offset,
+    ingested_at: seconds(nowMs),
+  };
+}
