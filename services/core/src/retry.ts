@@ -21,7 +21,10 @@ const defaultSleep = (ms: number) => new Promise<void>((resolve) => setTimeout(r
  * Runs `fn` until it succeeds, backing off exponentially with full jitter. Decides from `retriable` alone:
  * a non-retriable error is rethrown at once; running out throws RetriesExceededError with the last cause.
  */
-export async function withRetry<T>(fn: (attempt: number) => Promise<T>, options: RetryOptions = {}): Promise<T> {
+export async function withRetry<T>(
+  fn: (attempt: number) => Promise<T>,
+  options: RetryOptions = {},
+): Promise<T> {
   const attempts = options.attempts ?? 8;
   const initialMs = options.initialMs ?? 200;
   const maxMs = options.maxMs ?? 10_000;

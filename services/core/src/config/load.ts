@@ -13,7 +13,10 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
     const parsed = s.schema.safeParse(raw);
     if (!parsed.success) {
       const why = parsed.error.issues.map((i) => i.message).join('; ');
-      throw new ConfigError(s.env, `${why} (got ${JSON.stringify(raw)}, default ${JSON.stringify(s.default)})`);
+      throw new ConfigError(
+        s.env,
+        `${why} (got ${JSON.stringify(raw)}, default ${JSON.stringify(s.default)})`,
+      );
     }
     out[name] = parsed.data;
   }

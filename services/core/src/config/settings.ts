@@ -17,42 +17,142 @@ const positiveInt = z.coerce.number().int().min(1);
 const nonNegativeInt = z.coerce.number().int().min(0);
 const list = z
   .string()
-  .transform((s) => s.split(',').map((x) => x.trim()).filter(Boolean))
+  .transform((s) =>
+    s
+      .split(',')
+      .map((x) => x.trim())
+      .filter(Boolean),
+  )
   .pipe(z.array(z.string()).min(1, 'must name at least one'));
 const url = z.string().url('must be a URL such as http://127.0.0.1:8123');
 const bool = z.enum(['true', 'false', '1', '0']).transform((s) => s === 'true' || s === '1');
 const logLevel = z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']);
 
-function setting<T>(env: string, defaultValue: string, schema: z.ZodType<T, z.ZodTypeDef, unknown>, doc: string): Setting<T> {
+function setting<T>(
+  env: string,
+  defaultValue: string,
+  schema: z.ZodType<T, z.ZodTypeDef, unknown>,
+  doc: string,
+): Setting<T> {
   return { env, default: defaultValue, schema, doc };
 }
 
 export const SETTINGS = {
-  kafkaBrokers: setting('DRIFTLINE_KAFKA_BROKERS', '127.0.0.1:9092', list, 'Kafka bootstrap servers, comma-separated.'),
+  kafkaBrokers: setting(
+    'DRIFTLINE_KAFKA_BROKERS',
+    '127.0.0.1:9092',
+    list,
+    'Kafka bootstrap servers, comma-separated.',
+  ),
   kafkaClientId: setting('DRIFTLINE_KAFKA_CLIENT_ID', 'driftline', text, 'Client id prefix sent to Kafka.'),
-  kafkaSasl: setting('DRIFTLINE_KAFKA_SASL_MECHANISM', '', z.enum(['', 'plain', 'scram-sha-256', 'scram-sha-512']), 'SASL mechanism; empty for none.'),
-  kafkaUsername: setting('DRIFTLINE_KAFKA_USERNAME', '', z.string(), 'SASL user name (secret: from the environment only).'),
-  kafkaPassword: setting('DRIFTLINE_KAFKA_PASSWORD', '', z.string(), 'SASL password (secret: from the environment only).'),
+  kafkaSasl: setting(
+    'DRIFTLINE_KAFKA_SASL_MECHANISM',
+    '',
+    z.enum(['', 'plain', 'scram-sha-256', 'scram-sha-512']),
+    'SASL mechanism; empty for none.',
+  ),
+  kafkaUsername: setting(
+    'DRIFTLINE_KAFKA_USERNAME',
+    '',
+    z.string(),
+    'SASL user name (secret: from the environment only).',
+  ),
+  kafkaPassword: setting(
+    'DRIFTLINE_KAFKA_PASSWORD',
+    '',
+    z.string(),
+    'SASL password (secret: from the environment only).',
+  ),
   kafkaSsl: setting('DRIFTLINE_KAFKA_SSL', 'false', bool, 'Use TLS to reach Kafka.'),
-  registryUrl: setting('DRIFTLINE_SCHEMA_REGISTRY_URL', 'http://127.0.0.1:8081/apis/ccompat/v7', url, 'Confluent-compatible Schema Registry base URL.'),
-  registryUsername: setting('DRIFTLINE_SCHEMA_REGISTRY_USERNAME', '', z.string(), 'Registry basic-auth user (secret).'),
-  registryPassword: setting('DRIFTLINE_SCHEMA_REGISTRY_PASSWORD', '', z.string(), 'Registry basic-auth password (secret).'),
-  clickhouseUrl: setting('DRIFTLINE_CLICKHOUSE_URL', 'http://127.0.0.1:8123', url, 'ClickHouse HTTP endpoint.'),
+  registryUrl: setting(
+    'DRIFTLINE_SCHEMA_REGISTRY_URL',
+    'http://127.0.0.1:8081/apis/ccompat/v7',
+    url,
+    'Confluent-compatible Schema Registry base URL.',
+  ),
+  registryUsername: setting(
+    'DRIFTLINE_SCHEMA_REGISTRY_USERNAME',
+    '',
+    z.string(),
+    'Registry basic-auth user (secret).',
+  ),
+  registryPassword: setting(
+    'DRIFTLINE_SCHEMA_REGISTRY_PASSWORD',
+    '',
+    z.string(),
+    'Registry basic-auth password (secret).',
+  ),
+  clickhouseUrl: setting(
+    'DRIFTLINE_CLICKHOUSE_URL',
+    'http://127.0.0.1:8123',
+    url,
+    'ClickHouse HTTP endpoint.',
+  ),
   clickhouseUser: setting('DRIFTLINE_CLICKHOUSE_USER', 'default', text, 'ClickHouse user.'),
-  clickhousePassword: setting('DRIFTLINE_CLICKHOUSE_PASSWORD', '', z.string(), 'ClickHouse password (secret).'),
-  clickhouseDatabase: setting('DRIFTLINE_CLICKHOUSE_DATABASE', 'ml_monitor', z.string().regex(/^[A-Za-z_][A-Za-z0-9_]*$/, 'must be a plain identifier'), 'ClickHouse database for all tables.'),
+  clickhousePassword: setting(
+    'DRIFTLINE_CLICKHOUSE_PASSWORD',
+    '',
+    z.string(),
+    'ClickHouse password (secret).',
+  ),
+  clickhouseDatabase: setting(
+    'DRIFTLINE_CLICKHOUSE_DATABASE',
+    'ml_monitor',
+    z.string().regex(/^[A-Za-z_][A-Za-z0-9_]*$/, 'must be a plain identifier'),
+    'ClickHouse database for all tables.',
+  ),
   topicPrefix: setting('DRIFTLINE_TOPIC_PREFIX', 'ml.', z.string(), 'Prefix of every topic name.'),
-  topicPartitions: setting('DRIFTLINE_TOPIC_PARTITIONS', '6', positiveInt, 'Partitions of topics Driftline creates; inference and ground truth must match.'),
-  topicReplication: setting('DRIFTLINE_TOPIC_REPLICATION_FACTOR', '1', positiveInt, 'Replication factor of topics Driftline creates.'),
-  topicRetentionMs: setting('DRIFTLINE_TOPIC_RETENTION_MS', '604800000', positiveInt, 'Retention of event topics (default 7 days).'),
-  httpHost: setting('DRIFTLINE_HTTP_HOST', '127.0.0.1', text, 'Address the metrics and health server binds to.'),
-  httpPort: setting('DRIFTLINE_HTTP_PORT', '0', z.coerce.number().int().min(0).max(65535), 'Port of the metrics and health server; 0 picks a free one.'),
+  topicPartitions: setting(
+    'DRIFTLINE_TOPIC_PARTITIONS',
+    '6',
+    positiveInt,
+    'Partitions of topics Driftline creates; inference and ground truth must match.',
+  ),
+  topicReplication: setting(
+    'DRIFTLINE_TOPIC_REPLICATION_FACTOR',
+    '1',
+    positiveInt,
+    'Replication factor of topics Driftline creates.',
+  ),
+  topicRetentionMs: setting(
+    'DRIFTLINE_TOPIC_RETENTION_MS',
+    '604800000',
+    positiveInt,
+    'Retention of event topics (default 7 days).',
+  ),
+  httpHost: setting(
+    'DRIFTLINE_HTTP_HOST',
+    '127.0.0.1',
+    text,
+    'Address the metrics and health server binds to.',
+  ),
+  httpPort: setting(
+    'DRIFTLINE_HTTP_PORT',
+    '0',
+    z.coerce.number().int().min(0).max(65535),
+    'Port of the metrics and health server; 0 picks a free one.',
+  ),
   logLevel: setting('DRIFTLINE_LOG_LEVEL', 'info', logLevel, 'Log level of the JSON logs.'),
   stateDir: setting('DRIFTLINE_STATE_DIR', '.infra-data/state', text, 'Folder for local state stores.'),
-  sinkBatchSize: setting('DRIFTLINE_SINK_BATCH_SIZE', '5000', positiveInt, 'Rows per ClickHouse insert at most.'),
+  sinkBatchSize: setting(
+    'DRIFTLINE_SINK_BATCH_SIZE',
+    '5000',
+    positiveInt,
+    'Rows per ClickHouse insert at most.',
+  ),
   sinkGroupId: setting('DRIFTLINE_SINK_GROUP_ID', 'driftline-sink', text, 'Consumer group of the sink.'),
-  maxLabelDelayMs: setting('DRIFTLINE_MAX_LABEL_DELAY_MS', '1209600000', positiveInt, 'How long a prediction waits for its label (event time; default 14 days).'),
-  allowedLatenessMs: setting('DRIFTLINE_ALLOWED_LATENESS_MS', '3600000', nonNegativeInt, 'How late an event may be and still update its window.'),
+  maxLabelDelayMs: setting(
+    'DRIFTLINE_MAX_LABEL_DELAY_MS',
+    '1209600000',
+    positiveInt,
+    'How long a prediction waits for its label (event time; default 14 days).',
+  ),
+  allowedLatenessMs: setting(
+    'DRIFTLINE_ALLOWED_LATENESS_MS',
+    '3600000',
+    nonNegativeInt,
+    'How late an event may be and still update its window.',
+  ),
 } satisfies Record<string, Setting<unknown>>;
 
 export type SettingName = keyof typeof SETTINGS;

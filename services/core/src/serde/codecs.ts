@@ -22,8 +22,16 @@ export interface Codecs {
 
 export function createCodecs(writerSchemas: WriterSchemaSource): Codecs {
   return {
-    inference: new RecordCodec<InferenceEvent>({ schema: readSchema('InferenceEvent'), writerSchemas, check: checkInference }),
-    groundTruth: new RecordCodec<GroundTruthEvent>({ schema: readSchema('GroundTruthEvent'), writerSchemas, check: checkGroundTruth }),
+    inference: new RecordCodec<InferenceEvent>({
+      schema: readSchema('InferenceEvent'),
+      writerSchemas,
+      check: checkInference,
+    }),
+    groundTruth: new RecordCodec<GroundTruthEvent>({
+      schema: readSchema('GroundTruthEvent'),
+      writerSchemas,
+      check: checkGroundTruth,
+    }),
     alert: new RecordCodec<Alert>({ schema: readSchema('Alert'), writerSchemas }),
     retrainTrigger: new RecordCodec<RetrainTrigger>({ schema: readSchema('RetrainTrigger'), writerSchemas }),
     joined: new RecordCodec<JoinedPrediction>({ schema: readSchema('JoinedPrediction'), writerSchemas }),
@@ -34,7 +42,11 @@ export function createCodecs(writerSchemas: WriterSchemaSource): Codecs {
  * Registers every schema under `<topic>-value` (TopicNameStrategy) with BACKWARD compatibility and gives each
  * codec its id for encoding. Idempotent: run by every service at start-up.
  */
-export async function registerSchemas(registry: SchemaRegistryClient, codecs: Codecs, topics: TopicNames): Promise<void> {
+export async function registerSchemas(
+  registry: SchemaRegistryClient,
+  codecs: Codecs,
+  topics: TopicNames,
+): Promise<void> {
   const pairs: [{ schemaId: number | undefined }, string, Parameters<typeof readSchema>[0]][] = [
     [codecs.inference, topics.inference, 'InferenceEvent'],
     [codecs.groundTruth, topics.groundTruth, 'GroundTruthEvent'],

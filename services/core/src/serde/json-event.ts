@@ -26,6 +26,7 @@ export function toEpochMillis(x: unknown, field: string): unknown {
   if (typeof x !== 'string') return x;
   if (/^\d+$/.test(x)) return Number(x);
   const ms = Date.parse(x);
-  if (Number.isNaN(ms)) throw new DecodeError('invalid_record', `${field} is not an ISO-8601 time: ${JSON.stringify(x)}`);
+  if (Number.isNaN(ms))
+    throw new DecodeError('invalid_record', `${field} is not an ISO-8601 time: ${JSON.stringify(x)}`);
   return ms;
 }

@@ -45,8 +45,12 @@ export class RecordCodec<T> {
     if (encoding === 'avro') record = await this.decodeAvro(value);
     else if (encoding === 'json') record = this.decodeJson(value);
     else {
-      const first = value.length === 0 ? 'empty value' : `first byte 0x${value[0]!.toString(16).padStart(2, '0')}`;
-      throw new DecodeError('unknown_encoding', `not Avro (0x00 + schema id) nor a JSON object ({): ${first}`);
+      const first =
+        value.length === 0 ? 'empty value' : `first byte 0x${value[0]!.toString(16).padStart(2, '0')}`;
+      throw new DecodeError(
+        'unknown_encoding',
+        `not Avro (0x00 + schema id) nor a JSON object ({): ${first}`,
+      );
     }
     this.options.check?.(record as T);
     return record as T;
@@ -64,7 +68,11 @@ export class RecordCodec<T> {
     try {
       return this.type.fromBuffer(value.subarray(HEADER_LENGTH), resolver);
     } catch (error) {
-      throw new DecodeError('avro_decode_failed', `Avro body does not decode with schema id ${id}: ${(error as Error).message}`, error);
+      throw new DecodeError(
+        'avro_decode_failed',
+        `Avro body does not decode with schema id ${id}: ${(error as Error).message}`,
+        error,
+      );
     }
   }
 
@@ -82,7 +90,11 @@ export class RecordCodec<T> {
     try {
       resolver = this.type.createResolver(writer);
     } catch (error) {
-      throw new DecodeError('schema_mismatch', `writer schema id ${id} cannot be read as ${this.type.name}: ${(error as Error).message}`, error);
+      throw new DecodeError(
+        'schema_mismatch',
+        `writer schema id ${id} cannot be read as ${this.type.name}: ${(error as Error).message}`,
+        error,
+      );
     }
     this.resolvers.set(id, resolver);
     return resolver;

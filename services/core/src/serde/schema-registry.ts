@@ -18,7 +18,9 @@ export class SchemaRegistryClient {
   private readonly writerTypes = new Map<number, Promise<avro.Type>>();
 
   constructor(private readonly options: RegistryOptions) {
-    const auth = options.username ? { username: options.username, password: options.password ?? '' } : undefined;
+    const auth = options.username
+      ? { username: options.username, password: options.password ?? '' }
+      : undefined;
     this.client = new SchemaRegistry({ host: options.url, auth });
   }
 
@@ -36,7 +38,11 @@ export class SchemaRegistryClient {
       );
       return id;
     } catch (error) {
-      throw new ServerUnavailableError('schema registry', `cannot register ${subject} at ${this.options.url}: ${(error as Error).message}`, error);
+      throw new ServerUnavailableError(
+        'schema registry',
+        `cannot register ${subject} at ${this.options.url}: ${(error as Error).message}`,
+        error,
+      );
     }
   }
 
@@ -57,8 +63,10 @@ export class SchemaRegistryClient {
 
   private async fetchType(id: number): Promise<avro.Type> {
     const response = await this.get(`/schemas/ids/${id}`);
-    if (response.status === 404) throw new DecodeError('unknown_schema_id', `schema id ${id} is not in the registry`);
-    if (!response.ok) throw new ServerUnavailableError('schema registry', `GET /schemas/ids/${id}: HTTP ${response.status}`);
+    if (response.status === 404)
+      throw new DecodeError('unknown_schema_id', `schema id ${id} is not in the registry`);
+    if (!response.ok)
+      throw new ServerUnavailableError('schema registry', `GET /schemas/ids/${id}: HTTP ${response.status}`);
     const body = (await response.json()) as { schema: string; schemaType?: string };
     if (body.schemaType && body.schemaType !== 'AVRO') {
       throw new DecodeError('unknown_schema_id', `schema id ${id} is ${body.schemaType}, not Avro`);
@@ -67,8 +75,11 @@ export class SchemaRegistryClient {
   }
 
   private async setCompatibility(subject: string, level: 'BACKWARD'): Promise<void> {
-    const response = await this.request('PUT', `/config/${encodeURIComponent(subject)}`, { compatibility: level });
-    if (!response.ok) throw new Error(`PUT /config/${subject}: HTTP ${response.status} ${await response.text()}`);
+    const response = await this.request('PUT', `/config/${encodeURIComponent(subject)}`, {
+      compatibility: level,
+    });
+    if (!response.ok)
+      throw new Error(`PUT /config/${subject}: HTTP ${response.status} ${await response.text()}`);
   }
 
   private get(path: string): Promise<Response> {
@@ -81,9 +92,17 @@ export class SchemaRegistryClient {
       headers.Authorization = `Basic ${Buffer.from(`${this.options.username}:${this.options.password ?? ''}`).toString('base64')}`;
     }
     try {
-      return await fetch(`${this.options.url}${path}`, { method, headers, body: body === undefined ? undefined : JSON.stringify(body) });
+      return await fetch(`${this.options.url}${path}`, {
+        method,
+        headers,
+        body: body === undefined ? undefined : JSON.stringify(body),
+      });
     } catch (error) {
-      throw new ServerUnavailableError('schema registry', `${method} ${this.options.url}${path} failed: ${(error as Error).message}`, error);
+      throw new ServerUnavailableError(
+        'schema registry',
+        `${method} ${this.options.url}${path} failed: ${(error as Error).message}`,
+        error,
+      );
     }
   }
 }

@@ -11,7 +11,11 @@ export function checkAgainstType(type: avro.Type, value: unknown): void {
   const problems: string[] = [];
   type.isValid(value, {
     errorHook: (path: string[], any: unknown) => {
-      problems.push(any === undefined ? `missing field ${path.join('.')}` : `invalid ${path.join('.') || 'record'}: ${preview(any)}`);
+      problems.push(
+        any === undefined
+          ? `missing field ${path.join('.')}`
+          : `invalid ${path.join('.') || 'record'}: ${preview(any)}`,
+      );
     },
   });
   if (problems.length > 0) throw new DecodeError('invalid_record', problems.slice(0, 3).join('; '));
@@ -25,11 +29,16 @@ export function checkInference(e: InferenceEvent): void {
   const p = e.prediction;
   const hasLabel = p.label !== null && p.label !== undefined;
   const hasValue = p.value !== null && p.value !== undefined;
-  if (!hasLabel && !hasValue) throw new DecodeError('invalid_record', 'prediction needs a label (classifier) or a value (regressor)');
-  if (hasValue && !Number.isFinite(p.value)) throw new DecodeError('invalid_record', `prediction.value is not finite: ${p.value}`);
+  if (!hasLabel && !hasValue)
+    throw new DecodeError('invalid_record', 'prediction needs a label (classifier) or a value (regressor)');
+  if (hasValue && !Number.isFinite(p.value))
+    throw new DecodeError('invalid_record', `prediction.value is not finite: ${p.value}`);
   for (const [cls, score] of Object.entries(p.scores ?? {})) {
     if (!Number.isFinite(score) || score < 0 || score > 1) {
-      throw new DecodeError('invalid_record', `prediction.scores.${cls} must be a probability in [0, 1], got ${score}`);
+      throw new DecodeError(
+        'invalid_record',
+        `prediction.scores.${cls} must be a probability in [0, 1], got ${score}`,
+      );
     }
   }
   if (e.latency_ms !== null && e.latency_ms !== undefined && !(e.latency_ms >= 0)) {
@@ -55,7 +64,10 @@ const MAX_TS = 4_102_444_800_000;
 
 function requireTimestamp(ts: number, field: string): void {
   if (!Number.isInteger(ts) || ts < MIN_TS || ts > MAX_TS) {
-    throw new DecodeError('invalid_record', `${field} must be epoch milliseconds between 2000 and 2100, got ${ts}`);
+    throw new DecodeError(
+      'invalid_record',
+      `${field} must be epoch milliseconds between 2000 and 2100, got ${ts}`,
+    );
   }
 }
 
