@@ -1,3 +1,4 @@
+import { crashPoint } from '../crash-point.ts';
 import type { Consumer, KafkaMessage } from './client.ts';
 import type { Logger } from '../logger.ts';
 import type { ServiceMetrics } from '../metrics/service-metrics.ts';
@@ -38,6 +39,7 @@ export async function runCommittingConsumer(options: CommittingConsumerOptions):
         const messages = batch.messages.slice(i, i + maxBatch);
         const started = performance.now();
         await handle({ topic, partition, messages });
+        crashPoint('after-effect-before-commit');
         const last = messages[messages.length - 1]!.offset;
         await consumer.commitOffsets([{ topic, partition, offset: (BigInt(last) + 1n).toString() }]);
         resolveOffset(last);

@@ -1,0 +1,14 @@
+/**
+ * Named points where a test may kill the process with SIGKILL, to prove that a crash there loses and doubles
+ * nothing. Off unless DRIFTLINE_CRASH_AT names the point; DRIFTLINE_CRASH_AFTER=N lets N passes go first.
+ * No effect in production, where the variable is unset.
+ */
+export type CrashPointName = 'after-effect-before-commit' | 'after-produce-before-commit' | 'mid-batch';
+
+let passes = 0;
+
+export function crashPoint(name: CrashPointName, env: NodeJS.ProcessEnv = process.env): void {
+  if (env.DRIFTLINE_CRASH_AT !== name) return;
+  passes += 1;
+  if (passes > Number(env.DRIFTLINE_CRASH_AFTER ?? 0)) process.kill(process.pid, 'SIGKILL');
+}

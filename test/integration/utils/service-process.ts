@@ -1,0 +1,59 @@
+import { spawn, type ChildProcess } from 'node:child_process';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+
+const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../../..');
+
+/** A service under test, run as its own process exactly as in production (node + tsx). */
+export interface ServiceProcess {
+  child: ChildProcess;
+  /** Port of its metrics/health endpoint, read from its start-up log. */
+  port: () => Promise<number>;
+  logs: () => string;
+  exited: Promise<number | null>;
+  stop: (signal?: NodeJS.Signals) => Promise<number | null>;
+}
+
+export function startServiceProcess(service: string, env: Record<string, string>): ServiceProcess {
+  const child = spawn(process.execPath, ['--import', 'tsx', path.join(ROOT, 'services', service, 'src', 'main.ts')], {
+    cwd: ROOT,
+    env: { ...process.env, DRIFTLINE_HTTP_PORT: '0', ...env },
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
+  let output = '';
+  child.stdout!.on('data', (d: Buffer) => (output += d.toString()));
+  child.stderr!.on('data', (d: Buffer) => (output += d.toString()));
+  const exited = new Promise<number | null>((resolve) => child.once('exit', (code) => resolve(code)));
+  const port = async () => {
+    const deadline = Date.now() + 60_000;
+    while (Date.now() < deadline) {
+      const m = /"port":(\d+),"host":"[^"]+","msg":"metrics and health endpoint listening"/.exec(output);
+      if (m) return Number(m[1]);
+      if (child.exitCode !== null) break;
+      await new Promise((r) => setTimeout(r, 100));
+    }
+    throw new Error(`${service} did not report its port; output:\n${output}`);
+  };
+  const stop = async (signal: NodeJS.Signals = 'SIGTERM') => {
+    if (child.exitCode === null && child.signalCode === null) child.kill(signal);
+    return exited;
+  };
+  return { child, port, logs: () => output, exited, stop };
+}
+
+/** Waits until the service answers 200 on /readyz. */
+export async function waitReady(p: ServiceProcess, timeoutMs = 90_000): Promise<number> {
+  const port = await p.port();
+  const deadline = Date.now() + timeoutMs;
+  while (Date.now() < deadline) {
+    try {
+      const r = await fetch(`http://127.0.0.1:${port}/readyz`);
+      if (r.ok) return port;
+    } catch {
+      // not listening yet
+    }
+    if (p.child.exitCode !== null) break;
+    await new Promise((r) => setTimeout(r, 200));
+  }
+  throw new Error(`service not ready after ${timeoutMs} ms; output:\n${p.logs()}`);
+}
