@@ -41,7 +41,10 @@ function chordGapIntegral(d0: number, d1: number, width: number): number {
  * @example
  * binnedWasserstein(refHistogram, windowHistogram); // { distance, errorBound }
  */
-export function binnedWasserstein(reference: NumericHistogram, window: NumericHistogram): BinnedWassersteinResult {
+export function binnedWasserstein(
+  reference: NumericHistogram,
+  window: NumericHistogram,
+): BinnedWassersteinResult {
   assertComparable(reference, window);
   const edges = reference.edges;
   const lo = Math.min(reference.min, window.min);

@@ -89,7 +89,8 @@ export class CategoryCounts {
       out.counts.set(k, c as number);
       out.n += c as number;
     }
-    if (!Number.isInteger(json.missing) || json.missing < 0) throw new StateFormatError('missing must be a count');
+    if (!Number.isInteger(json.missing) || json.missing < 0)
+      throw new StateFormatError('missing must be a count');
     out.missing = json.missing;
     return out;
   }

@@ -35,9 +35,16 @@ export const UNSEEN_CATEGORY_EPSILON = 1e-4;
  * @example
  * chiSquareTest([16, 18, 16, 14, 12, 12], [16, 16, 16, 16, 16, 8]); // statistic 3.5, pValue ≈ 0.6234
  */
-export function chiSquareTest(observed: ArrayLike<number>, expected: ArrayLike<number>, ddof = 0): ChiSquareResult {
+export function chiSquareTest(
+  observed: ArrayLike<number>,
+  expected: ArrayLike<number>,
+  ddof = 0,
+): ChiSquareResult {
   if (observed.length !== expected.length || observed.length === 0) {
-    throw new InvalidSampleError('observed', `${observed.length} categories but ${expected.length} expected counts`);
+    throw new InvalidSampleError(
+      'observed',
+      `${observed.length} categories but ${expected.length} expected counts`,
+    );
   }
   let sumObs = 0;
   let sumExp = 0;
@@ -46,7 +53,8 @@ export function chiSquareTest(observed: ArrayLike<number>, expected: ArrayLike<n
     const o = observed[i] as number;
     const e = expected[i] as number;
     if (!(e > 0) || !Number.isFinite(e)) throw new InvalidSampleError('expected', `count ${e} at index ${i}`);
-    if (!(o >= 0) || !Number.isFinite(o)) throw new InvalidSampleError('observed', `count ${o} at index ${i}`);
+    if (!(o >= 0) || !Number.isFinite(o))
+      throw new InvalidSampleError('observed', `count ${o} at index ${i}`);
     sumObs += o;
     sumExp += e;
     statistic += ((o - e) * (o - e)) / e;

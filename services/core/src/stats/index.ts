@@ -8,7 +8,12 @@ export * from './errors.ts';
 export { ks2samp, ksAsymptoticPValue, ksStatistic, type KsMethod, type KsResult } from './ks.ts';
 export { kolmogorovSf } from './kolmogorov-n.ts';
 export { smirnovSf } from './smirnov.ts';
-export { wassersteinDistance, normalizedWasserstein, populationStd, MIN_REFERENCE_SCALE } from './wasserstein.ts';
+export {
+  wassersteinDistance,
+  normalizedWasserstein,
+  populationStd,
+  MIN_REFERENCE_SCALE,
+} from './wasserstein.ts';
 export {
   chiSquareTest,
   chiSquareDrift,

@@ -85,7 +85,11 @@ export function benjaminiHochberg(pValues: readonly number[], alpha = 0.05): Cor
  * @example
  * multipleTests([0.01, 0.04], 'fdr_bh'); // reject [true, true], corrected [0.04, 0.04]
  */
-export function multipleTests(pValues: readonly number[], method: CorrectionMethod, alpha = 0.05): CorrectionResult {
+export function multipleTests(
+  pValues: readonly number[],
+  method: CorrectionMethod,
+  alpha = 0.05,
+): CorrectionResult {
   if (method === 'bonferroni') return bonferroni(pValues, alpha);
   if (method === 'fdr_bh') return benjaminiHochberg(pValues, alpha);
   throw new InvalidOptionError('method', `"${String(method)}"; valid: bonferroni, fdr_bh`);

@@ -101,7 +101,9 @@ export class NumericHistogram {
    */
   merge(other: NumericHistogram): this {
     if (other.shift !== this.shift || !sameEdges(this.edges, other.edges)) {
-      throw new IncompatibleBinsError(`${this.edges.length + 1} vs ${other.edges.length + 1} bins or different shift`);
+      throw new IncompatibleBinsError(
+        `${this.edges.length + 1} vs ${other.edges.length + 1} bins or different shift`,
+      );
     }
     for (let i = 0; i < this.counts.length; i++) {
       this.counts[i] = (this.counts[i] as number) + (other.counts[i] as number);
@@ -166,7 +168,10 @@ export class NumericHistogram {
   static fromJSON(json: NumericHistogramJSON, edges?: Float64Array): NumericHistogram {
     validateJSON(json);
     const own = Float64Array.from(json.edges);
-    const h = new NumericHistogram({ edges: edges && sameEdges(edges, own) ? edges : own, shift: json.shift });
+    const h = new NumericHistogram({
+      edges: edges && sameEdges(edges, own) ? edges : own,
+      shift: json.shift,
+    });
     h.counts.set(json.counts);
     h.n = json.n;
     h.missing = json.missing;
@@ -202,7 +207,8 @@ function validateJSON(json: NumericHistogramJSON): void {
   if (!counts.every(isCount) || !isCount(json.n) || !isCount(json.missing)) {
     throw new StateFormatError('counts, n and missing must be non-negative integers');
   }
-  if (counts.reduce((a, b) => a + b, 0) !== json.n) throw new StateFormatError('n differs from the sum of counts');
+  if (counts.reduce((a, b) => a + b, 0) !== json.n)
+    throw new StateFormatError('n differs from the sum of counts');
   if (json.n > 0 && !(Number.isFinite(json.min) && Number.isFinite(json.max))) {
     throw new StateFormatError('min and max are required when n > 0');
   }

@@ -9,7 +9,13 @@
 
 import { UnknownStatTestError, UnsupportedFeatureTypeError } from './errors.ts';
 import { IMPLEMENTATIONS } from './stattest-implementations.ts';
-import type { Column, DriftOutcome, FeatureType, StatTestDescriptor, StatTestName } from './stattest-types.ts';
+import type {
+  Column,
+  DriftOutcome,
+  FeatureType,
+  StatTestDescriptor,
+  StatTestName,
+} from './stattest-types.ts';
 
 /** The registered tests (Evidently's default thresholds). */
 export const STAT_TESTS: Readonly<Record<StatTestName, StatTestDescriptor>> = {

@@ -42,8 +42,13 @@ function pick(r: { statistic: number; pValue: number }): { statistic: number; pV
 const wasserstein: StatTestImpl = (column) => {
   const c = column as NumericColumn;
   const raw = samples(c);
-  if (raw) return { statistic: normalizedWasserstein(raw.reference, raw.window), pValue: null, basis: 'exact' };
-  return { statistic: binnedNormalizedWasserstein(c.reference, c.window).distance, pValue: null, basis: 'binned' };
+  if (raw)
+    return { statistic: normalizedWasserstein(raw.reference, raw.window), pValue: null, basis: 'exact' };
+  return {
+    statistic: binnedNormalizedWasserstein(c.reference, c.window).distance,
+    pValue: null,
+    basis: 'binned',
+  };
 };
 
 const psiTest: StatTestImpl = (column) => {
@@ -65,7 +70,8 @@ const jensenShannon: StatTestImpl = (column) => {
 };
 
 const chi2: StatTestImpl = (column) => {
-  if (column.type !== 'categorical') throw new UnsupportedFeatureTypeError('chi2', column.type, ['categorical']);
+  if (column.type !== 'categorical')
+    throw new UnsupportedFeatureTypeError('chi2', column.type, ['categorical']);
   const r = chiSquareDrift(column.reference.counts, column.window.counts);
   return { statistic: r.statistic, pValue: r.pValue, basis: 'exact' };
 };

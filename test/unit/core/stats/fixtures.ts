@@ -20,16 +20,24 @@ export interface GeneratedSpec {
 
 export function generated(spec: GeneratedSpec): Float64Array {
   const out = new Float64Array(spec.n);
-  for (let i = 1; i <= spec.n; i++) out[i - 1] = (((i * spec.mult) % spec.mod) / spec.mod) * spec.scale + spec.offset;
+  for (let i = 1; i <= spec.n; i++)
+    out[i - 1] = (((i * spec.mult) % spec.mod) / spec.mod) * spec.scale + spec.offset;
   return out;
 }
 
 /** |actual − expected| ≤ max(abs, rel·|expected|). */
-export function expectClose(actual: number, expected: number, tol: { rel?: number; abs?: number }, label = ''): void {
+export function expectClose(
+  actual: number,
+  expected: number,
+  tol: { rel?: number; abs?: number },
+  label = '',
+): void {
   const allowed = Math.max(tol.abs ?? 0, (tol.rel ?? 0) * Math.abs(expected));
   const error = Math.abs(actual - expected);
   expect(Number.isFinite(actual), `${label}: ${actual} is not finite`).toBe(Number.isFinite(expected));
   if (Number.isFinite(expected)) {
-    expect(error, `${label}: got ${actual}, expected ${expected} (allowed ${allowed})`).toBeLessThanOrEqual(allowed);
+    expect(error, `${label}: got ${actual}, expected ${expected} (allowed ${allowed})`).toBeLessThanOrEqual(
+      allowed,
+    );
   }
 }

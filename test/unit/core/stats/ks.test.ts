@@ -1,5 +1,9 @@
 import { describe, expect, it } from 'vitest';
-import { EmptySampleError, InvalidOptionError, InvalidSampleError } from '../../../../services/core/src/stats/errors.ts';
+import {
+  EmptySampleError,
+  InvalidOptionError,
+  InvalidSampleError,
+} from '../../../../services/core/src/stats/errors.ts';
 import { kolmogorovSf } from '../../../../services/core/src/stats/kolmogorov-n.ts';
 import { ks2samp, type KsMethod } from '../../../../services/core/src/stats/ks.ts';
 import { mulberry32 } from '../../../../services/core/src/stats/random.ts';
