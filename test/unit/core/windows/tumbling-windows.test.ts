@@ -1,0 +1,44 @@
+import { describe, expect, it } from 'vitest';
+import { ConfigError } from '../../../../services/core/src/errors.ts';
+import { StreamTime } from '../../../../services/core/src/windows/stream-time.ts';
+import { TumblingWindows, parseDuration } from '../../../../services/core/src/windows/tumbling-windows.ts';
+
+describe('TumblingWindows', () => {
+  const w = TumblingWindows.ofSizeAndGrace(300_000, 60_000);
+
+  it('shouldAlignWindowsToTheEpoch', () => {
+    expect(w.windowFor(Date.parse('2026-01-01T10:07:31Z'))).toEqual({ start: Date.parse('2026-01-01T10:05:00Z'), end: Date.parse('2026-01-01T10:10:00Z') });
+    expect(w.windowFor(Date.parse('2026-01-01T10:05:00Z')).start).toBe(Date.parse('2026-01-01T10:05:00Z'));
+    expect(w.windowFor(-1)).toEqual({ start: -300_000, end: 0 });
+  });
+
+  it('shouldCloseOnlyAfterEndPlusGrace', () => {
+    const win = w.windowFor(0);
+    expect(w.isClosed(win, win.end + 59_999)).toBe(false);
+    expect(w.isClosed(win, win.end + 60_000)).toBe(true);
+  });
+
+  it.each([[0, 0], [1.5, 0], [10, -1]])('shouldRejectSize %s grace %s naming the setting', (size, grace) => {
+    expect(() => TumblingWindows.ofSizeAndGrace(size, grace, 'DRIFTLINE_X')).toThrow(ConfigError);
+    expect(() => TumblingWindows.ofSizeAndGrace(size, grace, 'DRIFTLINE_X')).toThrow('DRIFTLINE_X');
+  });
+
+  it.each([['5m', 300_000], ['1h', 3_600_000], ['1d', 86_400_000], ['30s', 30_000], ['250', 250], ['10ms', 10]])('shouldParse %s', (text, ms) => {
+    expect(parseDuration(text, 'S')).toBe(ms);
+  });
+
+  it('shouldRejectABadDuration', () => {
+    expect(() => parseDuration('5 minutes', 'DRIFTLINE_WINDOWS')).toThrow('invalid configuration: DRIFTLINE_WINDOWS: not a duration');
+  });
+});
+
+describe('StreamTime', () => {
+  it('shouldNeverMoveBackwards', () => {
+    const t = new StreamTime();
+    t.observe(0, 10);
+    t.observe(0, 5);
+    t.observe(1, 7);
+    expect([t.of(0), t.of(1), t.of(2)]).toEqual([10, 7, Number.NEGATIVE_INFINITY]);
+    expect(StreamTime.fromJSON(t.toJSON()).of(0)).toBe(10);
+  });
+});
