@@ -1,5 +1,19 @@
 import { ConfigError } from '../errors.ts';
-import { SETTINGS, SECRET_SETTINGS, type DriftlineConfig, type SettingName } from './settings.ts';
+import type { z } from 'zod';
+import { SETTINGS, SECRET_SETTINGS, type DriftlineConfig, type Setting } from './settings.ts';
+
+/** The parsed values of a settings table. */
+export type SettingsOf<T extends Record<string, Setting<unknown>>> = {
+  [K in keyof T]: z.output<T[K]['schema']>;
+};
+
+/** Every settings table, for the README: the core's and each service's. Services register theirs on import. */
+const TABLES: Record<string, Record<string, Setting<unknown>>> = { core: SETTINGS };
+
+/** Registers a service's own settings table so `driftline config` documents it. */
+export function registerSettings(owner: string, table: Record<string, Setting<unknown>>): void {
+  TABLES[owner] = table;
+}
 
 /**
  * Reads every setting from the environment, falling back to its default.
@@ -7,8 +21,19 @@ import { SETTINGS, SECRET_SETTINGS, type DriftlineConfig, type SettingName } fro
  * @example loadConfig({ DRIFTLINE_TOPIC_PARTITIONS: '3' }).topicPartitions // 3
  */
 export function loadConfig(env: Record<string, string | undefined> = process.env): DriftlineConfig {
+  return loadSettings(SETTINGS, env) as DriftlineConfig;
+}
+
+/**
+ * Reads one settings table from the environment (a service's own table, say).
+ * @throws ConfigError naming the environment variable.
+ */
+export function loadSettings<T extends Record<string, Setting<unknown>>>(
+  table: T,
+  env: Record<string, string | undefined> = process.env,
+): SettingsOf<T> {
   const out: Record<string, unknown> = {};
-  for (const [name, s] of Object.entries(SETTINGS)) {
+  for (const [name, s] of Object.entries(table)) {
     const raw = env[s.env] ?? s.default;
     const parsed = s.schema.safeParse(raw);
     if (!parsed.success) {
@@ -20,7 +45,7 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
     }
     out[name] = parsed.data;
   }
-  return out as DriftlineConfig;
+  return out as SettingsOf<T>;
 }
 
 /** The config with secrets masked, for start-up logs. */
@@ -32,8 +57,8 @@ export function redact(config: DriftlineConfig): Record<string, unknown> {
 
 /** Markdown rows for the README's configuration table. */
 export function settingsTable(): string {
-  const rows = (Object.entries(SETTINGS) as [SettingName, (typeof SETTINGS)[SettingName]][]).map(
-    ([, s]) => `| \`${s.env}\` | \`${s.default}\` | ${s.doc} |`,
+  const rows = Object.entries(TABLES).flatMap(([owner, table]) =>
+    Object.values(table).map((s) => `| \`${s.env}\` | \`${s.default}\` | ${owner} | ${s.doc} |`),
   );
-  return ['| variable | default | meaning |', '|---|---|---|', ...rows].join('\n');
+  return ['| variable | default | used by | meaning |', '|---|---|---|---|', ...rows].join('\n');
 }

@@ -28,7 +28,7 @@ const url = z.string().url('must be a URL such as http://127.0.0.1:8123');
 const bool = z.enum(['true', 'false', '1', '0']).transform((s) => s === 'true' || s === '1');
 const logLevel = z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']);
 
-function setting<T>(
+export function setting<T>(
   env: string,
   defaultValue: string,
   schema: z.ZodType<T, z.ZodTypeDef, unknown>,
@@ -36,6 +36,9 @@ function setting<T>(
 ): Setting<T> {
   return { env, default: defaultValue, schema, doc };
 }
+
+/** Value kinds for settings tables, shared with the services' own tables. */
+export const settingKinds = { text, port, positiveInt, nonNegativeInt, list, url, bool, logLevel };
 
 export const SETTINGS = {
   kafkaBrokers: setting(
