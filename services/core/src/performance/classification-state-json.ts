@@ -1,12 +1,33 @@
 /**
- * Validation of a `ClassificationStateJson` snapshot: every count, index and bin is checked so that
- * a corrupt changelog record fails at load time with the offending path, not later as a wrong metric.
+ * The JSON form of a ClassificationState and its validation: every count, index and bin is
+ * checked, so that a corrupt changelog record fails at load time with the offending path, not
+ * later as a wrong metric.
  */
 import { CalibrationBins } from './calibration-bins.ts';
-import type { ResolvedClassificationOptions } from './classification-state.ts';
+import type { CalibrationBinsJson } from './calibration-bins.ts';
+import { resolveClassificationOptions } from './classification-options.ts';
+import type { ResolvedClassificationOptions } from './classification-options.ts';
 import { InvalidStateJsonError } from './errors.ts';
 import { expectCount, expectFinite, expectIndexedCounts, expectLabels, expectRecord } from './json-guards.ts';
 import { ScoreHistograms } from './score-histograms.ts';
+import type { ScoreHistogramsJson } from './score-histograms.ts';
+
+/** Plain-data snapshot (for changelogs and ClickHouse rollups); `fromJSON(toJSON())` is lossless. */
+export interface ClassificationStateJson {
+  readonly version: 1;
+  readonly options: ResolvedClassificationOptions;
+  readonly labels: readonly string[];
+  readonly count: number;
+  /** Non-zero confusion cells as `[trueIndex, predictedIndex, count]`, indices into `labels`. */
+  readonly confusion: readonly (readonly [number, number, number])[];
+  readonly scored: {
+    readonly count: number;
+    readonly logLossSum: number;
+    readonly brierSum: number;
+    readonly calibration: CalibrationBinsJson;
+    readonly histograms: ScoreHistogramsJson;
+  };
+}
 
 /** A validated snapshot, with bins and histograms already rebuilt. */
 export interface ParsedClassificationState {
@@ -23,11 +44,16 @@ export interface ParsedClassificationState {
 
 function parseOptions(value: unknown): ResolvedClassificationOptions {
   const json = expectRecord(value, 'options');
-  return {
+  const options = {
     calibrationBins: expectCount(json['calibrationBins'], 'options.calibrationBins'),
     aucBins: expectCount(json['aucBins'], 'options.aucBins'),
     logLossEpsilon: expectFinite(json['logLossEpsilon'], 'options.logLossEpsilon'),
   };
+  try {
+    return resolveClassificationOptions(options);
+  } catch (error) {
+    throw new InvalidStateJsonError('options', 'valid options', { cause: error });
+  }
 }
 
 function parseConfusion(value: unknown, labelCount: number, count: number): [number, number, number][] {

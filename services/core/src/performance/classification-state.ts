@@ -9,68 +9,15 @@
  * rollups combine to what one pass over all samples gives.
  */
 import { CalibrationBins } from './calibration-bins.ts';
-import type { CalibrationBinsJson } from './calibration-bins.ts';
-import {
-  IncompatibleStateError,
-  InvalidOptionError,
-  InvalidScoreError,
-  StateUnderflowError,
-} from './errors.ts';
+import { CLASSIFICATION_DEFAULTS, resolveClassificationOptions } from './classification-options.ts';
+import type { ClassificationStateOptions, ResolvedClassificationOptions } from './classification-options.ts';
+import { IncompatibleStateError, InvalidScoreError, StateUnderflowError } from './errors.ts';
 import { ScoreHistograms } from './score-histograms.ts';
-import type { ScoreHistogramsJson } from './score-histograms.ts';
 import { parseClassificationState } from './classification-state-json.ts';
+import type { ClassificationStateJson } from './classification-state-json.ts';
 
 /** Class label → predicted probability. A class missing from the record has probability 0. */
 export type ClassScores = Readonly<Record<string, number>>;
-
-/** Options fixed at construction; two states merge only when their options are equal. */
-export interface ClassificationStateOptions {
-  /** Equal-width confidence bins on [0, 1] for the expected calibration error. @default 10 */
-  readonly calibrationBins?: number;
-  /** Equal-width score bins on [0, 1] for the binned ROC AUC (error bound shrinks with more bins). @default 1000 */
-  readonly aucBins?: number;
-  /**
-   * Probabilities are clipped to [ε, 1 − ε] before −ln p. sklearn ≤ 1.2 used 1e-15; sklearn ≥ 1.5
-   * uses float64 machine epsilon (2.220446049250313e-16), which only matters for p < 1e-15.
-   * @default 1e-15
-   */
-  readonly logLossEpsilon?: number;
-}
-
-/** Options with every default filled in. */
-export type ResolvedClassificationOptions = Required<ClassificationStateOptions>;
-
-/** Plain-data snapshot (for changelogs and ClickHouse rollups); `fromJSON(toJSON())` is lossless. */
-export interface ClassificationStateJson {
-  readonly version: 1;
-  readonly options: ResolvedClassificationOptions;
-  readonly labels: readonly string[];
-  readonly count: number;
-  /** Non-zero confusion cells as `[trueIndex, predictedIndex, count]`, indices into `labels`. */
-  readonly confusion: readonly (readonly [number, number, number])[];
-  readonly scored: {
-    readonly count: number;
-    readonly logLossSum: number;
-    readonly brierSum: number;
-    readonly calibration: CalibrationBinsJson;
-    readonly histograms: ScoreHistogramsJson;
-  };
-}
-
-const DEFAULTS: ResolvedClassificationOptions = { calibrationBins: 10, aucBins: 1000, logLossEpsilon: 1e-15 };
-
-function resolveOptions(options: ClassificationStateOptions): ResolvedClassificationOptions {
-  const resolved = { ...DEFAULTS, ...options };
-  for (const key of ['calibrationBins', 'aucBins'] as const) {
-    const value = resolved[key];
-    if (!Number.isSafeInteger(value) || value < 1 || value > 1_000_000) {
-      throw new InvalidOptionError(key, value, 'an integer in [1, 1000000]');
-    }
-  }
-  const eps = resolved.logLossEpsilon;
-  if (!(eps > 0 && eps < 0.5)) throw new InvalidOptionError('logLossEpsilon', eps, 'a number in (0, 0.5)');
-  return resolved;
-}
 
 /**
  * Confusion counts plus score sums of one classifier window.
@@ -96,7 +43,7 @@ export class ClassificationState {
 
   /** @throws {InvalidOptionError} when a bin count or epsilon is out of range (not retriable) */
   constructor(options: ClassificationStateOptions = {}) {
-    this.options = resolveOptions(options);
+    this.options = resolveClassificationOptions(options);
     this.calibration = new CalibrationBins(this.options.calibrationBins);
     this.histograms = new ScoreHistograms(this.options.aucBins);
   }
@@ -166,11 +113,11 @@ export class ClassificationState {
    *   unchanged (not retriable)
    */
   update(trueLabel: string, predictedLabel: string, scores?: ClassScores): this {
-    if (scores !== undefined) validateScores(scores);
+    const newLabels = scores === undefined ? undefined : this.checkScores(scores);
     const t = this.ensureLabel(trueLabel);
     const p = this.ensureLabel(predictedLabel);
     if (scores !== undefined) {
-      for (const label in scores) this.ensureLabel(label);
+      if (newLabels !== undefined) for (const label of newLabels) this.ensureLabel(label);
       this.recordScores(t, scores);
     }
     const cell = t * this.capacity + p;
@@ -204,7 +151,7 @@ export class ClassificationState {
    */
   merge(other: ClassificationState): this {
     const source = other === this ? other.clone() : other;
-    for (const key of Object.keys(DEFAULTS) as (keyof ResolvedClassificationOptions)[]) {
+    for (const key of Object.keys(CLASSIFICATION_DEFAULTS) as (keyof ResolvedClassificationOptions)[]) {
       if (this.options[key] !== source.options[key]) {
         throw new IncompatibleStateError(key, this.options[key], source.options[key]);
       }
@@ -303,6 +250,20 @@ export class ClassificationState {
     this.capacity = capacity;
   }
 
+  /**
+   * Validates every score before anything changes, and returns the score keys not yet known
+   * (one pass, since this runs for every event).
+   */
+  private checkScores(scores: ClassScores): string[] | undefined {
+    let unknown: string[] | undefined;
+    for (const label in scores) {
+      const p = scores[label];
+      if (typeof p !== 'number' || !(p >= 0 && p <= 1)) throw new InvalidScoreError(label, p);
+      if (!this.indexOf.has(label)) (unknown ??= []).push(label);
+    }
+    return unknown;
+  }
+
   /** One pass over all classes: Brier term, AUC histograms and the top class for ECE. */
   private recordScores(t: number, scores: ClassScores): void {
     const labels = this.labelList;
@@ -328,12 +289,5 @@ export class ClassificationState {
     this.brier += brier;
     this.calibration.update(topScore, top === t);
     this.scoredTotal += 1;
-  }
-}
-
-function validateScores(scores: ClassScores): void {
-  for (const label in scores) {
-    const p = scores[label];
-    if (typeof p !== 'number' || !(p >= 0 && p <= 1)) throw new InvalidScoreError(label, p);
   }
 }

@@ -8,10 +8,8 @@ import {
   InvalidStateJsonError,
   StateUnderflowError,
 } from '../../../../services/core/src/performance/errors.ts';
-import type {
-  ClassScores,
-  ClassificationStateJson,
-} from '../../../../services/core/src/performance/classification-state.ts';
+import type { ClassScores } from '../../../../services/core/src/performance/classification-state.ts';
+import type { ClassificationStateJson } from '../../../../services/core/src/performance/classification-state-json.ts';
 import { expectClose, randomInt, randomPartition, seededRandom } from './helpers.ts';
 
 interface Sample {
@@ -135,6 +133,20 @@ describe('ClassificationState JSON', () => {
     ['a label index out of range', (j: Record<string, unknown>) => ({ ...j, confusion: [[7, 0, 3]] })],
     ['duplicate labels', (j: Record<string, unknown>) => ({ ...j, labels: ['a', 'a'] })],
     ['a non-object', () => 'state'],
+    [
+      'out-of-range options',
+      (j: Record<string, unknown>) => ({ ...j, options: { ...(j['options'] as object), aucBins: 0 } }),
+    ],
+    [
+      'a histogram bin out of range',
+      (j: Record<string, unknown>) => {
+        const scored = j['scored'] as Record<string, unknown>;
+        return {
+          ...j,
+          scored: { ...scored, histograms: { positive: [[[1000, 1]], []], negative: [[], []] } },
+        };
+      },
+    ],
   ])('shouldThrowInvalidStateJsonErrorWhenGiven %s', (_, corrupt) => {
     const json = new ClassificationState().update('a', 'b').update('a', 'a').update('b', 'a').toJSON();
     expect(() => ClassificationState.fromJSON(corrupt(json as unknown as Record<string, unknown>))).toThrow(
