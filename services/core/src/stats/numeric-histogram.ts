@@ -1,9 +1,13 @@
 /**
- * Mergeable window state of one numeric feature: counts over fixed reference
- * bins plus missing count, n, sum, sum of squares, min and max.
+ * Mergeable window state of one numeric feature: counts and sums per fixed
+ * reference bin, plus missing count, n, sum, sum of squares, min and max. The
+ * per-bin sums place each bin's mass at its mean, which makes the binned
+ * Wasserstein distance far more accurate than spreading it over the bin.
  *
  * Merge semantics: counts, n, missing, min and max merge exactly (associative
- * and commutative bit for bit, as long as counts stay below 2^53). The sums are
+ * and commutative bit for bit, as long as counts stay below 2^53). Per-bin sums
+ * are plain float sums of (x − shift): commutative bit for bit, associative to
+ * rounding (~1e-16 relative). The totals are
  * Neumaier-compensated (hi, lo) pairs of (x − shift) and (x − shift)²: their
  * merge is commutative bit for bit and associative to ~1e-16 relative, far
  * below anything the tests read from them (mean, std).
@@ -18,6 +22,8 @@ export interface NumericHistogramJSON {
   edges: number[];
   shift: number;
   counts: number[];
+  /** per-bin sums of (x − shift) */
+  binSums: number[];
   n: number;
   missing: number;
   sum: [number, number];
@@ -38,6 +44,8 @@ export class NumericHistogram {
   readonly edges: Float64Array;
   readonly shift: number;
   readonly counts: Float64Array;
+  /** per-bin sums of (x − shift) */
+  readonly binSums: Float64Array;
   /** number of finite values binned */
   n = 0;
   /** null, undefined, NaN and ±Infinity seen */
@@ -59,6 +67,7 @@ export class NumericHistogram {
     this.edges = spec.edges;
     this.shift = spec.shift;
     this.counts = new Float64Array(spec.edges.length + 1);
+    this.binSums = new Float64Array(spec.edges.length + 1);
   }
 
   /** The bin spec this histogram was built on. */
@@ -82,6 +91,7 @@ export class NumericHistogram {
     counts[i] = (counts[i] as number) + 1;
     this.n++;
     const d = x - this.shift;
+    this.binSums[i] = (this.binSums[i] as number) + d;
     let t = this.sumHi + d;
     this.sumLo += Math.abs(this.sumHi) >= Math.abs(d) ? this.sumHi - t + d : d - t + this.sumHi;
     this.sumHi = t;
@@ -107,6 +117,7 @@ export class NumericHistogram {
     }
     for (let i = 0; i < this.counts.length; i++) {
       this.counts[i] = (this.counts[i] as number) + (other.counts[i] as number);
+      this.binSums[i] = (this.binSums[i] as number) + (other.binSums[i] as number);
     }
     this.n += other.n;
     this.missing += other.missing;
@@ -138,6 +149,11 @@ export class NumericHistogram {
     return Math.sqrt(this.variance);
   }
 
+  /** Mean of the values in bin i (NaN for an empty bin). */
+  binMean(i: number): number {
+    return this.shift + (this.binSums[i] as number) / (this.counts[i] as number);
+  }
+
   /** Total of observations, missing included. */
   get total(): number {
     return this.n + this.missing;
@@ -149,6 +165,7 @@ export class NumericHistogram {
       edges: Array.from(this.edges),
       shift: this.shift,
       counts: Array.from(this.counts),
+      binSums: Array.from(this.binSums),
       n: this.n,
       missing: this.missing,
       sum: [this.sumHi, this.sumLo],
@@ -173,6 +190,7 @@ export class NumericHistogram {
       shift: json.shift,
     });
     h.counts.set(json.counts);
+    h.binSums.set(json.binSums);
     h.n = json.n;
     h.missing = json.missing;
     [h.sumHi, h.sumLo] = json.sum;
@@ -203,6 +221,13 @@ function validateJSON(json: NumericHistogramJSON): void {
     if (!Number.isFinite(edges[i]) || (i > 0 && (edges[i] as number) <= (edges[i - 1] as number))) {
       throw new StateFormatError('edges must be finite and strictly increasing');
     }
+  }
+  if (
+    !Array.isArray(json.binSums) ||
+    json.binSums.length !== counts.length ||
+    !json.binSums.every(Number.isFinite)
+  ) {
+    throw new StateFormatError('binSums must be finite, one per bin');
   }
   if (!counts.every(isCount) || !isCount(json.n) || !isCount(json.missing)) {
     throw new StateFormatError('counts, n and missing must be non-negative integers');

@@ -72,6 +72,8 @@ describe('binned Wasserstein is within its error bound', () => {
     const exact = wassersteinDistance(reference, window);
     const b = binnedWasserstein(hr, hw);
     expect(Math.abs(b.distance - exact)).toBeLessThanOrEqual(b.errorBound + 1e-9 * exact + 1e-12);
+    // bin-mean atoms preserve the means, and W₁ ≥ |mean difference|
+    expect(b.distance).toBeGreaterThanOrEqual(Math.abs(hr.mean - hw.mean) - 1e-9);
     const n = binnedNormalizedWasserstein(hr, hw);
     const exactNorm = normalizedWasserstein(reference, window);
     expect(Math.abs(n.distance - exactNorm)).toBeLessThanOrEqual(n.errorBound + 1e-9 * exactNorm + 1e-12);
