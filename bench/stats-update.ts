@@ -28,7 +28,9 @@ function rate(label: string, count: number, run: () => void): void {
     times.push(Number(process.hrtime.bigint() - t0) / 1e9);
   }
   const best = Math.min(...times);
-  console.log(`${label.padEnd(52)} ${(count / best / 1e6).toFixed(1).padStart(6)} M values/s  (${best.toFixed(3)} s)`);
+  console.log(
+    `${label.padEnd(52)} ${(count / best / 1e6).toFixed(1).padStart(6)} M values/s  (${best.toFixed(3)} s)`,
+  );
 }
 
 function numericBench(bins: number): void {
@@ -101,10 +103,14 @@ function registryBench(label: string, columns: Column[]): void {
     times.push(Number(process.hrtime.bigint() - t0) / 1e6);
   }
   times.sort((a, b) => a - b);
-  console.log(`${label.padEnd(52)} ${(times[2] as number).toFixed(2).padStart(8)} ms median  (${count} test results)`);
+  console.log(
+    `${label.padEnd(52)} ${(times[2] as number).toFixed(2).padStart(8)} ms median  (${count} test results)`,
+  );
 }
 
-console.log(`node ${process.version}, ${N.toLocaleString('en')} values per update run, best of 3 after warm-up`);
+console.log(
+  `node ${process.version}, ${N.toLocaleString('en')} values per update run, best of 3 after warm-up`,
+);
 numericBench(20);
 numericBench(100);
 categoryBench(50);
