@@ -55,7 +55,7 @@ function initialMatrix(k: number, h: number): Float64Array {
  * @param n - sample size, integer ≥ 1
  * @param d - statistic
  * @example
- * durbinCdf(10, 0.274); // ≈ 0.6
+ * durbinCdf(10, 0.274); // ≈ 0.6285
  */
 export function durbinCdf(n: number, d: number): number {
   if (d >= 1) return 1;

@@ -107,7 +107,7 @@ function rubenGambinoLowSf(n: number, t: number): number {
  * @param n - sample size, integer ≥ 1
  * @param x - statistic
  * @example
- * kolmogorovSf(100, 0.1); // ≈ 0.2656
+ * kolmogorovSf(100, 0.1); // ≈ 0.2527
  */
 export function kolmogorovSf(n: number, x: number): number {
   if (!Number.isInteger(n) || n <= 0 || Number.isNaN(x)) return Number.NaN;

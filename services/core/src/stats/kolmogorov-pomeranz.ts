@@ -61,7 +61,7 @@ function scaledPowers(count: number, ratio: number): Float64Array {
  * @param n - sample size, integer ≥ 1
  * @param x - statistic in (0, 1)
  * @example
- * pomeranzCdf(20, 0.3); // ≈ 0.95
+ * pomeranzCdf(20, 0.3); // ≈ 0.9569
  */
 export function pomeranzCdf(n: number, x: number): number {
   const t = n * x;

@@ -83,7 +83,7 @@ export function benjaminiHochberg(pValues: readonly number[], alpha = 0.05): Cor
  * @param alpha - error rate (@default 0.05)
  * @throws {InvalidOptionError} unknown method; the message lists the valid ones (not retriable)
  * @example
- * multipleTests([0.01, 0.04], 'fdr_bh'); // reject [true, true], corrected [0.04, 0.04]
+ * multipleTests([0.01, 0.04], 'fdr_bh'); // reject [true, true], corrected [0.02, 0.04]
  */
 export function multipleTests(
   pValues: readonly number[],

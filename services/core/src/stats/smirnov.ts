@@ -65,7 +65,7 @@ function birnbaumTingeySum(n: number, x: number, lastV: number): number {
  * @param n - sample size, integer ≥ 1
  * @param x - statistic in [0, 1]
  * @example
- * smirnovSf(10, 0.3); // ≈ 0.1360...
+ * smirnovSf(10, 0.3); // ≈ 0.13546
  */
 export function smirnovSf(n: number, x: number): number {
   if (!(n >= 1) || !(x >= 0 && x <= 1)) return Number.NaN;
