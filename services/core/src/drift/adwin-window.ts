@@ -86,21 +86,25 @@ export class AdwinWindow {
     };
   }
 
-  /** Rebuild from `toJSON()` output; checks that the buckets add up to `width`. */
+  /** Rebuild from `toJSON()` output; checks the row invariants and that the buckets add up to `width`. */
   static fromState(state: StateReader, maxBuckets: number): AdwinWindow {
     const w = new AdwinWindow(maxBuckets);
     w.width = state.num('width');
     w.total = state.num('total');
     w.variance = state.num('variance');
+    const rows = state.list('rows');
     w.rows.length = 0;
     let counted = 0;
-    for (const [i, rowState] of state.list('rows').entries()) {
+    for (const [i, rowState] of rows.entries()) {
       const totals = rowState.nums('totals');
       const variances = rowState.nums('variances');
-      if (totals.length !== variances.length || totals.length > maxBuckets) {
+      // Only a lone row (an empty window) may be empty: with maxBuckets >= 2 a merge always
+      // leaves a bucket behind, and a cut that empties the oldest row removes it.
+      const minCount = rows.length === 1 ? 0 : 1;
+      if (totals.length !== variances.length || totals.length < minCount || totals.length > maxBuckets) {
         throw state.bad(
           `rows[${i}]`,
-          `equal-length totals/variances of at most ${maxBuckets}`,
+          `${minCount} to ${maxBuckets} buckets, as many variances`,
           totals.length,
         );
       }

@@ -19,7 +19,7 @@ export interface AdwinParams {
    */
   readonly clock: number;
   /**
-   * Buckets kept per size before two are merged (the ADWIN2 compression).
+   * Buckets kept per size before two are merged (the ADWIN2 compression); at least 2.
    * @default 5
    */
   readonly maxBuckets: number;
@@ -39,7 +39,9 @@ export interface AdwinParams {
 export const ADWIN_PARAMS: ParamRules<AdwinParams> = {
   delta: { kind: 'number', default: 0.002, min: 0, max: 1, exclusiveMin: true, exclusiveMax: true },
   clock: { kind: 'number', default: 32, integer: true, min: 1 },
-  maxBuckets: { kind: 'number', default: 5, integer: true, min: 1 },
+  // River accepts 1, but then merging leaves empty rows behind and River 0.26 panics on a later
+  // cut ("slice index starts at 1 but ends at 0"); from 2 up every row stays non-empty.
+  maxBuckets: { kind: 'number', default: 5, integer: true, min: 2 },
   // At least 1, so a cut always leaves a non-empty newer sub-window after dropping old buckets.
   minWindowLength: { kind: 'number', default: 5, integer: true, min: 1 },
   gracePeriod: { kind: 'number', default: 10, integer: true, min: 0 },

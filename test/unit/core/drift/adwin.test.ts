@@ -77,15 +77,21 @@ describe('ADWIN window', () => {
     );
     expect(() => new ADWIN({ clock: 2.5 })).toThrow(/param 'clock' must be an integer >= 1/);
     expect(() => new ADWIN({ minWindowLength: 0 })).toThrow(/minWindowLength/);
+    // River accepts 1 but its window then breaks (a panic in River 0.26): we refuse it up front.
+    expect(() => new ADWIN({ maxBuckets: 1 })).toThrow(/param 'maxBuckets' must be an integer >= 2, got 1/);
   });
 
-  it('refuses a snapshot whose buckets do not add up to its width', () => {
+  it('refuses a snapshot whose buckets break the window invariants', () => {
     const adwin = new ADWIN();
     for (let i = 0; i < 40; i++) adwin.update(i % 3);
-    const snap = viaJson(adwin) as { state: { width: number } };
+    const snap = viaJson(adwin) as { state: { width: number; rows: unknown[] } };
     expect(ADWIN.fromJSON(snap).toJSON()).toEqual(adwin.toJSON());
     expect(() => ADWIN.fromJSON({ ...snap, state: { ...snap.state, width: 41 } })).toThrow(
       InvalidDetectorStateError,
+    );
+    const rows = [{ totals: [], variances: [] }, ...snap.state.rows];
+    expect(() => ADWIN.fromJSON({ ...snap, state: { ...snap.state, rows } })).toThrow(
+      /'rows\[0\]' must be 1 to 5/,
     );
   });
 });
