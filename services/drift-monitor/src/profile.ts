@@ -1,0 +1,115 @@
+import { createHash } from 'node:crypto';
+import { CategoryCounts, type CategoryCountsJSON } from '../../core/src/stats/category-counts.ts';
+import { NumericHistogram, type NumericHistogramJSON } from '../../core/src/stats/numeric-histogram.ts';
+import { ProfileError } from './errors.ts';
+
+/**
+ * What a column of a profile describes: an input feature, the model's output (`__prediction__`: the predicted
+ * label of a classifier or the value of a regressor) or one class's score (`__score__:<class>`).
+ */
+export type ColumnRole = 'feature' | 'prediction' | 'score';
+
+/** Column names of the output, as in drift_metrics (CONTRACT.md). */
+export const PREDICTION_COLUMN = '__prediction__';
+/** The regression value when a model reports a label as well. */
+export const PREDICTION_VALUE_COLUMN = '__prediction_value__';
+export const SCORE_PREFIX = '__score__:';
+
+export type ColumnProfileJSON =
+  | { name: string; role: ColumnRole; kind: 'numeric'; reference: NumericHistogramJSON }
+  | { name: string; role: ColumnRole; kind: 'categorical'; reference: CategoryCountsJSON };
+
+/** The stored form of a profile (reference_profiles.profile). */
+export interface ReferenceProfileJSON {
+  version: 1;
+  model_id: string;
+  model_version: string;
+  profile_id: string;
+  created_at: number;
+  source: string;
+  event_count: number;
+  bins: number;
+  columns: ColumnProfileJSON[];
+}
+
+/** One column of a loaded profile: its reference state (bin edges inside the histogram). */
+export type ProfileColumn =
+  | { name: string; role: ColumnRole; kind: 'numeric'; reference: NumericHistogram }
+  | { name: string; role: ColumnRole; kind: 'categorical'; reference: CategoryCounts };
+
+/** A loaded, immutable reference profile of one model version. */
+export interface ReferenceProfile {
+  modelId: string;
+  modelVersion: string;
+  profileId: string;
+  createdAt: number;
+  source: string;
+  eventCount: number;
+  bins: number;
+  /** Sorted by name: the order of states in every window partial. */
+  columns: ProfileColumn[];
+}
+
+/** A content hash: the same reference data and bins give the same id, whoever builds it. */
+export function profileId(json: Omit<ReferenceProfileJSON, 'profile_id' | 'created_at' | 'source'>): string {
+  return createHash('sha256').update(JSON.stringify(json)).digest('hex').slice(0, 16);
+}
+
+/** The stored form of a loaded profile. */
+export function profileToJSON(p: ReferenceProfile): ReferenceProfileJSON {
+  return {
+    version: 1,
+    model_id: p.modelId,
+    model_version: p.modelVersion,
+    profile_id: p.profileId,
+    created_at: p.createdAt,
+    source: p.source,
+    event_count: p.eventCount,
+    bins: p.bins,
+    columns: p.columns.map(
+      (c) =>
+        ({ name: c.name, role: c.role, kind: c.kind, reference: c.reference.toJSON() }) as ColumnProfileJSON,
+    ),
+  };
+}
+
+function columnFromJSON(c: ColumnProfileJSON): ProfileColumn {
+  if (c.kind === 'numeric') return { ...c, reference: NumericHistogram.fromJSON(c.reference) };
+  if (c.kind === 'categorical') return { ...c, reference: CategoryCounts.fromJSON(c.reference) };
+  throw new Error(`unknown column kind ${JSON.stringify((c as { kind: unknown }).kind)}`);
+}
+
+/**
+ * Reads a stored profile back, checking every reference state.
+ * @throws ProfileError (not retriable) when the JSON is not a profile.
+ */
+export function profileFromJSON(json: unknown): ReferenceProfile {
+  const j = json as ReferenceProfileJSON;
+  const model = String(j?.model_id ?? '?');
+  const version = String(j?.model_version ?? '?');
+  if (j?.version !== 1 || !Array.isArray(j.columns) || typeof j.profile_id !== 'string') {
+    throw new ProfileError(model, version, `unsupported profile format (version ${String(j?.version)})`);
+  }
+  try {
+    const columns = j.columns
+      .map(columnFromJSON)
+      .sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0));
+    return {
+      modelId: j.model_id,
+      modelVersion: j.model_version,
+      profileId: j.profile_id,
+      createdAt: j.created_at,
+      source: j.source,
+      eventCount: j.event_count,
+      bins: j.bins,
+      columns,
+    };
+  } catch (error) {
+    throw new ProfileError(model, version, `bad column: ${(error as Error).message}`, error);
+  }
+}
+
+/** The key of a model version in maps: model and version joined by a NUL (never inside either). */
+export function versionKey(modelId: string, modelVersion: string): string {
+  return `${modelId}\u0000${modelVersion}`;
+}
