@@ -1,0 +1,177 @@
+import type { TestRow } from './column-tests.ts';
+import type { WindowToClose } from './closer.ts';
+import type { OpenWindow } from './processor.ts';
+import type { ReferenceProfile } from './profile.ts';
+import type { ColumnEvaluation, WindowEvaluation } from './window-evaluation.ts';
+
+/** Feature name of the dataset-level row (method `share_drifted`). */
+export const DATASET_FEATURE = '__dataset__';
+
+/** A drift_metrics row (migration 0009). Times in seconds. */
+export interface DriftMetricRow {
+  model_id: string;
+  model_version: string;
+  window_start: number;
+  window_end: number;
+  feature: string;
+  feature_type: string;
+  method: string;
+  statistic: number;
+  p_value: number | null;
+  p_value_adjusted: number | null;
+  threshold: number | null;
+  drifted: 0 | 1;
+  decisive: 0 | 1;
+  reason: string;
+  basis: string;
+  correction: string;
+  sample_count: number;
+  reference_count: number;
+  profile_id: string;
+  detail: string;
+  input_version: number;
+  computed_at: number;
+}
+
+/** A drift_window_partials row (migration 0010). */
+export interface PartialRow {
+  model_id: string;
+  model_version: string;
+  window_start_ms: number;
+  window_end_ms: number;
+  source_partition: number;
+  through_offset: number;
+  profile_id: string;
+  event_count: number;
+  state: string;
+  written_at: number;
+}
+
+export interface WatermarkRow {
+  source_partition: number;
+  stream_time_ms: number;
+  through_offset: number;
+  written_at: number;
+}
+
+const seconds = (ms: number) => Math.floor(ms / 1000);
+
+/** ClickHouse's Float64 takes no Infinity through JSON: the largest double stands for it. */
+function finite(x: number): number {
+  return Number.isFinite(x) ? x : x > 0 ? Number.MAX_VALUE : -Number.MAX_VALUE;
+}
+
+/** The full partial state of a window, as phase 1 writes it after a batch. Pure. */
+export function partialRow(w: OpenWindow, partition: number, nowMs: number): PartialRow {
+  return {
+    model_id: w.modelId,
+    model_version: w.modelVersion,
+    window_start_ms: w.window.start,
+    window_end_ms: w.window.end,
+    source_partition: partition,
+    through_offset: w.through,
+    profile_id: w.partial.profile.profileId,
+    event_count: w.partial.events,
+    state: JSON.stringify(w.partial.toJSON()),
+    written_at: seconds(nowMs),
+  };
+}
+
+export function watermarkRow(
+  partition: number,
+  streamTimeMs: number,
+  throughOffset: number,
+  nowMs: number,
+): WatermarkRow {
+  return {
+    source_partition: partition,
+    stream_time_ms: streamTimeMs,
+    through_offset: throughOffset,
+    written_at: seconds(nowMs),
+  };
+}
+
+type WindowIdentity = Pick<
+  DriftMetricRow,
+  | 'model_id'
+  | 'model_version'
+  | 'window_start'
+  | 'window_end'
+  | 'profile_id'
+  | 'input_version'
+  | 'computed_at'
+  | 'correction'
+>;
+
+function testRow(id: WindowIdentity, c: ColumnEvaluation, r: TestRow): DriftMetricRow | null {
+  if (Number.isNaN(r.statistic)) return null;
+  const decisive = c.decisive === r;
+  const isMissing = r.method === 'missing_rate';
+  return {
+    ...id,
+    feature: c.name,
+    feature_type: c.kind,
+    method: r.method,
+    statistic: finite(r.statistic),
+    p_value: r.pValue,
+    p_value_adjusted: decisive ? c.adjustedP : null,
+    threshold: r.threshold,
+    drifted: r.drifted ? 1 : 0,
+    decisive: decisive ? 1 : 0,
+    reason: decisive ? (c.choice?.reason ?? '') : '',
+    basis: r.basis,
+    sample_count: isMissing ? c.total : c.windowN,
+    reference_count: c.referenceN,
+    detail: JSON.stringify(r.detail),
+  };
+}
+
+/**
+ * The drift_metrics rows of a closed window: one per column and test, then the dataset row. Deterministic
+ * identity (model, version, window, feature, method), versioned by the inputs, so a recomputation replaces.
+ */
+export function windowRows(
+  w: WindowToClose,
+  profile: ReferenceProfile,
+  evaluation: WindowEvaluation,
+  events: { total: number; excluded: number; mismatched: number },
+  nowMs: number,
+): DriftMetricRow[] {
+  const id: WindowIdentity = {
+    model_id: w.modelId,
+    model_version: w.modelVersion,
+    window_start: seconds(w.windowStartMs),
+    window_end: seconds(w.windowEndMs),
+    profile_id: profile.profileId,
+    input_version: w.inputVersion,
+    computed_at: seconds(nowMs),
+    correction: evaluation.dataset.correction,
+  };
+  const rows = evaluation.columns.flatMap((c) =>
+    c.rows.map((r) => testRow(id, c, r)).filter((r) => r !== null),
+  );
+  const d = evaluation.dataset;
+  rows.push({
+    ...id,
+    feature: DATASET_FEATURE,
+    feature_type: 'dataset',
+    method: 'share_drifted',
+    statistic: d.share,
+    p_value: null,
+    p_value_adjusted: null,
+    threshold: d.threshold,
+    drifted: d.drifted ? 1 : 0,
+    decisive: 1,
+    reason: `${d.driftedFeatures.length} of ${d.tested} features drifted (correction ${d.correction})`,
+    basis: 'exact',
+    sample_count: events.total,
+    reference_count: profile.eventCount,
+    detail: JSON.stringify({
+      drifted_features: d.driftedFeatures,
+      tested: d.tested,
+      excluded_events: events.excluded,
+      mismatched_values: events.mismatched,
+    }),
+  });
+  return rows;
+}
