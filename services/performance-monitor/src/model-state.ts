@@ -1,0 +1,121 @@
+import { RegressionState } from '../../core/src/performance/index.ts';
+import { CLASSIFICATION_DEFAULTS } from '../../core/src/performance/index.ts';
+import type { Baseline } from './baseline.ts';
+import { ClassificationBucket } from './classification-bucket.ts';
+import { emptyState, type Kind, type KindState } from './kind-state.ts';
+import type { RollingSeries } from './rolling-series.ts';
+
+/** One tumbling window of one series. `final` once the stream time passed its end plus the lateness. */
+export interface WindowEntry {
+  state: KindState;
+  final: boolean;
+}
+
+export type Bucket = ClassificationBucket | RegressionState;
+
+/**
+ * Everything kept for one model version in one segment: this batch's samples per bucket (`deltas`), the
+ * open buckets and windows, the rolling window and the baselines.
+ *
+ * Each record updates only its delta (one state update per segment); the deltas are merged into the bucket
+ * and every window size once per batch. That keeps the per-record cost independent of the number of window
+ * sizes, which is what makes 50,000 labeled events/s with 10 classes and scores possible.
+ */
+export class Series {
+  readonly deltas = new Map<number, KindState>();
+  readonly buckets = new Map<number, Bucket>();
+  /** sizeMs → window start → window. */
+  readonly windows = new Map<number, Map<number, WindowEntry>>();
+  rolling: RollingSeries | undefined;
+  /** Window size name (first-N mode) or `period` → baseline. */
+  readonly baselines = new Map<string, Baseline>();
+
+  constructor(
+    readonly model: string,
+    readonly version: string,
+    readonly segment: string,
+    readonly kind: Kind,
+  ) {}
+
+  delta(bucketStart: number): KindState {
+    let state = this.deltas.get(bucketStart);
+    if (!state) this.deltas.set(bucketStart, (state = emptyState(this.kind)));
+    return state;
+  }
+
+  bucket(start: number): Bucket {
+    let bucket = this.buckets.get(start);
+    if (!bucket) {
+      bucket =
+        this.kind === 'classification'
+          ? new ClassificationBucket(CLASSIFICATION_DEFAULTS.calibrationBins)
+          : new RegressionState();
+      this.buckets.set(start, bucket);
+    }
+    return bucket;
+  }
+
+  windowsOf(sizeMs: number): Map<number, WindowEntry> {
+    let windows = this.windows.get(sizeMs);
+    if (!windows) this.windows.set(sizeMs, (windows = new Map()));
+    return windows;
+  }
+
+  window(sizeMs: number, start: number): WindowEntry {
+    const windows = this.windowsOf(sizeMs);
+    let entry = windows.get(start);
+    if (!entry) windows.set(start, (entry = { state: emptyState(this.kind), final: false }));
+    return entry;
+  }
+}
+
+/** A version of a model, in first-seen order. */
+export interface VersionInfo {
+  version: string;
+  kind: Kind;
+  /** The value of the arm tag on its first record ('' without one). */
+  arm: string;
+}
+
+export interface ModelStateJson {
+  streamTime: number | null;
+  versions: VersionInfo[];
+}
+
+/** A model's clock and versions, and its series by version and segment. */
+export class ModelState {
+  /** The largest prediction time seen for this model: windows close on it, so replays close them alike. */
+  streamTime = Number.NEGATIVE_INFINITY;
+  readonly versions: VersionInfo[] = [];
+  private readonly byVersion = new Map<string, VersionInfo>();
+  readonly series = new Map<string, Series>();
+
+  constructor(readonly id: string) {}
+
+  version(version: string): VersionInfo | undefined {
+    return this.byVersion.get(version);
+  }
+
+  addVersion(info: VersionInfo): void {
+    this.versions.push(info);
+    this.byVersion.set(info.version, info);
+  }
+
+  seriesFor(version: string, segment: string, kind: Kind): Series {
+    const key = `${version}\u0000${segment}`;
+    let series = this.series.get(key);
+    if (!series) this.series.set(key, (series = new Series(this.id, version, segment, kind)));
+    return series;
+  }
+
+  toJSON(): ModelStateJson {
+    return { streamTime: Number.isFinite(this.streamTime) ? this.streamTime : null, versions: this.versions };
+  }
+
+  restore(json: ModelStateJson): void {
+    this.streamTime = json.streamTime ?? Number.NEGATIVE_INFINITY;
+    this.versions.length = 0;
+    this.byVersion.clear();
+    for (const v of json.versions) this.addVersion(v);
+  }
+}
