@@ -55,6 +55,7 @@ function addToFirstBaseline(
   if (!baseline) series.baselines.set(size.name, (baseline = new Baseline(series.kind)));
   if (baseline.complete) return;
   baseline.add(entry.state, true);
+  entry.inBaseline = true;
   if (baseline.windows >= windows) {
     baseline.finish();
     // Every open window of this size gets its baseline and delta now, not only at its next update.

@@ -1,6 +1,6 @@
 import { comparisonRow, versionPairs, type ComparisonRow } from './comparisons.ts';
 import { stateMetrics, stateToJSON } from './kind-state.ts';
-import type { ModelState, Series } from './model-state.ts';
+import type { ModelState, Series, WindowEntry } from './model-state.ts';
 import type { ProcessorOptions, WindowSize } from './options.ts';
 import type { RollingSnapshot } from './rolling-series.ts';
 import { bucketRow, metricRows, type BucketRow, type MetricRow, type WindowIdentity } from './rows.ts';
@@ -44,14 +44,23 @@ export function markWindow(ctx: EmitContext, series: Series, size: WindowSize, s
   if (!ctx.dirtyWindows.has(id)) ctx.dirtyWindows.set(id, { series, size, start });
 }
 
-/** The baseline figures that apply to a window of `size`, once complete. */
+/**
+ * The baseline figures that apply to a window, once complete. Windows that form the baseline (the first N,
+ * or those ending inside the reference period) show none: a window is not measured against itself, and
+ * whether such a window's last row was written before or after the baseline completed would otherwise depend
+ * on how records were cut into batches.
+ */
 export function baselineFigures(
   options: ProcessorOptions,
   series: Series,
-  size: WindowSize,
+  d: DirtyWindow,
+  entry: WindowEntry,
 ): ReadonlyMap<string, number> | undefined {
-  const scope = options.baseline.mode === 'period' ? 'period' : size.name;
-  return series.baselines.get(scope)?.figures();
+  const b = options.baseline;
+  if (b.mode === 'off' || entry.inBaseline) return undefined;
+  if (b.mode === 'period')
+    return d.start + d.size.ms <= b.toMs ? undefined : series.baselines.get('period')?.figures();
+  return series.baselines.get(d.size.name)?.figures();
 }
 
 function identity(d: DirtyWindow, final: boolean): WindowIdentity {
@@ -89,7 +98,7 @@ export function emitRows(
       identity(d, entry.final),
       stateMetrics(entry.state),
       entry.state.count,
-      baselineFigures(ctx.options, d.series, d.size),
+      baselineFigures(ctx.options, d.series, d, entry),
       revision,
     );
     for (const row of rows) result.metricRows.push(row);

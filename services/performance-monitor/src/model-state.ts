@@ -9,6 +9,8 @@ import type { RollingSeries } from './rolling-series.ts';
 export interface WindowEntry {
   state: KindState;
   final: boolean;
+  /** Part of its own baseline (first-N mode): its rows never show a baseline or delta. */
+  inBaseline?: boolean;
 }
 
 export type Bucket = ClassificationBucket | RegressionState;

@@ -1,0 +1,75 @@
+import { describe, expect, it } from 'vitest';
+import { twoProportionZTest } from '../../../services/core/src/performance/index.ts';
+import { versionPairs } from '../../../services/performance-monitor/src/comparisons.ts';
+import { PerformanceProcessor } from '../../../services/performance-monitor/src/processor.ts';
+import { T0, cls, options, reg } from './helpers.ts';
+
+/** `right` of `n` correct predictions of `version`, one second apart. */
+function arm(version: string, armTag: string, right: number, n: number) {
+  return Array.from({ length: n }, (_, i) =>
+    cls(T0 + i * 1000, 'a', i < right ? 'a' : 'b', { model_version: version, tags: { arm: armTag } }),
+  );
+}
+
+describe('version comparison', () => {
+  it('shouldCallTheCandidateBetterWhenItsAccuracyIsSignificantlyHigher', () => {
+    const p = new PerformanceProcessor(options({ comparisons: { mode: 'auto' }, compareMinSamples: 30 }));
+    [...arm('v1', 'A', 80, 100), ...arm('v2', 'B', 90, 100)].forEach((r) => p.process(r));
+    const rows = p.flush(200, '200').comparisonRows.filter((r) => r.window_size === '5m');
+    expect(rows).toHaveLength(1);
+    const expected = twoProportionZTest({ successes: 80, trials: 100 }, { successes: 90, trials: 100 });
+    expect(rows[0]).toMatchObject({
+      model_id: 'm',
+      baseline_version: 'v1',
+      candidate_version: 'v2',
+      baseline_arm: 'A',
+      candidate_arm: 'B',
+      segment: '',
+      window_id: T0,
+      metric: 'accuracy',
+      test: 'two_proportion_z',
+      baseline_value: 0.8,
+      candidate_value: 0.9,
+      baseline_count: 100,
+      candidate_count: 100,
+      verdict: 'better',
+      revision: 200,
+    });
+    expect(rows[0]!.statistic).toBeCloseTo(1.98, 3);
+    expect(rows[0]!.p_value).toBeCloseTo(expected.pValue, 12);
+    expect(rows[0]!.p_value).toBeLessThan(0.05);
+  });
+
+  it('shouldSayInsufficientDataWhenAnArmHasFewerThanTheMinimumSamples', () => {
+    const p = new PerformanceProcessor(options({ comparisons: { mode: 'auto' }, compareMinSamples: 30 }));
+    [...arm('v1', 'A', 8, 10), ...arm('v2', 'B', 9, 10)].forEach((r) => p.process(r));
+    const [row] = p.flush(20, '20').comparisonRows;
+    expect(row).toMatchObject({ verdict: 'insufficient_data', statistic: null, p_value: null, test: '' });
+  });
+
+  it('shouldCompareMeanAbsoluteErrorsWithWelchWhenTheModelIsARegressor', () => {
+    const p = new PerformanceProcessor(options({ comparisons: { mode: 'auto' }, compareMinSamples: 2 }));
+    const errors = (version: string, e: number[]) =>
+      e.map((x, i) => reg(T0 + i, 10, 10 + x, { model_version: version }));
+    [...errors('v1', [1, 2, 1, 2, 1, 2]), ...errors('v2', [5, 6, 5, 6, 5, 6])].forEach((r) => p.process(r));
+    const [row] = p.flush(12, '12').comparisonRows;
+    expect(row).toMatchObject({
+      metric: 'mae',
+      test: 'welch_t_abs_error',
+      baseline_value: 1.5,
+      candidate_value: 5.5,
+    });
+    expect(row!.verdict).toBe('worse');
+  });
+
+  it('shouldPairVersionsFromTheSettingWhenPairsAreConfigured', () => {
+    const pairs = { mode: 'pairs', pairs: [{ model: '*', baseline: 'v2', candidate: 'v3' }] } as const;
+    expect(versionPairs(pairs, 'm', ['v1', 'v2', 'v3'])).toEqual([['v2', 'v3']]);
+    expect(versionPairs(pairs, 'm', ['v1', 'v2'])).toEqual([]);
+    expect(versionPairs({ mode: 'auto' }, 'm', ['v1', 'v2', 'v3'])).toEqual([
+      ['v1', 'v2'],
+      ['v1', 'v3'],
+    ]);
+    expect(versionPairs({ mode: 'off' }, 'm', ['v1', 'v2'])).toEqual([]);
+  });
+});
