@@ -1,0 +1,151 @@
+import { describe } from '../../core/src/errors.ts';
+import type { Admin } from '../../core/src/kafka/client.ts';
+import type { Logger } from '../../core/src/logger.ts';
+import type { TumblingWindows } from '../../core/src/windows/tumbling-windows.ts';
+import {
+  globalWatermark,
+  ownerPartition,
+  windowsToClose,
+  type PartitionProgress,
+  type WindowToClose,
+} from './closer.ts';
+import type { DriftMetrics } from './metrics.ts';
+import type { ProfileCache } from './profile-cache.ts';
+import { windowRows } from './rows.ts';
+import type { DriftStore } from './store.ts';
+import { evaluateWindow, type DriftTestConfig } from './window-evaluation.ts';
+import { WindowPartial, type PartialStateJSON } from './window-partials.ts';
+
+export interface CloseLoopDeps {
+  store: DriftStore;
+  profiles: ProfileCache;
+  admin: Admin;
+  groupId: string;
+  topic: string;
+  windows: TumblingWindows;
+  tests: DriftTestConfig;
+  lookbackWindows: number;
+  metrics: DriftMetrics;
+  logger: Logger;
+  /** Partitions of the inference topic assigned to this instance (changes on rebalance). */
+  assigned: () => ReadonlySet<number>;
+  now?: () => number;
+}
+
+/**
+ * Phase 2, on a wall-clock timer: computes the event-time watermark over all source partitions, then merges
+ * the partials of every final window of the models this instance owns and writes its drift_metrics rows.
+ */
+export class CloseLoop {
+  private timer: NodeJS.Timeout | undefined;
+  private running: Promise<unknown> = Promise.resolve();
+  private stopped = false;
+
+  constructor(private readonly deps: CloseLoopDeps) {}
+
+  start(intervalMs: number): void {
+    const run = () => {
+      this.running = this.tick()
+        .catch((error: unknown) =>
+          this.deps.logger.warn({ error: describe(error) }, 'closing windows failed; retrying'),
+        )
+        .finally(() => {
+          if (!this.stopped) this.timer = setTimeout(run, intervalMs);
+        });
+    };
+    this.timer = setTimeout(run, intervalMs);
+  }
+
+  async stop(): Promise<void> {
+    this.stopped = true;
+    clearTimeout(this.timer);
+    await this.running;
+  }
+
+  /** One pass; returns the number of windows closed. */
+  async tick(): Promise<number> {
+    const { deps } = this;
+    const assigned = deps.assigned();
+    if (assigned.size === 0) return 0;
+    const progress = await this.progress();
+    const watermark = globalWatermark(progress);
+    if (!Number.isFinite(watermark)) return 0;
+    deps.metrics.watermark.set(watermark);
+    const { sizeMs, graceMs } = deps.windows;
+    const since = watermark - deps.lookbackWindows * sizeMs - graceMs;
+    const [partials, closed] = await Promise.all([
+      deps.store.finalPartials(watermark, graceMs, since),
+      deps.store.closes(since),
+    ]);
+    const owns = (modelId: string) => assigned.has(ownerPartition(modelId, progress.length));
+    const todo = windowsToClose({ partials, closed, watermark, graceMs, owns });
+    let done = 0;
+    for (const w of todo) if (await this.close(w)) done += 1;
+    return done;
+  }
+
+  /** Stream time and caught-up state per partition; committed offsets are read before the stream times. */
+  private async progress(): Promise<PartitionProgress[]> {
+    const { admin, groupId, topic, store } = this.deps;
+    const ends = await admin.fetchTopicOffsets(topic);
+    const [group] = await admin.fetchOffsets({ groupId, topics: [topic] });
+    const committed = new Map((group?.partitions ?? []).map((p) => [p.partition, BigInt(p.offset)]));
+    const times = await store.streamTimes();
+    return ends.map((e) => {
+      const high = BigInt(e.high);
+      const done = committed.get(e.partition) ?? -1n;
+      return {
+        partition: e.partition,
+        streamTimeMs: times.get(e.partition) ?? null,
+        caughtUp: high === BigInt(e.low) || done >= high,
+      };
+    });
+  }
+
+  private async close(w: WindowToClose): Promise<boolean> {
+    const { deps } = this;
+    const profile = await deps.profiles.get(w.profileId);
+    const states = await deps.store.partialStates(w.partials);
+    if (!profile || states.size !== w.partials.length) {
+      // A partial advanced since it was listed (or the profile is gone): the next pass sees the new inputs.
+      deps.logger.debug(
+        { model: w.modelId, window: w.windowStartMs },
+        'window inputs changed; closing later',
+      );
+      return false;
+    }
+    const merged = new WindowPartial(profile);
+    for (const p of w.partials)
+      merged.merge(
+        WindowPartial.fromJSON(profile, JSON.parse(states.get(p.partition) as string) as PartialStateJSON),
+      );
+    const evaluation = evaluateWindow(profile, merged, deps.tests);
+    const now = (deps.now ?? Date.now)();
+    const excluded = w.excluded.reduce((s, p) => s + p.events, 0);
+    const rows = windowRows(
+      w,
+      profile,
+      evaluation,
+      { total: merged.events, excluded, mismatched: merged.mismatched },
+      now,
+    );
+    await deps.store.writeClose(
+      rows,
+      { ...w, fingerprint: w.fingerprint, inputVersion: w.inputVersion },
+      now,
+    );
+    deps.metrics.windowsClosed.inc({ model_id: w.modelId });
+    deps.logger.info(
+      {
+        model: w.modelId,
+        version: w.modelVersion,
+        window: new Date(w.windowStartMs).toISOString(),
+        events: merged.events,
+        datasetDrift: evaluation.dataset.drifted,
+        drifted: evaluation.dataset.driftedFeatures,
+      },
+      'window closed',
+    );
+    return true;
+  }
+}

@@ -1,0 +1,121 @@
+import { DecodeError } from '../../core/src/errors.ts';
+import type { PartitionBatch } from '../../core/src/kafka/committing-consumer.ts';
+import type { Logger } from '../../core/src/logger.ts';
+import type { InferenceEvent } from '../../core/src/records/records.generated.ts';
+import type { TumblingWindows } from '../../core/src/windows/tumbling-windows.ts';
+import { DriftStateError } from './errors.ts';
+import type { DriftMetrics } from './metrics.ts';
+import { PartitionProcessor, type DecodedMessage, type OpenWindow } from './processor.ts';
+import type { ProfileCache } from './profile-cache.ts';
+import { partialRow, watermarkRow, type PartialRow } from './rows.ts';
+import type { DriftStore } from './store.ts';
+import { WindowPartial, type PartialStateJSON } from './window-partials.ts';
+
+export interface InferenceStageDeps {
+  store: DriftStore;
+  profiles: ProfileCache;
+  windows: TumblingWindows;
+  decode: (value: Buffer | null) => Promise<InferenceEvent>;
+  metrics: DriftMetrics;
+  logger: Logger;
+  topic: string;
+  now?: () => number;
+}
+
+/**
+ * Phase 1 wired to storage: per source partition a processor, restored from ClickHouse on first use after an
+ * assignment; after each batch the full partial state of every touched window, then the partition's stream
+ * time, are written before the consumer commits the offset.
+ */
+export class InferenceStage {
+  private readonly processors = new Map<number, PartitionProcessor>();
+
+  constructor(private readonly deps: InferenceStageDeps) {}
+
+  /** After any rebalance: state in memory may be stale (another member may have advanced it), reload it. */
+  onAssignment(): void {
+    this.processors.clear();
+  }
+
+  handle = async ({ partition, messages }: PartitionBatch): Promise<void> => {
+    const { deps } = this;
+    const processor = this.processors.get(partition) ?? (await this.restore(partition));
+    const decoded = await this.decode(messages);
+    await deps.profiles.prepare(versionsOf(decoded));
+    const out = processor.process(decoded, deps.profiles.lookup);
+    const now = (deps.now ?? Date.now)();
+    const rows = out.touched.map((w) => partialRow(w, partition, now));
+    const mark = Number.isFinite(out.streamTime)
+      ? watermarkRow(partition, out.streamTime, out.lastOffset, now)
+      : null;
+    await deps.store.writeBatch(rows, mark);
+    processor.evictClosed();
+    this.count(out, partition, processor);
+  };
+
+  private async decode(messages: PartitionBatch['messages']): Promise<DecodedMessage[]> {
+    const out: DecodedMessage[] = [];
+    for (const m of messages) {
+      try {
+        out.push({ offset: Number(m.offset), event: await this.deps.decode(m.value) });
+      } catch (error) {
+        // Only a bad value is skipped; a registry outage throws and the batch is retried whole.
+        if (!(error instanceof DecodeError)) throw error;
+        out.push({ offset: Number(m.offset), event: null });
+      }
+    }
+    return out;
+  }
+
+  private async restore(partition: number): Promise<PartitionProcessor> {
+    const { store, windows } = this.deps;
+    const { streamTime, rows } = await store.partitionState(partition, windows.graceMs);
+    const open = await Promise.all(rows.map((r) => this.openWindow(r)));
+    const processor = new PartitionProcessor(partition, windows, { streamTime, open });
+    this.processors.set(partition, processor);
+    this.deps.logger.info({ partition, streamTime, openWindows: open.length }, 'partition state restored');
+    return processor;
+  }
+
+  private async openWindow(row: PartialRow): Promise<OpenWindow> {
+    const profile = await this.deps.profiles.get(row.profile_id);
+    // Without its profile a stored partial cannot be continued, and starting it afresh would lose events.
+    if (!profile)
+      throw new DriftStateError(
+        `profile ${row.profile_id} of a stored partial is gone from reference_profiles`,
+      );
+    return {
+      modelId: row.model_id,
+      modelVersion: row.model_version,
+      window: { start: row.window_start_ms, end: row.window_end_ms },
+      partial: WindowPartial.fromJSON(profile, JSON.parse(row.state) as PartialStateJSON),
+      through: row.through_offset,
+    };
+  }
+
+  private count(
+    out: ReturnType<PartitionProcessor['process']>,
+    partition: number,
+    p: PartitionProcessor,
+  ): void {
+    const m = this.deps.metrics;
+    if (out.late > 0) m.lateEvents.inc(out.late);
+    if (out.undecodable > 0) m.undecodable.inc({ topic: this.deps.topic }, out.undecodable);
+    if (out.replayed > 0) m.replayedEvents.inc(out.replayed);
+    for (const u of out.unprofiled.values())
+      m.unprofiledEvents.inc({ model_id: u.modelId, model_version: u.modelVersion }, u.count);
+    m.openWindows.set({ partition: String(partition) }, p.openWindows.length);
+  }
+}
+
+function versionsOf(messages: DecodedMessage[]): { modelId: string; modelVersion: string }[] {
+  const seen = new Map<string, { modelId: string; modelVersion: string }>();
+  for (const { event } of messages) {
+    if (event)
+      seen.set(`${event.model_id}\u0000${event.model_version}`, {
+        modelId: event.model_id,
+        modelVersion: event.model_version,
+      });
+  }
+  return [...seen.values()];
+}

@@ -1,0 +1,203 @@
+import type { ClickHouseClient } from '../../core/src/clickhouse/client.ts';
+import type { ClosedRecord, PartialMeta } from './closer.ts';
+import { profileFromJSON, profileToJSON, type ReferenceProfile } from './profile.ts';
+import type { DriftMetricRow, PartialRow, WatermarkRow } from './rows.ts';
+
+/** A SQL string literal. Query parameters ({x:String}) arrived after ClickHouse 18.16, so values are quoted. */
+export function sqlString(text: string): string {
+  return `'${text.replaceAll('\\', '\\\\').replaceAll("'", "\\'")}'`;
+}
+
+/** A stored detector state (drift_detector_state). */
+export interface DetectorStateRow {
+  model_id: string;
+  model_version: string;
+  detector: string;
+  source_partition: number;
+  through_offset: number;
+  state: string;
+  written_at: number;
+}
+
+const seconds = (ms: number) => Math.floor(ms / 1000);
+
+/**
+ * The drift monitor's ClickHouse tables (migrations 0008-0010): profiles, partial window states, stream
+ * times, closes, results and detector states. The only module of the service that speaks SQL.
+ */
+export class DriftStore {
+  constructor(
+    private readonly client: ClickHouseClient,
+    private readonly db: string,
+  ) {}
+
+  private async rows<T>(query: string): Promise<T[]> {
+    const result = await this.client.query({ query, format: 'JSONEachRow' });
+    return result.json<T>();
+  }
+
+  private async insert(table: string, values: object[]): Promise<void> {
+    if (values.length === 0) return;
+    await this.client.insert({ table: `${this.db}.${table}`, values, format: 'JSONEachRow' });
+  }
+
+  async insertProfile(p: ReferenceProfile): Promise<void> {
+    await this.insert('reference_profiles', [
+      {
+        model_id: p.modelId,
+        model_version: p.modelVersion,
+        profile_id: p.profileId,
+        created_at: seconds(p.createdAt),
+        source: p.source,
+        event_count: p.eventCount,
+        feature_count: p.columns.filter((c) => c.role === 'feature').length,
+        profile: JSON.stringify(profileToJSON(p)),
+      },
+    ]);
+  }
+
+  /** The newest profile of a model version (by created_at, then id), or undefined. */
+  async activeProfile(modelId: string, modelVersion: string): Promise<ReferenceProfile | undefined> {
+    const [row] = await this.rows<{ profile: string }>(
+      `SELECT profile FROM ${this.db}.reference_profiles FINAL
+       WHERE model_id = ${sqlString(modelId)} AND model_version = ${sqlString(modelVersion)}
+       ORDER BY created_at DESC, profile_id DESC LIMIT 1`,
+    );
+    return row ? profileFromJSON(JSON.parse(row.profile)) : undefined;
+  }
+
+  async profileById(profileId: string): Promise<ReferenceProfile | undefined> {
+    const [row] = await this.rows<{ profile: string }>(
+      `SELECT profile FROM ${this.db}.reference_profiles FINAL WHERE profile_id = ${sqlString(profileId)} LIMIT 1`,
+    );
+    return row ? profileFromJSON(JSON.parse(row.profile)) : undefined;
+  }
+
+  async listProfiles(modelId?: string): Promise<Record<string, unknown>[]> {
+    const where = modelId === undefined ? '' : `WHERE model_id = ${sqlString(modelId)}`;
+    return this.rows(
+      `SELECT model_id, model_version, profile_id, toString(created_at) AS created_at, source, event_count, feature_count
+       FROM ${this.db}.reference_profiles FINAL ${where} ORDER BY model_id, model_version, created_at`,
+    );
+  }
+
+  /** A partition's stored stream time and the partial rows of the windows it has not closed yet. */
+  async partitionState(
+    partition: number,
+    graceMs: number,
+  ): Promise<{ streamTime: number; rows: PartialRow[] }> {
+    const [mark] = await this.rows<{ stream_time_ms: string }>(
+      `SELECT stream_time_ms FROM ${this.db}.drift_watermarks FINAL WHERE source_partition = ${partition}`,
+    );
+    const streamTime = mark ? Number(mark.stream_time_ms) : -Infinity;
+    const after = Number.isFinite(streamTime) ? `AND window_end_ms + ${graceMs} > ${streamTime}` : '';
+    const rows = await this.rows<PartialRow>(
+      `SELECT * FROM ${this.db}.drift_window_partials FINAL WHERE source_partition = ${partition} ${after}`,
+    );
+    return {
+      streamTime,
+      rows: rows.map((r) => ({
+        ...r,
+        through_offset: Number(r.through_offset),
+        window_start_ms: Number(r.window_start_ms),
+        window_end_ms: Number(r.window_end_ms),
+      })),
+    };
+  }
+
+  /** Partials first, then the stream time: a stored stream time never runs ahead of stored partials. */
+  async writeBatch(partials: PartialRow[], watermark: WatermarkRow | null): Promise<void> {
+    await this.insert('drift_window_partials', partials);
+    if (watermark) await this.insert('drift_watermarks', [watermark]);
+  }
+
+  async streamTimes(): Promise<Map<number, number>> {
+    const rows = await this.rows<{ source_partition: number; stream_time_ms: string }>(
+      `SELECT source_partition, stream_time_ms FROM ${this.db}.drift_watermarks FINAL`,
+    );
+    return new Map(rows.map((r) => [Number(r.source_partition), Number(r.stream_time_ms)]));
+  }
+
+  /** Partials of windows final at `watermark`, no older than `sinceMs` (the closer's lookback). */
+  async finalPartials(watermark: number, graceMs: number, sinceMs: number): Promise<PartialMeta[]> {
+    const rows = await this.rows<Record<string, string | number>>(
+      `SELECT model_id, model_version, window_start_ms, window_end_ms, source_partition, through_offset, profile_id, event_count
+       FROM ${this.db}.drift_window_partials FINAL
+       WHERE window_end_ms + ${graceMs} <= ${watermark} AND window_start_ms >= ${Math.max(0, sinceMs)}`,
+    );
+    return rows.map((r) => ({
+      modelId: String(r.model_id),
+      modelVersion: String(r.model_version),
+      windowStartMs: Number(r.window_start_ms),
+      windowEndMs: Number(r.window_end_ms),
+      partition: Number(r.source_partition),
+      through: Number(r.through_offset),
+      profileId: String(r.profile_id),
+      events: Number(r.event_count),
+    }));
+  }
+
+  async closes(sinceMs: number): Promise<ClosedRecord[]> {
+    const rows = await this.rows<Record<string, string>>(
+      `SELECT model_id, model_version, window_start_ms, fingerprint FROM ${this.db}.drift_window_closes FINAL
+       WHERE window_start_ms >= ${Math.max(0, sinceMs)}`,
+    );
+    return rows.map((r) => ({
+      modelId: String(r.model_id),
+      modelVersion: String(r.model_version),
+      windowStartMs: Number(r.window_start_ms),
+      fingerprint: String(r.fingerprint),
+    }));
+  }
+
+  /** The stored states of the given partials (same through offsets, so exactly the closer's inputs). */
+  async partialStates(partials: PartialMeta[]): Promise<Map<number, string>> {
+    const first = partials[0];
+    if (!first) return new Map();
+    const wanted = partials.map((p) => `(${p.partition}, ${p.through})`).join(', ');
+    const rows = await this.rows<{ source_partition: number; state: string }>(
+      `SELECT source_partition, state FROM ${this.db}.drift_window_partials FINAL
+       WHERE model_id = ${sqlString(first.modelId)} AND model_version = ${sqlString(first.modelVersion)}
+         AND window_start_ms = ${first.windowStartMs} AND (source_partition, through_offset) IN (${wanted})`,
+    );
+    return new Map(rows.map((r) => [Number(r.source_partition), r.state]));
+  }
+
+  /** Results first, then the close record: a crash between them recomputes the same rows. */
+  async writeClose(
+    rows: DriftMetricRow[],
+    close: ClosedRecord & { inputVersion: number },
+    nowMs: number,
+  ): Promise<void> {
+    await this.insert('drift_metrics', rows);
+    await this.insert('drift_window_closes', [
+      {
+        model_id: close.modelId,
+        model_version: close.modelVersion,
+        window_start_ms: close.windowStartMs,
+        fingerprint: close.fingerprint,
+        input_version: close.inputVersion,
+        closed_at: seconds(nowMs),
+      },
+    ]);
+  }
+
+  async writeDriftRows(rows: DriftMetricRow[]): Promise<void> {
+    await this.insert('drift_metrics', rows);
+  }
+
+  async detectorStates(partition: number): Promise<DetectorStateRow[]> {
+    const rows = await this.rows<DetectorStateRow>(
+      `SELECT * FROM ${this.db}.drift_detector_state FINAL WHERE source_partition = ${partition}`,
+    );
+    return rows.map((r) => ({
+      ...r,
+      through_offset: Number(r.through_offset),
+      source_partition: Number(r.source_partition),
+    }));
+  }
+
+  async writeDetectorStates(rows: DetectorStateRow[]): Promise<void> {
+    await this.insert('drift_detector_state', rows);
+  }
+}
