@@ -1,0 +1,48 @@
+#!/usr/bin/env bash
+# Idempotently creates a Python venv in the cache dir with confluent-kafka and
+# everything its AvroSerializer/AvroDeserializer import, and prints the venv's
+# python path as the last line of stdout (progress goes to stderr).
+#   PY="$(bash infra/python-env.sh | tail -n1)"
+# Env: DRIFTLINE_HOME, DRIFTLINE_PYTHON (interpreter for the venv, default python3),
+# DRIFTLINE_CONFLUENT_KAFKA_SPEC (pip requirement).
+set -euo pipefail
+
+here="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
+# shellcheck source=infra/lib/common.sh
+source "$here/lib/common.sh"
+
+VENV="$DRIFTLINE_HOME/python-venv"
+# [avro] brings fastavro/avro/requests, [schemaregistry] the HTTP client and
+# auth libraries (httpx, attrs, cachetools, authlib) the serializers import.
+SPEC="${DRIFTLINE_CONFLUENT_KAFKA_SPEC:-confluent-kafka[avro,schemaregistry]==2.16.0}"
+STAMP="$VENV/.driftline-spec"
+
+imports_ok() {
+  "$VENV/bin/python" - <<'PY' 2>/dev/null
+from confluent_kafka import Producer, Consumer
+from confluent_kafka.admin import AdminClient
+from confluent_kafka.schema_registry import SchemaRegistryClient
+from confluent_kafka.schema_registry.avro import AvroSerializer, AvroDeserializer
+PY
+}
+
+up_to_date() { [[ -x "$VENV/bin/python" && -f "$STAMP" && "$(<"$STAMP")" == "$SPEC" ]] && imports_ok; }
+
+build_venv() {
+  up_to_date && return 0
+  local py="${DRIFTLINE_PYTHON:-python3}"
+  if [[ ! -x "$VENV/bin/python" ]]; then
+    info "creating Python venv $VENV with $py"
+    "$py" -m venv "$VENV" || die "could not create a venv with $py (on Debian: apt-get install -y python3-venv)"
+  fi
+  info "installing $SPEC into $VENV"
+  "$VENV/bin/python" -m pip install -q --disable-pip-version-check "$SPEC" >&2 ||
+    die "pip install $SPEC failed"
+  imports_ok || die "confluent_kafka AvroSerializer/AvroDeserializer still fail to import in $VENV"
+  printf '%s' "$SPEC" >"$STAMP"
+}
+
+if ! up_to_date; then
+  with_lock python-env build_venv
+fi
+printf '%s\n' "$VENV/bin/python"
