@@ -21,7 +21,11 @@ async function main(): Promise<void> {
   const { config, topics, codecs, clickhouse, metrics, logger } = rt;
   const producer = rt.kafka.producer({ idempotent: true, maxInFlightRequests: 1 });
   await producer.connect();
-  const consumer = rt.kafka.consumer({ groupId: config.sinkGroupId });
+  const consumer = rt.kafka.consumer({
+    groupId: config.sinkGroupId,
+    sessionTimeout: config.kafkaSessionTimeoutMs,
+    heartbeatInterval: Math.floor(config.kafkaSessionTimeoutMs / 5),
+  });
   await consumer.connect();
   rt.onShutdown(() => producer.disconnect());
   rt.onShutdown(() => consumer.disconnect());

@@ -67,6 +67,12 @@ export const SETTINGS = {
     'SASL password (secret: from the environment only).',
   ),
   kafkaSsl: setting('DRIFTLINE_KAFKA_SSL', 'false', bool, 'Use TLS to reach Kafka.'),
+  kafkaSessionTimeoutMs: setting(
+    'DRIFTLINE_KAFKA_SESSION_TIMEOUT_MS',
+    '10000',
+    positiveInt,
+    'Consumer session timeout: how soon a crashed instance is replaced in its group.',
+  ),
   registryUrl: setting(
     'DRIFTLINE_SCHEMA_REGISTRY_URL',
     'http://127.0.0.1:8081/apis/ccompat/v7',

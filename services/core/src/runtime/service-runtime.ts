@@ -56,7 +56,8 @@ export async function startService(service: string, env = process.env): Promise<
   });
   const codecs = createCodecs(registry);
   const retry = {
-    attempts: 6,
+    attempts: 12,
+    maxMs: 5000,
     onRetry: (e: unknown, n: number) =>
       logger.warn({ attempt: n, error: describe(e) }, 'server not ready, retrying'),
   };
