@@ -1,4 +1,5 @@
 import type { TestRow } from './column-tests.ts';
+import type { Detection } from './concept-drift.ts';
 import type { WindowToClose } from './closer.ts';
 import type { OpenWindow } from './processor.ts';
 import type { ReferenceProfile } from './profile.ts';
@@ -174,4 +175,39 @@ export function windowRows(
     }),
   });
   return rows;
+}
+
+/** Feature name of concept-drift rows: the detectors watch the error stream. */
+export const ERROR_FEATURE = '__error__';
+
+/**
+ * A concept drift as a drift_metrics row: the "window" runs from the first error after the previous
+ * detection to the error that fired; the statistic is the mean error over it (error rate, or mean absolute
+ * error for a regressor). Identity (model, version, window start, `__error__`, detector).
+ */
+export function detectionRow(d: Detection, nowMs: number): DriftMetricRow {
+  return {
+    model_id: d.modelId,
+    model_version: d.modelVersion,
+    window_start: seconds(d.fromMs),
+    window_end: seconds(d.atMs),
+    feature: ERROR_FEATURE,
+    feature_type: 'error',
+    method: d.detector,
+    statistic: finite(d.meanError),
+    p_value: null,
+    p_value_adjusted: null,
+    threshold: null,
+    drifted: 1,
+    decisive: 1,
+    reason: `${d.detector} signalled a change of the error stream at joined offset ${d.offset}`,
+    basis: 'exact',
+    correction: 'none',
+    sample_count: d.count,
+    reference_count: 0,
+    profile_id: '',
+    detail: JSON.stringify({ detected_at_ms: d.atMs, offset: d.offset }),
+    input_version: d.offset,
+    computed_at: seconds(nowMs),
+  };
 }

@@ -1,0 +1,177 @@
+import type { AnyDriftDetector } from '../../core/src/drift/detector.ts';
+import {
+  createDetector,
+  describeDetector,
+  detectorFromJSON,
+  type DetectorName,
+} from '../../core/src/drift/registry.ts';
+import type { JoinedPrediction } from '../../core/src/records/records.generated.ts';
+import { versionKey } from './profile.ts';
+import type { DetectorStateRow } from './store.ts';
+
+/** One detector of one model version on this partition, with what it has seen since its last drift. */
+export interface TrackedDetector {
+  modelId: string;
+  modelVersion: string;
+  name: DetectorName;
+  detector: AnyDriftDetector;
+  /** Every joined prediction of the partition up to this offset is in the detector. -1: none. */
+  through: number;
+  /** labeled_at of the first value since the last drift, and the count and sum of values since. */
+  since: number | null;
+  count: number;
+  sum: number;
+}
+
+/** A drift signalled by a detector. */
+export interface Detection {
+  modelId: string;
+  modelVersion: string;
+  detector: DetectorName;
+  /** event time (labeled_at) of the first value since the previous detection, and of the value that fired */
+  fromMs: number;
+  atMs: number;
+  /** values since the previous detection and their mean: the error rate, or mean absolute error */
+  count: number;
+  meanError: number;
+  offset: number;
+}
+
+interface StoredState {
+  detector: unknown;
+  since: number | null;
+  count: number;
+  sum: number;
+}
+
+/**
+ * The error of a joined prediction: 0/1 for a classifier (predicted label against the true label), the
+ * absolute error for a regressor; null when the pair says neither.
+ */
+export function errorOf(j: JoinedPrediction): { value: number; binary: boolean } | null {
+  if (j.predicted_label !== null && j.predicted_label !== undefined) {
+    return { value: j.predicted_label === String(j.label) ? 0 : 1, binary: true };
+  }
+  if (typeof j.predicted_value === 'number' && typeof j.label === 'number') {
+    return { value: Math.abs(j.predicted_value - j.label), binary: false };
+  }
+  return null;
+}
+
+/**
+ * Concept-drift detectors per model version over the stream of errors of one partition of the joined topic
+ * (keyed by model, so a model's errors arrive in order on one partition). Pure; the state of each detector
+ * carries its `through` offset, so a replay after a crash skips what the stored state already holds.
+ * Corrections (a label replacing an earlier one) are not fed: each prediction counts once.
+ */
+export class ConceptDriftProcessor {
+  private readonly tracked = new Map<string, TrackedDetector>();
+
+  constructor(
+    private readonly detectors: readonly DetectorName[],
+    restored: readonly DetectorStateRow[] = [],
+  ) {
+    for (const row of restored) {
+      const s = JSON.parse(row.state) as StoredState;
+      const t: TrackedDetector = {
+        modelId: row.model_id,
+        modelVersion: row.model_version,
+        name: row.detector as DetectorName,
+        detector: detectorFromJSON(s.detector),
+        through: row.through_offset,
+        since: s.since,
+        count: s.count,
+        sum: s.sum,
+      };
+      this.tracked.set(trackedKey(t.modelId, t.modelVersion, t.name), t);
+    }
+  }
+
+  process(messages: { offset: number; record: JoinedPrediction | null }[]): {
+    touched: TrackedDetector[];
+    detections: Detection[];
+    lastOffset: number;
+  } {
+    const touched = new Set<TrackedDetector>();
+    const detections: Detection[] = [];
+    for (const { offset, record } of messages) {
+      if (record === null || record.correction) continue;
+      const error = errorOf(record);
+      if (error === null) continue;
+      for (const name of this.detectors) {
+        if (describeDetector(name).binary && !error.binary) continue;
+        const t = this.get(record, name);
+        if (offset <= t.through) continue;
+        const d = this.feed(t, error.value, record.labeled_at, offset);
+        if (d) detections.push(d);
+        touched.add(t);
+      }
+    }
+    const lastOffset = messages[messages.length - 1]?.offset ?? -1;
+    for (const t of touched) t.through = lastOffset;
+    return { touched: [...touched], detections, lastOffset };
+  }
+
+  private get(record: JoinedPrediction, name: DetectorName): TrackedDetector {
+    const key = trackedKey(record.model_id, record.model_version, name);
+    let t = this.tracked.get(key);
+    if (!t) {
+      t = {
+        modelId: record.model_id,
+        modelVersion: record.model_version,
+        name,
+        detector: createDetector(name),
+        through: -1,
+        since: null,
+        count: 0,
+        sum: 0,
+      };
+      this.tracked.set(key, t);
+    }
+    return t;
+  }
+
+  private feed(t: TrackedDetector, value: number, atMs: number, offset: number): Detection | null {
+    t.detector.update(value);
+    t.since ??= atMs;
+    t.count += 1;
+    t.sum += value;
+    if (!t.detector.driftDetected) return null;
+    const d = {
+      modelId: t.modelId,
+      modelVersion: t.modelVersion,
+      detector: t.name,
+      fromMs: t.since,
+      atMs,
+      count: t.count,
+      meanError: t.sum / t.count,
+      offset,
+    };
+    t.since = null;
+    t.count = 0;
+    t.sum = 0;
+    return d;
+  }
+
+  /** The rows to store for the touched detectors. */
+  static stateRows(touched: TrackedDetector[], partition: number, nowMs: number): DetectorStateRow[] {
+    return touched.map((t) => ({
+      model_id: t.modelId,
+      model_version: t.modelVersion,
+      detector: t.name,
+      source_partition: partition,
+      through_offset: t.through,
+      state: JSON.stringify({
+        detector: t.detector.toJSON(),
+        since: t.since,
+        count: t.count,
+        sum: t.sum,
+      } satisfies StoredState),
+      written_at: Math.floor(nowMs / 1000),
+    }));
+  }
+}
+
+function trackedKey(modelId: string, modelVersion: string, name: string): string {
+  return `${versionKey(modelId, modelVersion)}\u0000${name}`;
+}

@@ -1,0 +1,98 @@
+import { loadSettings } from '../../core/src/config/load.ts';
+import { runCommittingConsumer } from '../../core/src/kafka/committing-consumer.ts';
+import type { Consumer } from '../../core/src/kafka/client.ts';
+import { exitOnStartupError, startService } from '../../core/src/runtime/service-runtime.ts';
+import { TumblingWindows } from '../../core/src/windows/tumbling-windows.ts';
+import { CloseLoop } from './close-loop.ts';
+import { ConceptStage } from './concept-stage.ts';
+import { InferenceStage } from './inference-stage.ts';
+import { createDriftMetrics } from './metrics.ts';
+import { ProfileCache } from './profile-cache.ts';
+import { DRIFT_SETTINGS } from './settings.ts';
+import { DriftStore } from './store.ts';
+
+/** Tracks a consumer's assigned partitions of one topic and tells a stage to reload its state on rebalance. */
+function trackAssignment(consumer: Consumer, topic: string, onJoin: () => void): Set<number> {
+  const assigned = new Set<number>();
+  consumer.on(consumer.events.GROUP_JOIN, (e) => {
+    assigned.clear();
+    for (const p of e.payload.memberAssignment[topic] ?? []) assigned.add(p);
+    onJoin();
+  });
+  return assigned;
+}
+
+/**
+ * The drift monitor. Phase 1 (inference topic): partial window states per source partition into
+ * drift_window_partials, then the offset commit. Phase 2 (a wall-clock timer): windows final on event time
+ * across partitions are merged and tested into drift_metrics by the instance owning the model. Beside them,
+ * a consumer of joined predictions feeds the concept-drift detectors.
+ */
+async function main(): Promise<void> {
+  const s = loadSettings(DRIFT_SETTINGS);
+  const windows = TumblingWindows.ofSizeAndGrace(s.windowMs, s.graceMs, 'DRIFTLINE_DRIFT_WINDOW');
+  const rt = await startService('drift-monitor');
+  const { topics, logger, codecs } = rt;
+  const store = new DriftStore(rt.clickhouse, rt.config.clickhouseDatabase);
+  const profiles = new ProfileCache(store, s.profileRefreshMs);
+  const metrics = createDriftMetrics(rt.metrics.registry);
+
+  const inference = new InferenceStage({
+    store,
+    profiles,
+    windows,
+    metrics,
+    logger,
+    topic: topics.inference,
+    decode: (v) => codecs.inference.decode(v),
+  });
+  const consumer = rt.kafka.consumer({ groupId: s.groupId });
+  const assigned = trackAssignment(consumer, topics.inference, () => inference.onAssignment());
+  const concept = new ConceptStage({
+    store,
+    detectors: s.detectors,
+    metrics,
+    logger,
+    topic: topics.joined,
+    decode: (v) => codecs.joined.decode(v),
+  });
+  const conceptConsumer = rt.kafka.consumer({ groupId: s.conceptGroupId, readUncommitted: false });
+  trackAssignment(conceptConsumer, topics.joined, () => concept.onAssignment());
+  const admin = rt.kafka.admin();
+  await Promise.all([consumer.connect(), conceptConsumer.connect(), admin.connect()]);
+  rt.onShutdown(() => consumer.disconnect());
+  rt.onShutdown(() => conceptConsumer.disconnect());
+  rt.onShutdown(() => admin.disconnect());
+
+  const closer = new CloseLoop({
+    store,
+    profiles,
+    admin,
+    groupId: s.groupId,
+    topic: topics.inference,
+    windows,
+    tests: s,
+    lookbackWindows: s.lookbackWindows,
+    metrics,
+    logger,
+    assigned: () => assigned,
+  });
+  rt.onShutdown(() => closer.stop());
+
+  const common = { logger, metrics: rt.metrics, maxBatch: s.batchSize };
+  await runCommittingConsumer({ ...common, consumer, topics: [topics.inference], handle: inference.handle });
+  await runCommittingConsumer({
+    ...common,
+    consumer: conceptConsumer,
+    topics: [topics.joined],
+    handle: concept.handle,
+  });
+  closer.start(s.closeIntervalMs);
+  rt.setReady(true);
+  logger.info(
+    { window: s.windowMs, grace: s.graceMs, correction: s.correction, detectors: s.detectors },
+    'drift monitor running',
+  );
+}
+
+main().catch((error) => exitOnStartupError('drift-monitor', error));
