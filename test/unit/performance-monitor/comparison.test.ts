@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { twoProportionZTest } from '../../../services/core/src/performance/index.ts';
 import { versionPairs } from '../../../services/performance-monitor/src/comparisons.ts';
+import type { ComparisonMode } from '../../../services/performance-monitor/src/settings-parse.ts';
 import { PerformanceProcessor } from '../../../services/performance-monitor/src/processor.ts';
 import { T0, cls, options, reg } from './helpers.ts';
 
@@ -63,7 +64,7 @@ describe('version comparison', () => {
   });
 
   it('shouldPairVersionsFromTheSettingWhenPairsAreConfigured', () => {
-    const pairs = { mode: 'pairs', pairs: [{ model: '*', baseline: 'v2', candidate: 'v3' }] } as const;
+    const pairs: ComparisonMode = { mode: 'pairs', pairs: [{ model: '*', baseline: 'v2', candidate: 'v3' }] };
     expect(versionPairs(pairs, 'm', ['v1', 'v2', 'v3'])).toEqual([['v2', 'v3']]);
     expect(versionPairs(pairs, 'm', ['v1', 'v2'])).toEqual([]);
     expect(versionPairs({ mode: 'auto' }, 'm', ['v1', 'v2', 'v3'])).toEqual([

@@ -1,0 +1,102 @@
+import { loadSettings } from '../../core/src/config/load.ts';
+import type { DriftlineConfig } from '../../core/src/config/settings.ts';
+import type { Kafka } from '../../core/src/kafka/client.ts';
+import { assertCoPartitioned, changelogSpec, ensureTopics } from '../../core/src/kafka/topics.ts';
+import { exitOnStartupError, startService } from '../../core/src/runtime/service-runtime.ts';
+import { rowWriter } from './clickhouse-rows.ts';
+import { resolveProcessorOptions } from './options.ts';
+import { PartitionTasks } from './partition-tasks.ts';
+import { createPerformanceMetrics } from './perf-metrics.ts';
+import { PerformanceProcessor } from './processor.ts';
+import { PERFORMANCE_SETTINGS } from './settings.ts';
+
+const SERVICE = 'performance-monitor';
+
+/**
+ * The performance monitor: joined predictions in, figures per model, version, segment and window out. Each
+ * batch: rows to ClickHouse (full window figures, idempotent), then one Kafka transaction with the changed
+ * window state (changelog), dead letters and the consumer offset. See partition-tasks.ts for the guarantees.
+ */
+async function main(): Promise<void> {
+  const rt = await startService(SERVICE);
+  const { config, topics, logger } = rt;
+  const perf = loadSettings(PERFORMANCE_SETTINGS);
+  const options = resolveProcessorOptions(perf, config);
+  const changelogTopic = await provisionChangelog(rt.kafka, config, topics.joined);
+  const metrics = createPerformanceMetrics(rt.metrics.registry);
+  const tasks = new PartitionTasks({
+    kafka: rt.kafka,
+    logger,
+    metrics,
+    groupId: perf.groupId,
+    sourceTopic: topics.joined,
+    changelogTopic,
+    deadLetterTopic: topics.deadLetter,
+    newProcessor: () => new PerformanceProcessor(options),
+    decode: (value) => rt.codecs.joined.decode(value),
+    writeRows: rowWriter({
+      clickhouse: rt.clickhouse,
+      database: config.clickhouseDatabase,
+      logger,
+      metrics: rt.metrics,
+    }),
+  });
+  // read_committed (kafkajs' default): only what the joiner's transactions committed.
+  const consumer = rt.kafka.consumer({
+    groupId: perf.groupId,
+    maxBytesPerPartition: perf.fetchMaxBytes,
+    maxBytes: perf.fetchMaxBytes * perf.concurrency,
+  });
+  consumer.on(consumer.events.GROUP_JOIN, ({ payload }) => {
+    void tasks.onAssignment(payload.memberAssignment[topics.joined] ?? []);
+  });
+  consumer.on(consumer.events.CRASH, ({ payload }) => {
+    logger.fatal({ error: payload.error.message, restart: payload.restart }, 'consumer crashed');
+    if (!payload.restart) process.exit(1);
+  });
+  rt.onShutdown(() => tasks.close());
+  rt.onShutdown(() => consumer.disconnect());
+  await consumer.connect();
+  await consumer.subscribe({ topics: [topics.joined], fromBeginning: true });
+  await consumer.run({
+    autoCommit: false,
+    eachBatchAutoResolve: false,
+    partitionsConsumedConcurrently: perf.concurrency,
+    eachBatch: async ({ batch, heartbeat, isRunning, isStale, resolveOffset }) => {
+      if (!isRunning() || isStale() || batch.messages.length === 0) return;
+      const started = performance.now();
+      await tasks.handle(batch.partition, batch.messages);
+      resolveOffset(batch.messages[batch.messages.length - 1]!.offset);
+      rt.metrics.batchSeconds.observe({ topic: batch.topic }, (performance.now() - started) / 1000);
+      rt.metrics.eventsIn.inc({ topic: batch.topic }, batch.messages.length);
+      rt.metrics.consumerLag.set(
+        { topic: batch.topic, partition: String(batch.partition) },
+        Number(batch.offsetLag()),
+      );
+      await heartbeat();
+    },
+  });
+  rt.setReady(true);
+  logger.info(
+    { topic: topics.joined, changelogTopic, windows: options.windows.map((w) => w.name) },
+    `${SERVICE} running`,
+  );
+}
+
+/** The compacted changelog, numbered like the joined topic (state of partition p lives in partition p). */
+async function provisionChangelog(kafka: Kafka, config: DriftlineConfig, source: string): Promise<string> {
+  const spec = changelogSpec(config, 'performance-monitor-windows');
+  // A window state with many classes can exceed the broker's 1 MB default.
+  spec.config = { ...spec.config, 'max.message.bytes': String(16 * 1024 * 1024) };
+  const admin = kafka.admin();
+  await admin.connect();
+  try {
+    await ensureTopics(admin, [spec]);
+    await assertCoPartitioned(admin, [source, spec.topic]);
+  } finally {
+    await admin.disconnect();
+  }
+  return spec.topic;
+}
+
+main().catch((error) => exitOnStartupError(SERVICE, error));
