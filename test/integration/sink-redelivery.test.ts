@@ -13,7 +13,10 @@ const ch = testClickHouse();
 
 async function rowsWrittenBy(port: number): Promise<number> {
   const text = await (await fetch(`http://127.0.0.1:${port}/metrics`)).text();
-  return [...text.matchAll(/^driftline_clickhouse_rows_total\{[^}]*\} (\d+)/gm)].reduce((s, m) => s + Number(m[1]), 0);
+  return [...text.matchAll(/^driftline_clickhouse_rows_total\{[^}]*\} (\d+)/gm)].reduce(
+    (s, m) => s + Number(m[1]),
+    0,
+  );
 }
 
 describe('sink redelivery after SIGKILL between the ClickHouse write and the offset commit', () => {
@@ -26,9 +29,23 @@ describe('sink redelivery after SIGKILL between the ClickHouse write and the off
     // The first sink creates topics and tables, then the events arrive, then it dies after its first write.
     const first = startServiceProcess('sink', { ...env, DRIFTLINE_CRASH_AT: 'after-effect-before-commit' });
     await waitReady(first);
-    const pairs = take(3000, classifierTraffic({ modelId: 'm', modelVersion: 'v1', startMs: Date.parse('2026-03-01T00:00:00Z'), idPrefix: 'r' }));
+    const pairs = take(
+      3000,
+      classifierTraffic({
+        modelId: 'm',
+        modelVersion: 'v1',
+        startMs: Date.parse('2026-03-01T00:00:00Z'),
+        idPrefix: 'r',
+      }),
+    );
     const enc = await avroEncoder(topics.inference, 'InferenceEvent');
-    await produce(testKafka(), topics.inference, await Promise.all(pairs.map(async (p) => ({ key: p.inference.prediction_id, value: await enc.encode(p.inference) }))));
+    await produce(
+      testKafka(),
+      topics.inference,
+      await Promise.all(
+        pairs.map(async (p) => ({ key: p.inference.prediction_id, value: await enc.encode(p.inference) })),
+      ),
+    );
     await first.exited;
     expect(first.child.signalCode).toBe('SIGKILL');
     const writtenBeforeCrash = await countOrZero(ch, `SELECT count() FROM ${db}.inference_log`);
@@ -36,12 +53,25 @@ describe('sink redelivery after SIGKILL between the ClickHouse write and the off
 
     const second = startServiceProcess('sink', env);
     const port = await waitReady(second);
-    await waitFor('all 3000 rows', () => scalar(ch, `SELECT count() FROM ${db}.inference_log FINAL`), (n) => n >= 3000);
-    await waitFor('the restarted sink to finish', () => rowsWrittenBy(port), (n) => n >= 3000);
+    await waitFor(
+      'all 3000 rows',
+      () => scalar(ch, `SELECT count() FROM ${db}.inference_log FINAL`),
+      (n) => n >= 3000,
+    );
+    await waitFor(
+      'the restarted sink to finish',
+      () => rowsWrittenBy(port),
+      (n) => n >= 3000,
+    );
     // The restarted sink wrote every event again, including the batch that was already written: a real redelivery.
     expect(await rowsWrittenBy(port)).toBe(3000);
     expect(await scalar(ch, `SELECT count() FROM ${db}.inference_log FINAL`)).toBe(3000);
-    expect(await scalar(ch, `SELECT count() FROM (SELECT prediction_id FROM ${db}.inference_log GROUP BY prediction_id)`)).toBe(3000);
+    expect(
+      await scalar(
+        ch,
+        `SELECT count() FROM (SELECT prediction_id FROM ${db}.inference_log GROUP BY prediction_id)`,
+      ),
+    ).toBe(3000);
     expect(await scalar(ch, `SELECT uniqExact(prediction_id) FROM ${db}.inference_log`)).toBe(3000);
     await second.stop();
     expect(second.child.exitCode).toBe(0);

@@ -7,7 +7,9 @@ import { migrateCommand } from './commands/migrate.ts';
 import { status } from './commands/status.ts';
 import { up } from './commands/up.ts';
 
-const program = new Command('driftline').description('Streaming ML model monitoring on Kafka and ClickHouse.');
+const program = new Command('driftline').description(
+  'Streaming ML model monitoring on Kafka and ClickHouse.',
+);
 
 program.command('up').description('start the local servers and all pipeline services').action(up);
 program
@@ -22,7 +24,9 @@ program
   .description('start everything, produce realistic traffic, show what the pipeline makes of it')
   .option('--events <n>', 'predictions to simulate', '20000')
   .option('--keep-running', 'leave the stack up afterwards')
-  .action((o: { events: string; keepRunning?: boolean }) => demo({ events: Number(o.events), keepRunning: !!o.keepRunning }));
+  .action((o: { events: string; keepRunning?: boolean }) =>
+    demo({ events: Number(o.events), keepRunning: !!o.keepRunning }),
+  );
 program
   .command('config')
   .description('print every setting with its environment variable and default (Markdown)')

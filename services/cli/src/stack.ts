@@ -4,6 +4,9 @@ import { ROOT } from './paths.ts';
 
 /** Runs infra/stack.sh with its output shown; throws when it fails. */
 export function stack(...args: string[]): void {
-  const r = spawnSync('bash', [path.join(ROOT, 'infra', 'stack.sh'), ...args], { stdio: 'inherit', cwd: ROOT });
+  const r = spawnSync('bash', [path.join(ROOT, 'infra', 'stack.sh'), ...args], {
+    stdio: 'inherit',
+    cwd: ROOT,
+  });
   if (r.status !== 0) throw new Error(`infra/stack.sh ${args.join(' ')} failed (exit ${r.status})`);
 }

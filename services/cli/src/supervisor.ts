@@ -4,7 +4,13 @@ import path from 'node:path';
 import { LOG_DIR, ROOT, SERVICE_DIR } from './paths.ts';
 
 /** The pipeline's services in start order. Each is `services/<name>/src/main.ts`. */
-export const PIPELINE_SERVICES = ['sink', 'label-joiner', 'performance-monitor', 'drift-monitor', 'alerter'] as const;
+export const PIPELINE_SERVICES = [
+  'sink',
+  'label-joiner',
+  'performance-monitor',
+  'drift-monitor',
+  'alerter',
+] as const;
 
 export function availableServices(): string[] {
   return PIPELINE_SERVICES.filter((s) => existsSync(path.join(ROOT, 'services', s, 'src', 'main.ts')));
@@ -25,18 +31,26 @@ export function runningPid(name: string): number | null {
 }
 
 /** Starts a service in the background (detached), logging to .infra-data/logs/<name>.log. Idempotent. */
-export function startDetached(name: string, env: Record<string, string>, port: number): { pid: number; fresh: boolean } {
+export function startDetached(
+  name: string,
+  env: Record<string, string>,
+  port: number,
+): { pid: number; fresh: boolean } {
   const existing = runningPid(name);
   if (existing) return { pid: existing, fresh: false };
   mkdirSync(SERVICE_DIR, { recursive: true });
   mkdirSync(LOG_DIR, { recursive: true });
   const log = openSync(path.join(LOG_DIR, `${name}.log`), 'a');
-  const child = spawn(process.execPath, ['--import', 'tsx', path.join(ROOT, 'services', name, 'src', 'main.ts')], {
-    cwd: ROOT,
-    env: { ...process.env, ...env, DRIFTLINE_HTTP_PORT: String(port) },
-    stdio: ['ignore', log, log],
-    detached: true,
-  });
+  const child = spawn(
+    process.execPath,
+    ['--import', 'tsx', path.join(ROOT, 'services', name, 'src', 'main.ts')],
+    {
+      cwd: ROOT,
+      env: { ...process.env, ...env, DRIFTLINE_HTTP_PORT: String(port) },
+      stdio: ['ignore', log, log],
+      detached: true,
+    },
+  );
   child.unref();
   writeFileSync(pidFile(name), String(child.pid));
   writeFileSync(portFile(name), String(port));

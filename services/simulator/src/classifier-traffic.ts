@@ -36,7 +36,9 @@ export function* classifierTraffic(o: ClassifierTrafficOptions): Generator<Simul
     const predicted = classes[Math.floor(random() * classes.length)]!;
     const wrong = random() < (o.errorRate ?? 0.1);
     const truth = wrong ? classes[(classes.indexOf(predicted) + 1) % classes.length]! : predicted;
-    const scores = Object.fromEntries(classes.map((c) => [c, c === predicted ? 0.8 : 0.2 / (classes.length - 1)]));
+    const scores = Object.fromEntries(
+      classes.map((c) => [c, c === predicted ? 0.8 : 0.2 / (classes.length - 1)]),
+    );
     const id = `${o.idPrefix ?? o.modelId}-${i}`;
     const ts = o.startMs + i * step;
     yield {
@@ -50,7 +52,12 @@ export function* classifierTraffic(o: ClassifierTrafficOptions): Generator<Simul
         latency_ms: 2 + random() * 8,
         tags: { region: random() < 0.5 ? 'eu' : 'us' },
       },
-      truth: { prediction_id: id, timestamp: ts + 1000 + Math.floor(random() * 60_000), label: truth, model_id: o.modelId },
+      truth: {
+        prediction_id: id,
+        timestamp: ts + 1000 + Math.floor(random() * 60_000),
+        label: truth,
+        model_id: o.modelId,
+      },
     };
   }
 }

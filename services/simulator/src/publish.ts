@@ -16,12 +16,16 @@ export async function publishTraffic(
 ): Promise<{ predictions: number; labels: number }> {
   const chunk = 2000;
   for (let i = 0; i < pairs.length; i += chunk) {
-    const messages = pairs.slice(i, i + chunk).map((p) => ({ key: p.inference.prediction_id, value: codecs.inference.encode(p.inference) }));
+    const messages = pairs
+      .slice(i, i + chunk)
+      .map((p) => ({ key: p.inference.prediction_id, value: codecs.inference.encode(p.inference) }));
     await producer.send({ topic: topics.inference, messages });
   }
   const labelled = pairs.filter((_, i) => (i * 0.6180339887) % 1 < labelShare);
   for (let i = 0; i < labelled.length; i += chunk) {
-    const messages = labelled.slice(i, i + chunk).map((p) => ({ key: p.truth.prediction_id, value: codecs.groundTruth.encode(p.truth) }));
+    const messages = labelled
+      .slice(i, i + chunk)
+      .map((p) => ({ key: p.truth.prediction_id, value: codecs.groundTruth.encode(p.truth) }));
     await producer.send({ topic: topics.groundTruth, messages });
   }
   return { predictions: pairs.length, labels: labelled.length };

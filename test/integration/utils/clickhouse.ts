@@ -5,7 +5,10 @@ export function testClickHouse(): ClickHouseClient {
 }
 
 /** Runs a query and returns its rows, numbers parsed. */
-export async function rows<T = Record<string, unknown>>(client: ClickHouseClient, query: string): Promise<T[]> {
+export async function rows<T = Record<string, unknown>>(
+  client: ClickHouseClient,
+  query: string,
+): Promise<T[]> {
   const result = await client.query({ query, format: 'JSONEachRow' });
   return result.json<T>();
 }

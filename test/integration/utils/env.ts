@@ -5,7 +5,8 @@ export function isolatedEnv(extra: Record<string, string> = {}): Record<string, 
   const id = randomBytes(4).toString('hex');
   return {
     DRIFTLINE_KAFKA_BROKERS: process.env.DRIFTLINE_KAFKA_BROKERS ?? '127.0.0.1:9092',
-    DRIFTLINE_SCHEMA_REGISTRY_URL: process.env.DRIFTLINE_SCHEMA_REGISTRY_URL ?? 'http://127.0.0.1:8081/apis/ccompat/v7',
+    DRIFTLINE_SCHEMA_REGISTRY_URL:
+      process.env.DRIFTLINE_SCHEMA_REGISTRY_URL ?? 'http://127.0.0.1:8081/apis/ccompat/v7',
     DRIFTLINE_CLICKHOUSE_URL: process.env.DRIFTLINE_CLICKHOUSE_URL ?? 'http://127.0.0.1:8123',
     DRIFTLINE_TOPIC_PREFIX: `t${id}.`,
     DRIFTLINE_CLICKHOUSE_DATABASE: `test_${id}`,

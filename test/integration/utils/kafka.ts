@@ -3,13 +3,22 @@ import { Kafka, logLevel, type Message } from 'kafkajs';
 import { readSchema, type RecordName } from '../../../services/core/src/records/schema-files.ts';
 
 export function testKafka(): Kafka {
-  return new Kafka({ clientId: 'driftline-test', brokers: (process.env.DRIFTLINE_KAFKA_BROKERS ?? '127.0.0.1:9092').split(','), logLevel: logLevel.NOTHING });
+  return new Kafka({
+    clientId: 'driftline-test',
+    brokers: (process.env.DRIFTLINE_KAFKA_BROKERS ?? '127.0.0.1:9092').split(','),
+    logLevel: logLevel.NOTHING,
+  });
 }
 
 /** A user's producer: @kafkajs/confluent-schema-registry encoding, as the README tells users to do. */
 export async function avroEncoder(topic: string, record: RecordName) {
-  const registry = new SchemaRegistry({ host: process.env.DRIFTLINE_SCHEMA_REGISTRY_URL ?? 'http://127.0.0.1:8081/apis/ccompat/v7' });
-  const { id } = await registry.register({ type: SchemaType.AVRO, schema: JSON.stringify(readSchema(record)) }, { subject: `${topic}-value` });
+  const registry = new SchemaRegistry({
+    host: process.env.DRIFTLINE_SCHEMA_REGISTRY_URL ?? 'http://127.0.0.1:8081/apis/ccompat/v7',
+  });
+  const { id } = await registry.register(
+    { type: SchemaType.AVRO, schema: JSON.stringify(readSchema(record)) },
+    { subject: `${topic}-value` },
+  );
   return { id, encode: (value: unknown) => registry.encode(id, value) };
 }
 
@@ -27,9 +36,17 @@ export async function consumeAll(kafka: Kafka, topic: string, count: number, tim
   const consumer = kafka.consumer({ groupId: `reader-${Math.random().toString(16).slice(2)}` });
   await consumer.connect();
   await consumer.subscribe({ topics: [topic], fromBeginning: true });
-  const got: { key: string | null; value: Buffer | null; headers: Record<string, string>; partition: number }[] = [];
+  const got: {
+    key: string | null;
+    value: Buffer | null;
+    headers: Record<string, string>;
+    partition: number;
+  }[] = [];
   await new Promise<void>((resolve, reject) => {
-    const timer = setTimeout(() => reject(new Error(`only ${got.length}/${count} messages on ${topic}`)), timeoutMs);
+    const timer = setTimeout(
+      () => reject(new Error(`only ${got.length}/${count} messages on ${topic}`)),
+      timeoutMs,
+    );
     void consumer.run({
       eachMessage: async ({ message, partition }) => {
         const headers: Record<string, string> = {};

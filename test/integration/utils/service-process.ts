@@ -15,11 +15,15 @@ export interface ServiceProcess {
 }
 
 export function startServiceProcess(service: string, env: Record<string, string>): ServiceProcess {
-  const child = spawn(process.execPath, ['--import', 'tsx', path.join(ROOT, 'services', service, 'src', 'main.ts')], {
-    cwd: ROOT,
-    env: { ...process.env, DRIFTLINE_HTTP_PORT: '0', ...env },
-    stdio: ['ignore', 'pipe', 'pipe'],
-  });
+  const child = spawn(
+    process.execPath,
+    ['--import', 'tsx', path.join(ROOT, 'services', service, 'src', 'main.ts')],
+    {
+      cwd: ROOT,
+      env: { ...process.env, DRIFTLINE_HTTP_PORT: '0', ...env },
+      stdio: ['ignore', 'pipe', 'pipe'],
+    },
+  );
   let output = '';
   child.stdout!.on('data', (d: Buffer) => (output += d.toString()));
   child.stderr!.on('data', (d: Buffer) => (output += d.toString()));

@@ -40,28 +40,46 @@ describe('sink rows', () => {
   });
 
   it('shouldKeepNumericLabelsAsTextAndValue', () => {
-    expect(groundTruthRow({ prediction_id: 'p', timestamp: 1_700_000_000_000, label: 2.5 }, at, 0)).toMatchObject({ label: '2.5', label_value: 2.5, model_id: '' });
-    expect(groundTruthRow({ prediction_id: 'p', timestamp: 1_700_000_000_000, label: 'no', model_id: 'm' }, at, 0)).toMatchObject({ label: 'no', label_value: null, model_id: 'm' });
+    expect(
+      groundTruthRow({ prediction_id: 'p', timestamp: 1_700_000_000_000, label: 2.5 }, at, 0),
+    ).toMatchObject({ label: '2.5', label_value: 2.5, model_id: '' });
+    expect(
+      groundTruthRow({ prediction_id: 'p', timestamp: 1_700_000_000_000, label: 'no', model_id: 'm' }, at, 0),
+    ).toMatchObject({ label: 'no', label_value: null, model_id: 'm' });
   });
 });
 
 describe('decodeBatch', () => {
-  const msg = (offset: string, value: string): KafkaMessage => ({ offset, value: Buffer.from(value), key: null, timestamp: '0', attributes: 0, headers: {} }) as KafkaMessage;
+  const msg = (offset: string, value: string): KafkaMessage =>
+    ({
+      offset,
+      value: Buffer.from(value),
+      key: null,
+      timestamp: '0',
+      attributes: 0,
+      headers: {},
+    }) as KafkaMessage;
 
   it('shouldSetAsideUndecodableMessagesWithTheirReason', async () => {
     const decode = async (v: Buffer | null) => {
       if (v!.toString() === 'bad') throw new DecodeError('invalid_record', 'missing field prediction_id');
       return v!.toString();
     };
-    const out = await decodeBatch('t', 0, [msg('1', 'ok'), msg('2', 'bad'), msg('3', 'fine')], decode, (r) => r.toUpperCase());
+    const out = await decodeBatch('t', 0, [msg('1', 'ok'), msg('2', 'bad'), msg('3', 'fine')], decode, (r) =>
+      r.toUpperCase(),
+    );
     expect(out.rows).toEqual(['OK', 'FINE']);
-    expect(out.rejected.map((r) => [r.message.offset, r.reason, r.error])).toEqual([['2', 'invalid_record', 'missing field prediction_id']]);
+    expect(out.rejected.map((r) => [r.message.offset, r.reason, r.error])).toEqual([
+      ['2', 'invalid_record', 'missing field prediction_id'],
+    ]);
   });
 
   it('shouldThrowWhenTheRegistryIsDownSoTheBatchIsRetriedWhole', async () => {
     const decode = async () => {
       throw new ServerUnavailableError('schema registry', 'connection refused');
     };
-    await expect(decodeBatch('t', 0, [msg('1', 'x')], decode, (r) => r)).rejects.toThrow('connection refused');
+    await expect(decodeBatch('t', 0, [msg('1', 'x')], decode, (r) => r)).rejects.toThrow(
+      'connection refused',
+    );
   });
 });

@@ -9,7 +9,9 @@ export async function migrateCommand(): Promise<void> {
   try {
     const { applied, alreadyApplied } = await migrate(client, config.clickhouseDatabase);
     for (const m of applied) console.log(`applied ${String(m.version).padStart(4, '0')}_${m.name}`);
-    console.log(`${applied.length} applied, ${alreadyApplied} already applied, database ${config.clickhouseDatabase}`);
+    console.log(
+      `${applied.length} applied, ${alreadyApplied} already applied, database ${config.clickhouseDatabase}`,
+    );
   } finally {
     await client.close();
   }

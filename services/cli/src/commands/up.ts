@@ -13,10 +13,13 @@ export async function up(): Promise<void> {
   const services = availableServices();
   for (const [i, name] of services.entries()) {
     const { pid, fresh } = startDetached(name, {}, BASE_SERVICE_PORT + i);
-    console.log(`${name.padEnd(20)} ${fresh ? 'started' : 'running'}  pid ${pid}  http://127.0.0.1:${BASE_SERVICE_PORT + i}/metrics`);
+    console.log(
+      `${name.padEnd(20)} ${fresh ? 'started' : 'running'}  pid ${pid}  http://127.0.0.1:${BASE_SERVICE_PORT + i}/metrics`,
+    );
   }
   for (const name of services) {
-    if (!(await waitServiceReady(name))) throw new Error(`${name} did not become ready; see ${LOG_DIR}/${name}.log`);
+    if (!(await waitServiceReady(name)))
+      throw new Error(`${name} did not become ready; see ${LOG_DIR}/${name}.log`);
   }
   console.log('all services ready');
 }

@@ -19,8 +19,10 @@ export class TumblingWindows {
 
   /** @throws ConfigError when the size is not a positive whole number of milliseconds or grace is negative. */
   static ofSizeAndGrace(sizeMs: number, graceMs: number, setting = 'window'): TumblingWindows {
-    if (!Number.isInteger(sizeMs) || sizeMs <= 0) throw new ConfigError(setting, `window size must be a positive whole number of ms, got ${sizeMs}`);
-    if (!Number.isInteger(graceMs) || graceMs < 0) throw new ConfigError(setting, `grace must be >= 0 ms, got ${graceMs}`);
+    if (!Number.isInteger(sizeMs) || sizeMs <= 0)
+      throw new ConfigError(setting, `window size must be a positive whole number of ms, got ${sizeMs}`);
+    if (!Number.isInteger(graceMs) || graceMs < 0)
+      throw new ConfigError(setting, `grace must be >= 0 ms, got ${graceMs}`);
     return new TumblingWindows(sizeMs, graceMs);
   }
 
@@ -39,7 +41,11 @@ export class TumblingWindows {
 /** Parses sizes such as `5m`, `1h`, `1d`, `30s` or plain milliseconds. @throws ConfigError naming the setting. */
 export function parseDuration(text: string, setting: string): number {
   const m = /^(\d+)\s*(ms|s|m|h|d)?$/.exec(text.trim());
-  if (!m) throw new ConfigError(setting, `not a duration: ${JSON.stringify(text)} (use e.g. 500ms, 30s, 5m, 1h, 1d)`);
+  if (!m)
+    throw new ConfigError(
+      setting,
+      `not a duration: ${JSON.stringify(text)} (use e.g. 500ms, 30s, 5m, 1h, 1d)`,
+    );
   const unit = { ms: 1, s: 1000, m: 60_000, h: 3_600_000, d: 86_400_000 }[(m[2] ?? 'ms') as 'ms'];
   return Number(m[1]) * unit;
 }

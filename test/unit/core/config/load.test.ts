@@ -13,7 +13,11 @@ describe('loadConfig', () => {
   });
 
   it('shouldParseListsNumbersAndPrefixes', () => {
-    const c = loadConfig({ DRIFTLINE_KAFKA_BROKERS: 'a:1, b:2', DRIFTLINE_TOPIC_PARTITIONS: '3', DRIFTLINE_TOPIC_PREFIX: 'prod.' });
+    const c = loadConfig({
+      DRIFTLINE_KAFKA_BROKERS: 'a:1, b:2',
+      DRIFTLINE_TOPIC_PARTITIONS: '3',
+      DRIFTLINE_TOPIC_PREFIX: 'prod.',
+    });
     expect(c.kafkaBrokers).toEqual(['a:1', 'b:2']);
     expect(c.topicPartitions).toBe(3);
     expect(topicNames(c).deadLetter).toBe('prod.dead-letter.v1');

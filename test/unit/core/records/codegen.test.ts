@@ -1,7 +1,11 @@
 import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import { generateTypes } from '../../../../services/core/src/records/codegen.ts';
-import { SCHEMA_FILES, readSchema, type RecordName } from '../../../../services/core/src/records/schema-files.ts';
+import {
+  SCHEMA_FILES,
+  readSchema,
+  type RecordName,
+} from '../../../../services/core/src/records/schema-files.ts';
 
 const squash = (s: string) => s.replace(/\s+/g, '');
 
@@ -9,7 +13,10 @@ describe('generated record types', () => {
   it('shouldMatchTheAvscFiles (run `npm run gen:types` after a schema change)', () => {
     const names = Object.keys(SCHEMA_FILES) as RecordName[];
     const expected = generateTypes(names.map(readSchema));
-    const committed = readFileSync(new URL('../../../../services/core/src/records/records.generated.ts', import.meta.url), 'utf8');
+    const committed = readFileSync(
+      new URL('../../../../services/core/src/records/records.generated.ts', import.meta.url),
+      'utf8',
+    );
     expect(squash(committed)).toBe(squash(expected));
   });
 

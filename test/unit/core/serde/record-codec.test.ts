@@ -8,8 +8,14 @@ import { withHeader } from '../../../../services/core/src/serde/wire-format.ts';
 // Writer schemas as a registry would hand them out: id 1 = ours, id 2 = an older writer without tags,
 // id 3 = a writer that lacks prediction_id.
 const ours = readSchema('InferenceEvent');
-const older = { ...ours, fields: (ours.fields as { name: string }[]).filter((f) => f.name !== 'tags' && f.name !== 'latency_ms') };
-const noId = { ...ours, fields: (ours.fields as { name: string }[]).filter((f) => f.name !== 'prediction_id') };
+const older = {
+  ...ours,
+  fields: (ours.fields as { name: string }[]).filter((f) => f.name !== 'tags' && f.name !== 'latency_ms'),
+};
+const noId = {
+  ...ours,
+  fields: (ours.fields as { name: string }[]).filter((f) => f.name !== 'prediction_id'),
+};
 const writers = new Map<number, avro.Type>([
   [1, avro.Type.forSchema(ours as avro.Schema)],
   [2, avro.Type.forSchema(older as avro.Schema)],
@@ -63,7 +69,14 @@ describe('RecordCodec', () => {
   });
 
   it('shouldDecodeJsonWithIsoTimestampsAndAbsentOptionalFields', async () => {
-    const json = { prediction_id: 'p-2', model_id: 'm', model_version: '1', timestamp: '2024-01-02T03:04:05.678Z', features: { x: 1 }, prediction: { value: 2.5 } };
+    const json = {
+      prediction_id: 'p-2',
+      model_id: 'm',
+      model_version: '1',
+      timestamp: '2024-01-02T03:04:05.678Z',
+      features: { x: 1 },
+      prediction: { value: 2.5 },
+    };
     const decoded = await codecs.inference.decode(Buffer.from(`  ${JSON.stringify(json)}`));
     expect(decoded.timestamp).toBe(Date.parse('2024-01-02T03:04:05.678Z'));
     expect(decoded.prediction.value).toBe(2.5);
@@ -71,24 +84,66 @@ describe('RecordCodec', () => {
   });
 
   it.each([
-    ['garbage bytes', Buffer.from('hello'), 'unknown_encoding: not Avro (0x00 + schema id) nor a JSON object ({): first byte 0x68'],
-    ['an empty value', Buffer.alloc(0), 'unknown_encoding: not Avro (0x00 + schema id) nor a JSON object ({): empty value'],
-    ['a schema id the registry lacks', withHeader(99, Buffer.from([1, 2])), 'unknown_schema_id: schema id 99 is not in the registry'],
+    [
+      'garbage bytes',
+      Buffer.from('hello'),
+      'unknown_encoding: not Avro (0x00 + schema id) nor a JSON object ({): first byte 0x68',
+    ],
+    [
+      'an empty value',
+      Buffer.alloc(0),
+      'unknown_encoding: not Avro (0x00 + schema id) nor a JSON object ({): empty value',
+    ],
+    [
+      'a schema id the registry lacks',
+      withHeader(99, Buffer.from([1, 2])),
+      'unknown_schema_id: schema id 99 is not in the registry',
+    ],
     ['broken JSON', Buffer.from('{"prediction_id":'), 'json_parse_failed'],
-    ['a JSON record without prediction_id', Buffer.from(JSON.stringify({ ...event, prediction_id: undefined })), 'invalid_record: missing field prediction_id'],
-    ['a JSON record with a string timestamp that is no time', Buffer.from(JSON.stringify({ ...event, timestamp: 'yesterday' })), 'invalid_record: timestamp is not an ISO-8601 time: "yesterday"'],
-    ['a timestamp in seconds', Buffer.from(JSON.stringify({ ...event, timestamp: 1_700_000_000 })), 'invalid_record: timestamp must be epoch milliseconds between 2000 and 2100, got 1700000000'],
-    ['a prediction with neither label nor value', Buffer.from(JSON.stringify({ ...event, prediction: {} })), 'invalid_record: prediction needs a label (classifier) or a value (regressor)'],
-    ['a score outside [0, 1]', Buffer.from(JSON.stringify({ ...event, prediction: { label: 'a', scores: { a: 1.5 } } })), 'invalid_record: prediction.scores.a must be a probability in [0, 1], got 1.5'],
-    ['an empty prediction_id', Buffer.from(JSON.stringify({ ...event, prediction_id: '' })), 'invalid_record: prediction_id must not be empty'],
-    ['a feature of an unsupported type', Buffer.from(JSON.stringify({ ...event, features: { x: [1] } })), 'invalid_record: invalid features.x: [1]'],
+    [
+      'a JSON record without prediction_id',
+      Buffer.from(JSON.stringify({ ...event, prediction_id: undefined })),
+      'invalid_record: missing field prediction_id',
+    ],
+    [
+      'a JSON record with a string timestamp that is no time',
+      Buffer.from(JSON.stringify({ ...event, timestamp: 'yesterday' })),
+      'invalid_record: timestamp is not an ISO-8601 time: "yesterday"',
+    ],
+    [
+      'a timestamp in seconds',
+      Buffer.from(JSON.stringify({ ...event, timestamp: 1_700_000_000 })),
+      'invalid_record: timestamp must be epoch milliseconds between 2000 and 2100, got 1700000000',
+    ],
+    [
+      'a prediction with neither label nor value',
+      Buffer.from(JSON.stringify({ ...event, prediction: {} })),
+      'invalid_record: prediction needs a label (classifier) or a value (regressor)',
+    ],
+    [
+      'a score outside [0, 1]',
+      Buffer.from(JSON.stringify({ ...event, prediction: { label: 'a', scores: { a: 1.5 } } })),
+      'invalid_record: prediction.scores.a must be a probability in [0, 1], got 1.5',
+    ],
+    [
+      'an empty prediction_id',
+      Buffer.from(JSON.stringify({ ...event, prediction_id: '' })),
+      'invalid_record: prediction_id must not be empty',
+    ],
+    [
+      'a feature of an unsupported type',
+      Buffer.from(JSON.stringify({ ...event, features: { x: [1] } })),
+      'invalid_record: invalid features.x: [1]',
+    ],
   ])('shouldRejectWithAReason: %s', async (_name, value, expected) => {
     expect(await reasonOf(codecs.inference.decode(value))).toContain(expected);
   });
 
   it('shouldRejectAWriterSchemaWithoutPredictionIdAsSchemaMismatch', async () => {
     const body = writers.get(3)!.toBuffer({ ...event, prediction_id: undefined });
-    expect(await reasonOf(codecs.inference.decode(withHeader(3, body)))).toMatch(/^schema_mismatch: writer schema id 3 cannot be read as io.driftline.v1.InferenceEvent/);
+    expect(await reasonOf(codecs.inference.decode(withHeader(3, body)))).toMatch(
+      /^schema_mismatch: writer schema id 3 cannot be read as io.driftline.v1.InferenceEvent/,
+    );
   });
 
   it('shouldRejectATruncatedAvroBody', async () => {
@@ -97,8 +152,14 @@ describe('RecordCodec', () => {
   });
 
   it('shouldAcceptGroundTruthWithAStringOrNumericLabel', async () => {
-    const a = await codecs.groundTruth.decode(Buffer.from(JSON.stringify({ prediction_id: 'p', timestamp: 1_700_000_000_000, label: 'yes' })));
-    const b = await codecs.groundTruth.decode(Buffer.from(JSON.stringify({ prediction_id: 'p', timestamp: 1_700_000_000_000, label: 3.25, model_id: 'm' })));
+    const a = await codecs.groundTruth.decode(
+      Buffer.from(JSON.stringify({ prediction_id: 'p', timestamp: 1_700_000_000_000, label: 'yes' })),
+    );
+    const b = await codecs.groundTruth.decode(
+      Buffer.from(
+        JSON.stringify({ prediction_id: 'p', timestamp: 1_700_000_000_000, label: 3.25, model_id: 'm' }),
+      ),
+    );
     expect([a.label, a.model_id, b.label, b.model_id]).toEqual(['yes', null, 3.25, 'm']);
   });
 });

@@ -7,7 +7,10 @@ describe('TumblingWindows', () => {
   const w = TumblingWindows.ofSizeAndGrace(300_000, 60_000);
 
   it('shouldAlignWindowsToTheEpoch', () => {
-    expect(w.windowFor(Date.parse('2026-01-01T10:07:31Z'))).toEqual({ start: Date.parse('2026-01-01T10:05:00Z'), end: Date.parse('2026-01-01T10:10:00Z') });
+    expect(w.windowFor(Date.parse('2026-01-01T10:07:31Z'))).toEqual({
+      start: Date.parse('2026-01-01T10:05:00Z'),
+      end: Date.parse('2026-01-01T10:10:00Z'),
+    });
     expect(w.windowFor(Date.parse('2026-01-01T10:05:00Z')).start).toBe(Date.parse('2026-01-01T10:05:00Z'));
     expect(w.windowFor(-1)).toEqual({ start: -300_000, end: 0 });
   });
@@ -18,17 +21,30 @@ describe('TumblingWindows', () => {
     expect(w.isClosed(win, win.end + 60_000)).toBe(true);
   });
 
-  it.each([[0, 0], [1.5, 0], [10, -1]])('shouldRejectSize %s grace %s naming the setting', (size, grace) => {
+  it.each([
+    [0, 0],
+    [1.5, 0],
+    [10, -1],
+  ])('shouldRejectSize %s grace %s naming the setting', (size, grace) => {
     expect(() => TumblingWindows.ofSizeAndGrace(size, grace, 'DRIFTLINE_X')).toThrow(ConfigError);
     expect(() => TumblingWindows.ofSizeAndGrace(size, grace, 'DRIFTLINE_X')).toThrow('DRIFTLINE_X');
   });
 
-  it.each([['5m', 300_000], ['1h', 3_600_000], ['1d', 86_400_000], ['30s', 30_000], ['250', 250], ['10ms', 10]])('shouldParse %s', (text, ms) => {
+  it.each([
+    ['5m', 300_000],
+    ['1h', 3_600_000],
+    ['1d', 86_400_000],
+    ['30s', 30_000],
+    ['250', 250],
+    ['10ms', 10],
+  ])('shouldParse %s', (text, ms) => {
     expect(parseDuration(text, 'S')).toBe(ms);
   });
 
   it('shouldRejectABadDuration', () => {
-    expect(() => parseDuration('5 minutes', 'DRIFTLINE_WINDOWS')).toThrow('invalid configuration: DRIFTLINE_WINDOWS: not a duration');
+    expect(() => parseDuration('5 minutes', 'DRIFTLINE_WINDOWS')).toThrow(
+      'invalid configuration: DRIFTLINE_WINDOWS: not a duration',
+    );
   });
 });
 
