@@ -2,8 +2,10 @@
 # Apache Kafka in KRaft mode, one process acting as broker and controller,
 # from Maven Central jars (no tarball download site needed).
 
-# Newest line verified with kafkajs 2.2.4 (see test/integration/stack.test.ts).
-DRIFTLINE_KAFKA_VERSION="${DRIFTLINE_KAFKA_VERSION:-4.1.2}"
+# The newest release on Maven Central; kafkajs 2.2.4 verified against it (and
+# against 4.1.2) by test/integration/stack.test.ts and the integration suite.
+# 4.0.0 is the one to avoid (it rejected kafkajs' JoinGroup versions).
+DRIFTLINE_KAFKA_VERSION="${DRIFTLINE_KAFKA_VERSION:-4.4.0}"
 KAFKA_HOME="$DRIFTLINE_HOME/kafka-$DRIFTLINE_KAFKA_VERSION"
 KAFKA_DATA="$DRIFTLINE_DATA_DIR/kafka"
 KAFKA_LOG="$LOG_DIR/kafka.log"
@@ -135,6 +137,18 @@ kafka_cmd() {
     "$logging" -cp "$KAFKA_HOME/lib/*" "$@")
 }
 
+# A log dir formatted by a newer Kafka carries a metadata.version an older
+# broker cannot read: say so instead of letting the broker die obscurely.
+kafka_check_downgrade() {
+  local stamp="$KAFKA_DATA/formatted-by" was newest
+  [[ -f "$stamp" ]] || return 0
+  was="$(<"$stamp")"
+  newest="$(printf '%s\n%s\n' "$was" "$DRIFTLINE_KAFKA_VERSION" | sort -V | tail -n1)"
+  if [[ "$was" != "$DRIFTLINE_KAFKA_VERSION" && "$newest" == "$was" ]]; then
+    die "kafka: $KAFKA_DATA was formatted by Kafka $was and cannot be opened by $DRIFTLINE_KAFKA_VERSION; stop the stack and remove $KAFKA_DATA to start afresh"
+  fi
+}
+
 kafka_format_once() {
   [[ -f "$KAFKA_DATA/logs/meta.properties" ]] && return 0
   local cluster_id
@@ -144,11 +158,13 @@ kafka_format_once() {
   printf '%s\n' "$cluster_id" >"$KAFKA_DATA/cluster.id"
   kafka_cmd kafka.tools.StorageTool format -t "$cluster_id" -c "$KAFKA_DATA/server.properties"
   "${KAFKA_CMD[@]}" >>"$KAFKA_LOG" 2>&1 || die "kafka: storage format failed, see $KAFKA_LOG"
+  printf '%s\n' "$DRIFTLINE_KAFKA_VERSION" >"$KAFKA_DATA/formatted-by"
 }
 
 kafka_launch() {
   kafka_write_config
   kafka_write_logging
+  kafka_check_downgrade
   kafka_format_once
   kafka_cmd kafka.Kafka "$KAFKA_DATA/server.properties"
   spawn kafka "$KAFKA_LOG" "${KAFKA_CMD[@]}"
