@@ -6,6 +6,9 @@ import { down } from './commands/down.ts';
 import { migrateCommand } from './commands/migrate.ts';
 import { status } from './commands/status.ts';
 import { up } from './commands/up.ts';
+import { applyLocalStackDefaults } from './local-env.ts';
+
+applyLocalStackDefaults();
 
 const program = new Command('driftline').description(
   'Streaming ML model monitoring on Kafka and ClickHouse.',
