@@ -7,6 +7,7 @@ import { migrateCommand } from './commands/migrate.ts';
 import { status } from './commands/status.ts';
 import { up } from './commands/up.ts';
 import { applyLocalStackDefaults } from './local-env.ts';
+import { importServiceSettings } from './service-settings.ts';
 
 applyLocalStackDefaults();
 
@@ -33,7 +34,10 @@ program
 program
   .command('config')
   .description('print every setting with its environment variable and default (Markdown)')
-  .action(() => console.log(settingsTable()));
+  .action(async () => {
+    await importServiceSettings();
+    console.log(settingsTable());
+  });
 
 program.parseAsync().catch((error: unknown) => {
   console.error(`driftline: ${describe(error)}`);
