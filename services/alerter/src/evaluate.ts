@@ -1,0 +1,139 @@
+import type { Alert, Evidence, RetrainTrigger } from '../../core/src/records/records.generated.ts';
+import { evidence, type Condition } from './condition.ts';
+import { diagnose, type Signals } from './diagnosis.ts';
+import { driftConditions } from './drift-conditions.ts';
+import { alertEvent, triggerEvent } from './events.ts';
+import { INACTIVE, step, type AlertState } from './lifecycle.ts';
+import { performanceConditions } from './performance-conditions.ts';
+import { decide, type PolicyDecision } from './retrain-policy.ts';
+import type { ModelRules } from './rules/schema.ts';
+import { windowSignals } from './signals.ts';
+import { alertKey, cursorKey, signalsOf, type ModelState } from './state.ts';
+import type { ResultWindow } from './window.ts';
+
+export interface Evaluation {
+  state: ModelState;
+  alerts: Alert[];
+  triggers: RetrainTrigger[];
+  decision: PolicyDecision;
+  /** False when the window was at or behind the cursor and was skipped. */
+  evaluated: boolean;
+}
+
+const isOpen = (a: AlertState | undefined) => a?.phase === 'firing' || a?.phase === 'resolving';
+
+/** Dead-letter share of the input events since the previous drift window (pipeline-wide: dead letters name no model). */
+function deadLetterRate(state: ModelState, w: ResultWindow): number | null {
+  if (w.source !== 'drift' || !w.deadLetter || !state.deadLetter) return null;
+  const input = w.deadLetter.input - state.deadLetter.input;
+  const dead = w.deadLetter.dead - state.deadLetter.dead;
+  return input > 0 ? Math.max(0, dead) / input : null;
+}
+
+function conditionsOf(state: ModelState, w: ResultWindow, rules: ModelRules): Condition[] {
+  return w.source === 'performance'
+    ? performanceConditions(w, rules)
+    : driftConditions(w, rules, deadLetterRate(state, w));
+}
+
+/** Both sides of the version's signals, this window's side replaced by what it says. */
+function updatedSignals(state: ModelState, w: ResultWindow, conditions: Condition[]) {
+  const previous = signalsOf(state, w.modelVersion);
+  const side = w.source === 'drift' ? 'drift' : 'performance';
+  const next = { ...previous, [side]: { ...previous[side], ...windowSignals(w, conditions) } };
+  const merged: Signals = {
+    ...next.drift,
+    recallDrops: next.performance.recallDrops,
+    performanceDrop: next.performance.performanceDrop,
+  };
+  return { stored: next, merged };
+}
+
+function advanceAlerts(state: ModelState, w: ResultWindow, conditions: Condition[], s: Signals, now: number) {
+  const alerts: Alert[] = [];
+  const next = { ...state.alerts };
+  for (const c of conditions) {
+    const key = alertKey(w.modelVersion, c.kind, c.metric);
+    const [after, notice] = step(next[key] ?? INACTIVE, c.verdict, c.lifecycle, w.endMs);
+    next[key] = after;
+    if (notice.kind === 'none') continue;
+    const event = alertEvent(c, notice, w, s, diagnose(c.kind, s), now);
+    alerts.push(event);
+    if (notice.kind === 'firing') {
+      next[key] = {
+        ...after,
+        notifiedAtMs: w.endMs,
+        openedBy: notice.reason === 'opened' ? event.alert_id : after.openedBy,
+      };
+    }
+  }
+  for (const [key, a] of Object.entries(next)) if (a.phase === 'inactive') delete next[key];
+  return { alerts, next };
+}
+
+/** The open alerts a retrain would answer: critical performance alerts and data drift of critical features. */
+function retrainBasis(
+  alerts: Record<string, AlertState>,
+  w: ResultWindow,
+  rules: ModelRules,
+  s: Signals,
+  conditions: Condition[],
+) {
+  const critical = new Set(Object.values(rules.rules.data_drift).flatMap((r) => r.critical_features));
+  const criticalDrift = s.driftedFeatures.filter((f) => critical.has(f.subject));
+  const behind: { alertId: string; evidence: Evidence[] }[] = [];
+  let performance = false;
+  let drift = false;
+  for (const [key, a] of Object.entries(alerts)) {
+    const [version, kind] = key.split('|');
+    if (version !== w.modelVersion || !isOpen(a) || a.severity !== 'CRITICAL') continue;
+    const own = conditions.find((c) => alertKey(w.modelVersion, c.kind, c.metric) === key)?.evidence ?? [];
+    if (kind === 'PERFORMANCE') {
+      performance = true;
+      behind.push({ alertId: a.openedBy, evidence: [...own, ...s.recallDrops] });
+    } else if (kind === 'DATA_DRIFT' && criticalDrift.length > 0) {
+      drift = true;
+      behind.push({ alertId: a.openedBy, evidence: criticalDrift });
+    }
+  }
+  return { performance, drift, behind };
+}
+
+/**
+ * Evaluates one closed window of one model version: rules → conditions → lifecycles → alerts, then the
+ * retrain policy → at most one trigger. Pure: the state goes in, the next state and the events come out;
+ * `now` is only the events' `created_at`. A window at or behind its cursor changes nothing.
+ */
+export function evaluate(state: ModelState, w: ResultWindow, rules: ModelRules, now: number): Evaluation {
+  const cursor = cursorKey(w.modelVersion, w.source);
+  if ((state.cursors[cursor] ?? -Infinity) >= w.endMs) {
+    return { state, alerts: [], triggers: [], decision: { action: 'none' }, evaluated: false };
+  }
+  const conditions = conditionsOf(state, w, rules);
+  const signals = updatedSignals(state, w, conditions);
+  const { alerts, next } = advanceAlerts(state, w, conditions, signals.merged, now);
+  const basis = retrainBasis(next, w, rules, signals.merged, conditions);
+  const labeled = w.source === 'performance' ? w.sampleCount : 0;
+  const [policy, decision] = decide(
+    state.policy,
+    { nowMs: w.endMs, labeled, criticalPerformance: basis.performance, criticalFeatureDrift: basis.drift },
+    rules.retrain,
+  );
+  const triggers: RetrainTrigger[] = [];
+  if (decision.action === 'trigger') {
+    const figures = [
+      evidence('labeled_since_last_retrain', 'policy', 'count', state.policy.labeledSince + labeled),
+      evidence('held_back_before', 'policy', 'count', decision.heldBackBefore),
+    ];
+    triggers.push(triggerEvent(w, decision.reasons, basis.behind, figures));
+  }
+  const nextState: ModelState = {
+    ...state,
+    cursors: { ...state.cursors, [cursor]: w.endMs },
+    alerts: next,
+    policy,
+    signals: { ...state.signals, [w.modelVersion]: signals.stored },
+    deadLetter: w.source === 'drift' && w.deadLetter ? w.deadLetter : state.deadLetter,
+  };
+  return { state: nextState, alerts, triggers, decision, evaluated: true };
+}

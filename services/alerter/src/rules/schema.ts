@@ -1,0 +1,177 @@
+import { z } from 'zod';
+import { DETECTOR_NAMES } from '../../../core/src/drift/registry.ts';
+
+/**
+ * The shape of a rules file (infra/alerting/rules.json): `defaults` and per-model `models.<id>` overrides, both
+ * checked by these schemas after merging. Every rule lives at `rules.<group>.<name>`, and an error names that
+ * path and the setting (see rules/load.ts).
+ */
+
+const DURATION = /^(\d+)\s*(ms|s|m|h|d)$/;
+const UNITS = { ms: 1, s: 1000, m: 60_000, h: 3_600_000, d: 86_400_000 } as const;
+
+/** `30s`, `6h`, `30d` → milliseconds. */
+export const duration = z
+  .string({ invalid_type_error: 'expected a duration such as "6h"' })
+  .regex(DURATION, 'expected a duration such as "30s", "5m", "6h", "30d"')
+  .transform((s) => {
+    const m = DURATION.exec(s) as RegExpExecArray;
+    return Number(m[1]) * UNITS[m[2] as keyof typeof UNITS];
+  });
+
+const pct = z.number().gt(0, 'must be above 0').max(100, 'must be at most 100');
+const rate = z.number().min(0, 'must be in [0, 1]').max(1, 'must be in [0, 1]');
+const severity = z.enum(['WARNING', 'CRITICAL']);
+
+/** Lifecycle settings; every rule may override them. */
+export const lifecycleSchema = z
+  .object({
+    /** Consecutive breaching windows before FIRING. @default 2 */
+    for_windows: z.number().int().min(1),
+    /** Consecutive clear windows before RESOLVED. @default 2 */
+    resolve_windows: z.number().int().min(1),
+    /** Share of the warning threshold's margin a value must come back past to count as clear. @default 0.5 */
+    hysteresis: z.number().min(0).max(1),
+    /** Re-send a FIRING event while the alert stays open this long (event time). @default 24h */
+    renotify_after: duration,
+  })
+  .strict();
+
+const lifecycleOverride = lifecycleSchema.partial().shape;
+const base = { enabled: z.boolean().default(true), ...lifecycleOverride };
+
+export const performanceRule = z
+  .discriminatedUnion('type', [
+    z
+      .object({
+        ...base,
+        type: z.literal('drop'),
+        metric: z.string().min(1),
+        warning_pct: pct,
+        critical_pct: pct,
+      })
+      .strict(),
+    z
+      .object({
+        ...base,
+        type: z.literal('objective'),
+        metric: z.string().min(1),
+        warning: z.number(),
+        critical: z.number(),
+      })
+      .strict(),
+  ])
+  .refine((r) => r.type !== 'drop' || r.critical_pct >= r.warning_pct, {
+    message: 'must be at least warning_pct',
+    path: ['critical_pct'],
+  });
+
+export const dataDriftRule = z
+  .object({
+    ...base,
+    warning_share: rate,
+    critical_share: rate,
+    critical_features: z.array(z.string().min(1)).default([]),
+  })
+  .strict()
+  .refine((r) => r.critical_share >= r.warning_share, {
+    message: 'must be at least warning_share',
+    path: ['critical_share'],
+  });
+
+export const predictionDriftRule = z.object({ ...base, severity }).strict();
+
+export const latencyRule = z
+  .object({
+    ...base,
+    percentile: z.number().gt(0).lt(100),
+    warning_ms: z.number().positive(),
+    critical_ms: z.number().positive(),
+  })
+  .strict()
+  .refine((r) => r.critical_ms >= r.warning_ms, {
+    message: 'must be at least warning_ms',
+    path: ['critical_ms'],
+  });
+
+export const dataQualityRule = z
+  .object({
+    ...base,
+    type: z.enum(['missing_rate', 'dead_letter_rate']),
+    warning_rate: rate,
+    critical_rate: rate,
+  })
+  .strict()
+  .refine((r) => r.critical_rate >= r.warning_rate, {
+    message: 'must be at least warning_rate',
+    path: ['critical_rate'],
+  });
+
+export const conceptDriftRule = z
+  .object({
+    ...base,
+    detectors: z.array(z.enum(DETECTOR_NAMES as [string, ...string[]])).min(1),
+    severity,
+  })
+  .strict();
+
+/** Rule groups: each maps to an Alert kind. */
+export const RULE_GROUPS = {
+  performance: performanceRule,
+  data_drift: dataDriftRule,
+  prediction_drift: predictionDriftRule,
+  latency: latencyRule,
+  data_quality: dataQualityRule,
+  concept_drift: conceptDriftRule,
+} as const;
+
+export type RuleGroup = keyof typeof RULE_GROUPS;
+
+export const retrainSchema = z
+  .object({
+    on_critical_performance: z.boolean(),
+    on_critical_feature_drift: z.boolean(),
+    /** Labeled samples since the last retrain that call for one; 0 turns the reason off. */
+    new_labeled_samples: z.number().int().min(0),
+    /** Longest time without a retrain (event time); "0s" turns the reason off. */
+    max_age: duration,
+    min_interval: duration,
+    daily_cap: z.number().int().min(0),
+  })
+  .strict();
+
+/** The effective rules of one model: defaults merged with its overrides. */
+export const modelRulesSchema = z
+  .object({
+    lifecycle: lifecycleSchema,
+    rules: z
+      .object({
+        performance: z.record(performanceRule).default({}),
+        data_drift: z.record(dataDriftRule).default({}),
+        prediction_drift: z.record(predictionDriftRule).default({}),
+        latency: z.record(latencyRule).default({}),
+        data_quality: z.record(dataQualityRule).default({}),
+        concept_drift: z.record(conceptDriftRule).default({}),
+      })
+      .strict(),
+    retrain: retrainSchema,
+  })
+  .strict();
+
+export type ModelRules = z.output<typeof modelRulesSchema>;
+export type Lifecycle = z.output<typeof lifecycleSchema>;
+export type PerformanceRule = z.output<typeof performanceRule>;
+export type DataDriftRule = z.output<typeof dataDriftRule>;
+export type PredictionDriftRule = z.output<typeof predictionDriftRule>;
+export type LatencyRule = z.output<typeof latencyRule>;
+export type DataQualityRule = z.output<typeof dataQualityRule>;
+export type ConceptDriftRule = z.output<typeof conceptDriftRule>;
+export type RetrainRules = z.output<typeof retrainSchema>;
+
+/** The file's top level before merging: overrides are free-form objects, checked after the merge. */
+export const rulesFileSchema = z
+  .object({
+    defaults: z.record(z.unknown()),
+    models: z.record(z.record(z.unknown())).default({}),
+  })
+  .strict();

@@ -1,0 +1,73 @@
+/**
+ * One closed window of results, as the alerter evaluates it: a performance window (performance_metrics) or
+ * a drift window (drift_metrics, with the concept-drift detections, latency percentiles and dead-letter
+ * counts of the same event-time range). Plain data, read by inputs.ts.
+ */
+
+export interface MetricFigure {
+  value: number;
+  /** The version's baseline figure; null until the performance monitor has one. */
+  baseline: number | null;
+}
+
+interface WindowBase {
+  modelId: string;
+  modelVersion: string;
+  startMs: number;
+  endMs: number;
+}
+
+export interface PerformanceWindow extends WindowBase {
+  source: 'performance';
+  /** Labeled predictions in the window. */
+  sampleCount: number;
+  /** Every figure of the window by name (`accuracy`, `recall:<class>`, `mae`, ...). */
+  metrics: Record<string, MetricFigure>;
+}
+
+/** The decisive test of one column in one window. */
+export interface FeatureResult {
+  feature: string;
+  method: string;
+  statistic: number;
+  pValue: number | null;
+  threshold: number | null;
+  drifted: boolean;
+}
+
+export interface MissingRate {
+  feature: string;
+  rate: number;
+  referenceRate: number;
+}
+
+export interface Detection {
+  detector: string;
+  meanError: number;
+  count: number;
+}
+
+export interface DriftWindow extends WindowBase {
+  source: 'drift';
+  /** Input features (decisive rows), drifted or not. */
+  features: FeatureResult[];
+  /** The dataset row: share of drifted features. Null when the window had none. */
+  share: number | null;
+  prediction: FeatureResult | null;
+  missing: MissingRate[];
+  /** Concept-drift detections whose firing time falls in the window. */
+  detections: Detection[];
+  /** Latency percentiles of the window's predictions, by percentile (`"95"`); empty when none had a latency. */
+  latency: Record<string, number>;
+  /** Totals of the dead-letter and input topics when the window was read (offset sums); null when unknown. */
+  deadLetter: { dead: number; input: number } | null;
+}
+
+export type ResultWindow = PerformanceWindow | DriftWindow;
+
+/** Evaluation order: by window end; at equal ends drift first, so the performance window sees its drift. */
+export function windowOrder(a: ResultWindow, b: ResultWindow): number {
+  if (a.endMs !== b.endMs) return a.endMs - b.endMs;
+  if (a.source !== b.source) return a.source === 'drift' ? -1 : 1;
+  return a.modelVersion.localeCompare(b.modelVersion);
+}
