@@ -43,7 +43,8 @@ export class JoinProcessor {
   constructor(readonly options: JoinOptions) {}
 
   process(input: JoinInput, current: JoinState | undefined, watermark: number): JoinStep {
-    const step = input.kind === 'prediction' ? this.prediction(input.event, current) : this.label(input, current);
+    const step =
+      input.kind === 'prediction' ? this.prediction(input.event, current) : this.label(input, current);
     if (!step.next || step.next.expiresAt >= watermark) return step;
     // Written already expired: emit its expiry now and keep nothing.
     const outputs = [...step.outputs, ...this.expire(input.event.prediction_id, step.next)];
@@ -86,14 +87,19 @@ export class JoinProcessor {
     const prediction = pendingOf(event);
     if (current?.kind === 'label') return this.join(event.prediction_id, prediction, current.label);
     return {
-      next: { kind: 'prediction', expiresAt: prediction.predicted_at + this.options.labelDelayMs, prediction },
+      next: {
+        kind: 'prediction',
+        expiresAt: prediction.predicted_at + this.options.labelDelayMs,
+        prediction,
+      },
       outputs: [],
     };
   }
 
   private label(input: Extract<JoinInput, { kind: 'label' }>, current: JoinState | undefined): JoinStep {
     const label = labelOf(input.event, input.source);
-    if (current?.kind === 'prediction') return this.join(input.event.prediction_id, current.prediction, label);
+    if (current?.kind === 'prediction')
+      return this.join(input.event.prediction_id, current.prediction, label);
     const last = this.options.duplicateLabels === 'last';
     if (current?.kind === 'joined') {
       if (!last || !current.prediction) return unchanged([{ type: 'duplicate', of: 'label' }]);
@@ -131,7 +137,11 @@ export class JoinProcessor {
       },
       outputs: [
         { type: 'duplicate', of: 'label' },
-        { type: 'joined', pair: pairOf(id, prediction, label, true), previousLabel: marker.label?.label ?? null },
+        {
+          type: 'joined',
+          pair: pairOf(id, prediction, label, true),
+          previousLabel: marker.label?.label ?? null,
+        },
       ],
     };
   }

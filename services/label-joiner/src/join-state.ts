@@ -135,7 +135,8 @@ export function expiresAtOf(value: Buffer): number {
  */
 export function decodeJoinState(value: Buffer): JoinState {
   const kind = KIND_OF_BYTE[value[0]!];
-  if (!kind || value.length < HEADER_LENGTH) throw new CorruptStateError(`not a join state: kind byte ${value[0]}`);
+  if (!kind || value.length < HEADER_LENGTH)
+    throw new CorruptStateError(`not a join state: kind byte ${value[0]}`);
   const expiresAt = expiresAtOf(value);
   let b: Body;
   try {

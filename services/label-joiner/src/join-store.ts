@@ -69,7 +69,8 @@ export class JoinStore {
     const counts = { ...this.current.counts };
     if (before) {
       counts[before.kind] -= 1;
-      if (!next || next.expiresAt !== before.expiresAt) this.ops.push({ key: indexKey(before.expiresAt, id), value: null });
+      if (!next || next.expiresAt !== before.expiresAt)
+        this.ops.push({ key: indexKey(before.expiresAt, id), value: null });
     }
     if (next) {
       counts[next.kind] += 1;

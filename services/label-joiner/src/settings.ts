@@ -20,7 +20,7 @@ export const JOINER_SETTINGS = {
     'DRIFTLINE_JOINER_INSTANCE_ID',
     '',
     z.string(),
-    'Names this instance\'s state folder (DRIFTLINE_STATE_DIR/label-joiner/<group>/<instance>); empty: the host name. Instances on one host need different ids.',
+    "Names this instance's state folder (DRIFTLINE_STATE_DIR/label-joiner/<group>/<instance>); empty: the host name. Instances on one host need different ids.",
   ),
   duplicateLabels: setting(
     'DRIFTLINE_JOINER_DUPLICATE_LABELS',
@@ -46,17 +46,11 @@ export const JOINER_SETTINGS = {
     positiveInt,
     'A topic partition caught up and silent this long (wall clock) stops holding the watermark back.',
   ),
-  sessionTimeoutMs: setting(
-    'DRIFTLINE_JOINER_SESSION_TIMEOUT_MS',
-    '30000',
-    positiveInt,
-    'Consumer session timeout: how soon the partitions of a crashed instance move to the others.',
-  ),
   concurrency: setting(
     'DRIFTLINE_JOINER_CONCURRENCY',
     '2',
     positiveInt,
-    'Partition batches processed at once (different partitions; a partition\'s two topics never run together).',
+    "Partition batches processed at once (different partitions; a partition's two topics never run together).",
   ),
   expiryBatch: setting(
     'DRIFTLINE_JOINER_EXPIRY_BATCH',
@@ -68,7 +62,7 @@ export const JOINER_SETTINGS = {
     'DRIFTLINE_JOINER_TRANSACTION_TIMEOUT_MS',
     '30000',
     positiveInt,
-    'Kafka transaction timeout: how long a crashed instance\'s open transaction can hold its partitions back.',
+    "Kafka transaction timeout: how long a crashed instance's open transaction can hold its partitions back.",
   ),
   storeCacheMb: setting(
     'DRIFTLINE_JOINER_STORE_CACHE_MB',

@@ -1,9 +1,22 @@
 import { publishDeadLetters } from '../../core/src/kafka/dead-letter.ts';
 import { runCommittingConsumer, type PartitionBatch } from '../../core/src/kafka/committing-consumer.ts';
 import { exitOnStartupError, startService } from '../../core/src/runtime/service-runtime.ts';
+import { decodeJoinExpiration, type JoinExpiration } from '../../core/src/kafka/join-expiration.ts';
+import { joinerTopicSpecs } from '../../core/src/kafka/joiner-topics.ts';
+import { ensureTopics } from '../../core/src/kafka/topics.ts';
 import { decodeBatch } from './processor.ts';
-import type { GroundTruthEvent, InferenceEvent } from '../../core/src/records/records.generated.ts';
-import { groundTruthRow, inferenceRow, type SourcePosition } from './rows.ts';
+import type {
+  GroundTruthEvent,
+  InferenceEvent,
+  JoinedPrediction,
+} from '../../core/src/records/records.generated.ts';
+import {
+  groundTruthRow,
+  inferenceRow,
+  joinExpirationRow,
+  labeledPredictionRow,
+  type SourcePosition,
+} from './rows.ts';
 
 interface SinkRoute<T> {
   table: string;
@@ -12,8 +25,8 @@ interface SinkRoute<T> {
 }
 
 /**
- * The sink: inference and ground-truth events into ClickHouse, in batches. Order per batch: dead letters
- * acknowledged, rows inserted, then the offset committed. A crash anywhere replays the batch; row identity in
+ * The sink: inference and ground-truth events, and the label joiner's joined pairs and expirations, into
+ * ClickHouse, in batches. Order per batch: dead letters acknowledged, rows inserted, then the offset committed. A crash anywhere replays the batch; row identity in
  * ReplacingMergeTree makes the replay invisible to FINAL / GROUP BY queries.
  */
 async function main(): Promise<void> {
@@ -31,6 +44,11 @@ async function main(): Promise<void> {
   rt.onShutdown(() => consumer.disconnect());
 
   const db = config.clickhouseDatabase;
+  // The joiner's expirations topic is not in the core's list: create it so subscribing works before the joiner ran.
+  const expirations = joinerTopicSpecs(config).expirations;
+  const admin = rt.kafka.admin();
+  await admin.connect();
+  await ensureTopics(admin, [expirations]).finally(() => admin.disconnect());
   // One route per consumed topic: how to decode, which row, which table.
   const routes = new Map<string, SinkRoute<unknown>>([
     [
@@ -48,6 +66,23 @@ async function main(): Promise<void> {
         decode: (v) => codecs.groundTruth.decode(v),
         row: groundTruthRow,
       } as SinkRoute<GroundTruthEvent>,
+    ],
+    [
+      // The label joiner's transactional output: read_committed (kafkajs' default), so aborted pairs never land.
+      topics.joined,
+      {
+        table: 'labeled_predictions',
+        decode: (v) => codecs.joined.decode(v),
+        row: labeledPredictionRow,
+      } as SinkRoute<JoinedPrediction>,
+    ],
+    [
+      expirations.topic,
+      {
+        table: 'join_expirations',
+        decode: async (v) => decodeJoinExpiration(v),
+        row: joinExpirationRow,
+      } as SinkRoute<JoinExpiration>,
     ],
   ]);
 
@@ -72,14 +107,14 @@ async function main(): Promise<void> {
 
   await runCommittingConsumer({
     consumer,
-    topics: [topics.inference, topics.groundTruth],
+    topics: [...routes.keys()],
     handle,
     logger,
     metrics,
     maxBatch: config.sinkBatchSize,
   });
   rt.setReady(true);
-  logger.info({ topics: [topics.inference, topics.groundTruth] }, 'sink running');
+  logger.info({ topics: [...routes.keys()] }, 'sink running');
 }
 
 main().catch((error) => exitOnStartupError('sink', error));

@@ -1,4 +1,9 @@
-import type { GroundTruthEvent, InferenceEvent } from '../../core/src/records/records.generated.ts';
+import type { JoinExpiration } from '../../core/src/kafka/join-expiration.ts';
+import type {
+  GroundTruthEvent,
+  InferenceEvent,
+  JoinedPrediction,
+} from '../../core/src/records/records.generated.ts';
 
 /** Where a row came from in Kafka: its deterministic identity for redelivery. */
 export interface SourcePosition {
@@ -84,6 +89,87 @@ export function groundTruthRow(e: GroundTruthEvent, at: SourcePosition, nowMs: n
     label_value: typeof e.label === 'number' ? e.label : null,
     event_time: seconds(e.timestamp),
     event_time_ms: e.timestamp,
+    source_partition: at.partition,
+    source_offset: at.offset,
+    ingested_at: seconds(nowMs),
+  };
+}
+
+export interface LabeledPredictionRow {
+  prediction_id: string;
+  model_id: string;
+  model_version: string;
+  predicted_label: string | null;
+  predicted_value: number | null;
+  scores: string;
+  label: string;
+  label_value: number | null;
+  predicted_at: number;
+  predicted_at_ms: number;
+  labeled_at: number;
+  labeled_at_ms: number;
+  label_delay_ms: number;
+  correction: number;
+  tag_keys: string[];
+  tag_values: string[];
+  source_partition: number;
+  source_offset: string;
+  ingested_at: number;
+}
+
+/** The `labeled_predictions` row of a joined pair. Numeric labels keep their text form too. Pure. */
+export function labeledPredictionRow(
+  e: JoinedPrediction,
+  at: SourcePosition,
+  nowMs: number,
+): LabeledPredictionRow {
+  const tags = Object.entries(e.tags ?? {});
+  return {
+    prediction_id: e.prediction_id,
+    model_id: e.model_id,
+    model_version: e.model_version,
+    predicted_label: e.predicted_label ?? null,
+    predicted_value: e.predicted_value ?? null,
+    scores: e.scores ? JSON.stringify(e.scores) : '',
+    label: String(e.label),
+    label_value: typeof e.label === 'number' ? e.label : null,
+    predicted_at: seconds(e.predicted_at),
+    predicted_at_ms: e.predicted_at,
+    labeled_at: seconds(e.labeled_at),
+    labeled_at_ms: e.labeled_at,
+    label_delay_ms: e.labeled_at - e.predicted_at,
+    correction: e.correction ? 1 : 0,
+    tag_keys: tags.map(([k]) => k),
+    tag_values: tags.map(([, v]) => v),
+    source_partition: at.partition,
+    source_offset: at.offset,
+    ingested_at: seconds(nowMs),
+  };
+}
+
+export interface JoinExpirationRow {
+  prediction_id: string;
+  model_id: string;
+  model_version: string;
+  kind: string;
+  event_at: number;
+  event_at_ms: number;
+  expired_at_ms: number;
+  source_partition: number;
+  source_offset: string;
+  ingested_at: number;
+}
+
+/** The `join_expirations` row of an unlabeled prediction or an orphan label. Pure. */
+export function joinExpirationRow(e: JoinExpiration, at: SourcePosition, nowMs: number): JoinExpirationRow {
+  return {
+    prediction_id: e.prediction_id,
+    model_id: e.model_id,
+    model_version: e.model_version,
+    kind: e.kind,
+    event_at: seconds(e.event_at),
+    event_at_ms: e.event_at,
+    expired_at_ms: e.expired_at,
     source_partition: at.partition,
     source_offset: at.offset,
     ingested_at: seconds(nowMs),

@@ -1,0 +1,92 @@
+import { randomBytes } from 'node:crypto';
+import type { Kafka } from './client.ts';
+import { describe, DriftlineError } from '../errors.ts';
+import type { Logger } from '../logger.ts';
+import type { WriteOp } from '../store/key-value-store.ts';
+
+export interface RestoreOptions {
+  kafka: Kafka;
+  topic: string;
+  /** Partition → offset to read up to (exclusive): the read_committed end, fetched after fencing. */
+  ends: ReadonlyMap<number, bigint>;
+  /** Applies a partition's records in offset order (null value: a tombstone). */
+  apply: (partition: number, records: WriteOp[]) => Promise<void>;
+  /** Prefix of the throwaway consumer group that reads the changelog. */
+  groupPrefix: string;
+  logger: Logger;
+  /** @default 600_000 */
+  timeoutMs?: number;
+}
+
+/** A changelog could not be read to its end in time. Retriable: the partition is restored again. */
+export class RestoreError extends DriftlineError {
+  constructor(topic: string, message: string, cause?: unknown) {
+    super(`restoring ${topic}: ${message}`, { retriable: true, cause });
+  }
+}
+
+/**
+ * Replays changelog partitions from their beginning to the given ends into local stores, with a read_committed
+ * consumer, so aborted writes of a crashed instance never come back. kafkajs has no `assign()`: a consumer in
+ * a fresh group (it never commits, so the group vanishes) pauses the partitions it does not need. The end of a
+ * partition is detected from the batch-end events, which kafkajs also emits for batches of control records
+ * only (every committed transaction ends with a commit marker).
+ * @returns records applied per partition.
+ * @throws RestoreError (retriable) on timeout or a consumer crash.
+ */
+export async function restoreChangelog(o: RestoreOptions): Promise<Map<number, number>> {
+  const counts = new Map<number, number>([...o.ends.keys()].map((p) => [p, 0]));
+  const pending = new Set([...o.ends.entries()].filter(([, end]) => end > 0n).map(([p]) => p));
+  if (pending.size === 0) return counts;
+  const consumer = o.kafka.consumer({
+    groupId: `${o.groupPrefix}-restore-${randomBytes(6).toString('hex')}`,
+    maxBytesPerPartition: 4 << 20,
+    maxWaitTimeInMs: 200,
+  });
+  let finish!: () => void;
+  let fail!: (e: unknown) => void;
+  const finished = new Promise<void>((resolve, reject) => ((finish = resolve), (fail = reject)));
+  const markDone = (partition: number) => {
+    if (!pending.delete(partition)) return;
+    consumer.pause([{ topic: o.topic, partitions: [partition] }]);
+    if (pending.size === 0) finish();
+  };
+  consumer.on(consumer.events.GROUP_JOIN, ({ payload }) => {
+    const idle = (payload.memberAssignment[o.topic] ?? []).filter((p) => !pending.has(p));
+    if (idle.length > 0) consumer.pause([{ topic: o.topic, partitions: idle }]);
+  });
+  consumer.on(consumer.events.END_BATCH_PROCESS, ({ payload }) => {
+    const end = o.ends.get(payload.partition);
+    if (payload.topic === o.topic && end !== undefined && BigInt(payload.lastOffset) + 1n >= end) {
+      markDone(payload.partition);
+    }
+  });
+  consumer.on(consumer.events.CRASH, ({ payload }) => fail(payload.error));
+  const timer = setTimeout(
+    () => fail(new Error(`still missing partitions ${[...pending]}`)),
+    o.timeoutMs ?? 600_000,
+  );
+  try {
+    await consumer.connect();
+    await consumer.subscribe({ topics: [o.topic], fromBeginning: true });
+    await consumer.run({
+      autoCommit: false,
+      eachBatch: async ({ batch }) => {
+        const end = o.ends.get(batch.partition);
+        if (end === undefined || !pending.has(batch.partition)) return;
+        const records = batch.messages
+          .filter((m) => BigInt(m.offset) < end)
+          .map((m) => ({ key: m.key?.toString('utf8') ?? '', value: m.value }));
+        await o.apply(batch.partition, records);
+        counts.set(batch.partition, (counts.get(batch.partition) ?? 0) + records.length);
+      },
+    });
+    await finished;
+    return counts;
+  } catch (error) {
+    throw new RestoreError(o.topic, describe(error), error);
+  } finally {
+    clearTimeout(timer);
+    await consumer.disconnect().catch(() => undefined);
+  }
+}

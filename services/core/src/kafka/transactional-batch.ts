@@ -1,0 +1,130 @@
+// Lives in the kafka/ seam, so it may use kafkajs' partitioners directly.
+import { Partitioners, type RecordMetadata } from 'kafkajs';
+import type { Kafka, Message, Producer } from './client.ts';
+import { crashPoint } from '../crash-point.ts';
+import { describe, DriftlineError } from '../errors.ts';
+
+export interface TransactionalProducerOptions {
+  /** One id per unit of state (Kafka Streams' exactly_once: one per task), so a newcomer fences a zombie. */
+  transactionalId: string;
+  /** How long an open transaction of a crashed producer may hold back read_committed readers. */
+  transactionTimeoutMs: number;
+}
+
+/**
+ * A transactional producer. Connecting it (InitProducerId) fences any older producer with the same id and
+ * aborts its open transaction, which is what makes a partition's hand-over safe.
+ */
+export function createTransactionalProducer(kafka: Kafka, options: TransactionalProducerOptions): Producer {
+  return kafka.producer({
+    transactionalId: options.transactionalId,
+    idempotent: true,
+    maxInFlightRequests: 1,
+    transactionTimeout: options.transactionTimeoutMs,
+    // Java-compatible murmur2 partitioning of keys, like every other client.
+    createPartitioner: Partitioners.DefaultPartitioner,
+    // Right after a commit the coordinator still writes its markers and answers CONCURRENT_TRANSACTIONS;
+    // kafkajs' default back-off (hundreds of ms) would cost that much per batch. The Java client retries fast.
+    retry: { initialRetryTime: 10, maxRetryTime: 1000, retries: 20 },
+  });
+}
+
+export interface OutgoingRecords {
+  topic: string;
+  messages: Message[];
+}
+
+export interface ConsumedOffsets {
+  consumerGroupId: string;
+  /** The next offset to read, per consumed topic-partition. */
+  topics: { topic: string; partitions: { partition: number; offset: string }[] }[];
+}
+
+/** A transaction that did not commit: its records stay invisible to read_committed readers. */
+export class TransactionFailedError extends DriftlineError {
+  constructor(transactionalId: string, cause: unknown) {
+    super(`transaction of ${transactionalId} failed and was aborted: ${describe(cause)}`, {
+      retriable: true,
+      cause,
+    });
+  }
+}
+
+/** Records per produce request: stays well under the broker's 1 MiB record-batch limit for our records. */
+const CHUNK = 2000;
+
+/** Splits the records into produce requests of at most CHUNK messages, keeping each topic's order. */
+function chunks(records: OutgoingRecords[]): OutgoingRecords[][] {
+  const out: OutgoingRecords[][] = [];
+  let current: OutgoingRecords[] = [];
+  let size = 0;
+  for (const { topic, messages } of records) {
+    for (let i = 0; i < messages.length;) {
+      const take = Math.min(CHUNK - size, messages.length - i);
+      current.push({ topic, messages: messages.slice(i, i + take) });
+      size += take;
+      i += take;
+      if (size === CHUNK) {
+        out.push(current);
+        current = [];
+        size = 0;
+      }
+    }
+  }
+  if (size > 0) out.push(current);
+  return out;
+}
+
+/** Key of `lastOffsets`: `topic:partition`. */
+export const topicPartitionKey = (topic: string, partition: number): string => `${topic}:${partition}`;
+
+/**
+ * Sends records and consumed offsets in one Kafka transaction: all become visible together or none does.
+ * @returns the offset of the last record written to each explicitly chosen partition (`topicPartitionKey`);
+ *   the transaction's commit marker is the next offset there.
+ * @throws TransactionFailedError (retriable) after aborting; the caller must forget the batch's local effects.
+ */
+export async function commitTransaction(
+  producer: Producer,
+  transactionalId: string,
+  records: OutgoingRecords[],
+  offsets?: ConsumedOffsets,
+): Promise<Map<string, bigint>> {
+  const tx = await producer.transaction();
+  const lastOffsets = new Map<string, bigint>();
+  try {
+    for (const topicMessages of chunks(records)) {
+      const metadata = await tx.sendBatch({ acks: -1, topicMessages });
+      trackLastOffsets(topicMessages, metadata, lastOffsets);
+    }
+    if (offsets) await tx.sendOffsets(offsets);
+    crashPoint('after-produce-before-commit');
+    await tx.commit();
+    return lastOffsets;
+  } catch (error) {
+    await tx.abort().catch(() => undefined);
+    throw new TransactionFailedError(transactionalId, error);
+  }
+}
+
+/** Last offset per explicitly partitioned topic-partition of one produce request: base offset + count - 1. */
+function trackLastOffsets(
+  sent: OutgoingRecords[],
+  metadata: RecordMetadata[],
+  out: Map<string, bigint>,
+): void {
+  const counts = new Map<string, number>();
+  for (const { topic, messages } of sent) {
+    for (const m of messages) {
+      if (m.partition !== undefined) {
+        const key = topicPartitionKey(topic, m.partition);
+        counts.set(key, (counts.get(key) ?? 0) + 1);
+      }
+    }
+  }
+  for (const r of metadata) {
+    const key = topicPartitionKey(r.topicName, r.partition);
+    const n = counts.get(key);
+    if (n !== undefined && r.baseOffset !== undefined) out.set(key, BigInt(r.baseOffset) + BigInt(n) - 1n);
+  }
+}

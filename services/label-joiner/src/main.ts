@@ -1,0 +1,70 @@
+import path from 'node:path';
+import { describe } from '../../core/src/errors.ts';
+import { joinerTopicSpecs } from '../../core/src/kafka/joiner-topics.ts';
+import { assertCoPartitioned, ensureTopics } from '../../core/src/kafka/topics.ts';
+import { exitOnStartupError, startService } from '../../core/src/runtime/service-runtime.ts';
+import { JoinProcessor } from './join-processor.ts';
+import { runJoiner } from './joiner.ts';
+import { createJoinerMetrics } from './joiner-metrics.ts';
+import type { JoinerTopics } from './partition-task.ts';
+import { loadJoinerSettings } from './settings.ts';
+import { TaskManager } from './task-manager.ts';
+import { openTasks } from './task-opener.ts';
+
+/**
+ * The label joiner: joins ground truth to predictions by prediction_id, in either order, with event-time
+ * expiry, state in per-partition LevelDB stores restored from a compacted changelog, and one Kafka transaction
+ * per batch (changelog, joined pairs, expirations, dead letters and consumed offsets), so a crash or a
+ * rebalance neither loses nor repeats a pair.
+ */
+async function main(): Promise<void> {
+  const rt = await startService('label-joiner');
+  const { config, logger, codecs } = rt;
+  const settings = loadJoinerSettings();
+  const specs = joinerTopicSpecs(config);
+  const topics: JoinerTopics = {
+    inference: rt.topics.inference,
+    groundTruth: rt.topics.groundTruth,
+    joined: rt.topics.joined,
+    deadLetter: rt.topics.deadLetter,
+    changelog: specs.changelog.topic,
+    expirations: specs.expirations.topic,
+  };
+  const admin = rt.kafka.admin();
+  await admin.connect();
+  await ensureTopics(admin, [specs.changelog, specs.expirations]);
+  // The store of partition p holds inference p and ground truth p and logs to changelog partition p.
+  await assertCoPartitioned(admin, [topics.inference, topics.groundTruth, topics.changelog]);
+
+  const stateDir = path.resolve(config.stateDir, 'label-joiner', settings.groupId, settings.instanceId);
+  const processor = new JoinProcessor({
+    labelDelayMs: config.maxLabelDelayMs,
+    orphanDelayMs: settings.orphanDelayMs || config.maxLabelDelayMs,
+    duplicateLabels: settings.duplicateLabels,
+  });
+  const metrics = createJoinerMetrics(rt.metrics.registry);
+  const opener = { kafka: rt.kafka, admin, topics, settings, stateDir, processor, codecs, metrics, logger };
+  const tasks = new TaskManager({ open: (ps) => openTasks(opener, ps), stateDir, logger });
+  const stop = await runJoiner({
+    kafka: rt.kafka,
+    topics,
+    settings,
+    sessionTimeoutMs: config.kafkaSessionTimeoutMs,
+    tasks,
+    logger,
+    metrics: rt.metrics,
+    onFatal: (error) => {
+      logger.fatal(
+        { error: describe(error) },
+        'consumer stopped for good; exiting so a supervisor restarts it',
+      );
+      process.exit(1);
+    },
+  });
+  rt.onShutdown(() => admin.disconnect());
+  rt.onShutdown(stop);
+  rt.setReady(true);
+  logger.info({ topics, stateDir, duplicateLabels: settings.duplicateLabels }, 'label joiner running');
+}
+
+main().catch((error) => exitOnStartupError('label-joiner', error));

@@ -1,0 +1,81 @@
+import type { Message } from '../../core/src/kafka/client.ts';
+import { toDeadLetter, type Rejected } from '../../core/src/kafka/dead-letter.ts';
+import { encodeJoinExpiration } from '../../core/src/kafka/join-expiration.ts';
+import type { Codecs } from '../../core/src/serde/codecs.ts';
+import type { JoinOutput } from './join-processor.ts';
+import type { JoinerMetrics } from './joiner-metrics.ts';
+
+/** Header on a correction: the label it replaces (JSON), so a consumer can retract the earlier pair. */
+export const PREVIOUS_LABEL_HEADER = 'driftline.correction.previous-label';
+
+export interface OutputMessages {
+  joined: Message[];
+  expired: Message[];
+  deadLetters: Message[];
+}
+
+export interface OutputContext {
+  codecs: Codecs;
+  groundTruthTopic: string;
+  deadLetterOrphans: boolean;
+  now: number;
+}
+
+/** Turns a batch's join outputs and rejected inputs into Kafka messages. Pure. */
+export function toMessages(
+  outputs: readonly JoinOutput[],
+  rejected: readonly Rejected[],
+  ctx: OutputContext,
+): OutputMessages {
+  const out: OutputMessages = {
+    joined: [],
+    expired: [],
+    deadLetters: rejected.map((r) => toDeadLetter(r, ctx.now)),
+  };
+  for (const o of outputs) {
+    if (o.type === 'joined') {
+      const headers =
+        o.previousLabel === null ? undefined : { [PREVIOUS_LABEL_HEADER]: JSON.stringify(o.previousLabel) };
+      out.joined.push({ key: o.pair.model_id, value: ctx.codecs.joined.encode(o.pair), headers });
+    } else if (o.type === 'expired') {
+      out.expired.push({ key: o.expiration.prediction_id, value: encodeJoinExpiration(o.expiration) });
+      if (o.source && ctx.deadLetterOrphans) out.deadLetters.push(orphanDeadLetter(o, ctx));
+    }
+  }
+  return out;
+}
+
+function orphanDeadLetter(o: Extract<JoinOutput, { type: 'expired' }>, ctx: OutputContext): Message {
+  const source = o.source!;
+  const rejected: Rejected = {
+    topic: ctx.groundTruthTopic,
+    partition: source.partition,
+    message: {
+      key: Buffer.from(o.expiration.prediction_id),
+      value: source.value,
+      offset: source.offset,
+      headers: {},
+    } as Rejected['message'],
+    reason: 'orphan_label',
+    error: `no prediction ${o.expiration.prediction_id} arrived before the watermark passed ${new Date(o.expiration.expired_at).toISOString()}`,
+  };
+  return toDeadLetter(rejected, ctx.now);
+}
+
+/** Counts a batch's outputs in the joiner's metrics. */
+export function countOutputs(outputs: readonly JoinOutput[], metrics: JoinerMetrics): void {
+  for (const o of outputs) {
+    if (o.type === 'joined') {
+      const model = o.pair.model_id;
+      if (o.pair.correction) metrics.corrections.inc({ model_id: model });
+      else {
+        metrics.joined.inc({ model_id: model });
+        metrics.labelDelay.observe({ model_id: model }, (o.pair.labeled_at - o.pair.predicted_at) / 1000);
+      }
+    } else if (o.type === 'expired') {
+      metrics.expired.inc({ model_id: o.expiration.model_id, kind: o.expiration.kind });
+    } else {
+      metrics.duplicates.inc({ of: o.of });
+    }
+  }
+}

@@ -1,0 +1,211 @@
+import type { KafkaMessage, Message, Producer } from '../../core/src/kafka/client.ts';
+import type { Rejected } from '../../core/src/kafka/dead-letter.ts';
+import { crashPoint } from '../../core/src/crash-point.ts';
+import {
+  commitTransaction,
+  topicPartitionKey,
+  type ConsumedOffsets,
+  type OutgoingRecords,
+} from '../../core/src/kafka/transactional-batch.ts';
+import type { Codecs } from '../../core/src/serde/codecs.ts';
+import { BatchOverlayStore } from '../../core/src/store/batch-overlay-store.ts';
+import { ChangeLoggingStore } from '../../core/src/store/change-logging-store.ts';
+import type { LevelDbStore } from '../../core/src/store/level-db-store.ts';
+import { decodeInputs } from './decode-inputs.ts';
+import type { JoinInput, JoinOutput, JoinProcessor } from './join-processor.ts';
+import { isLoggedKey, JoinStore } from './join-store.ts';
+import type { JoinerMetrics } from './joiner-metrics.ts';
+import { countOutputs, toMessages } from './outputs.ts';
+import { advance, observe, type IdleTracker, type Side } from './watermark.ts';
+
+export interface JoinerTopics {
+  inference: string;
+  groundTruth: string;
+  joined: string;
+  expirations: string;
+  deadLetter: string;
+  changelog: string;
+}
+
+export interface PartitionTaskDeps {
+  partition: number;
+  topics: JoinerTopics;
+  groupId: string;
+  transactionalId: string;
+  /** Connected; its id is this partition's, so connecting it fenced any previous owner. */
+  producer: Producer;
+  /** Opened and, when needed, restored from the changelog. Owned by the task from now on. */
+  level: LevelDbStore;
+  processor: JoinProcessor;
+  codecs: Codecs;
+  metrics: JoinerMetrics;
+  idle: IdleTracker;
+  expiryBatch: number;
+  deadLetterOrphans: boolean;
+  /** Next offsets committed when the task opened: messages below were applied by an earlier owner. */
+  floors: ReadonlyMap<string, bigint>;
+  /** The changelog end after the last commit (the restore end at first). */
+  changelogEnd: bigint | undefined;
+}
+
+/**
+ * One partition number of the join (inference p + ground truth p): its store stack (LevelDB → batch overlay →
+ * change logging → join store), its transactional producer and its batch loop. Each batch is one Kafka
+ * transaction holding the changelog records, the joined pairs, the expirations, the dead letters and the
+ * consumed offset; the local store is written only after the commit, so it never holds aborted state.
+ */
+export class PartitionTask {
+  readonly partition: number;
+  /** Set when a transaction failed: the local store may disagree with the changelog; reopen and restore. */
+  broken = false;
+  private readonly overlay: BatchOverlayStore;
+  private readonly logging: ChangeLoggingStore;
+  private readonly join: JoinStore;
+  private changelogEnd: bigint | undefined;
+
+  private constructor(private readonly d: PartitionTaskDeps) {
+    this.partition = d.partition;
+    this.overlay = new BatchOverlayStore(d.level);
+    this.logging = new ChangeLoggingStore(this.overlay, { isLogged: isLoggedKey });
+    this.join = new JoinStore(this.logging);
+    this.changelogEnd = d.changelogEnd;
+  }
+
+  static async open(deps: PartitionTaskDeps): Promise<PartitionTask> {
+    const task = new PartitionTask(deps);
+    await task.join.load();
+    task.updateGauges();
+    return task;
+  }
+
+  /** The changelog offset the local store matches, for a clean-shutdown checkpoint (unknown if broken). */
+  get checkpoint(): bigint | undefined {
+    return this.broken ? undefined : this.changelogEnd;
+  }
+
+  /**
+   * Joins one batch of one side and commits it, then expires what the new watermark made due.
+   * @throws the decode or transaction error; after a transaction error `broken` is set.
+   */
+  async processBatch(topic: string, messages: readonly KafkaMessage[], caughtUp: boolean): Promise<void> {
+    const side: Side = topic === this.d.topics.inference ? 'predictions' : 'labels';
+    const floor = this.d.floors.get(topic) ?? 0n;
+    const fresh = messages.filter((m) => BigInt(m.offset) >= floor);
+    this.d.idle.onBatch(side, caughtUp);
+    if (fresh.length === 0) return;
+    const { inputs, rejected } = await this.guard(() =>
+      decodeInputs(side, topic, this.partition, fresh, this.d.codecs, this.d.deadLetterOrphans),
+    );
+    const first = await this.guard(() => this.step(side, inputs));
+    const next = (BigInt(fresh[fresh.length - 1]!.offset) + 1n).toString();
+    const consumed = {
+      consumerGroupId: this.d.groupId,
+      topics: [{ topic, partitions: [{ partition: this.partition, offset: next }] }],
+    };
+    await this.commit(first.outputs, rejected, consumed);
+    for (let more = first.more; more;) {
+      const expiry = await this.guard(() => this.expireDue());
+      await this.commit(expiry.outputs, [], undefined);
+      more = expiry.more;
+    }
+  }
+
+  /** Closes the local store and the producer. The caller writes the checkpoint. */
+  async close(): Promise<void> {
+    for (const kind of ['prediction', 'label', 'joined'])
+      this.d.metrics.pending.remove({ partition: String(this.partition), kind });
+    this.d.metrics.watermark.remove({ partition: String(this.partition) });
+    await this.d.producer.disconnect().catch(() => undefined);
+    await this.d.level.close();
+  }
+
+  private async step(side: Side, inputs: JoinInput[]): Promise<{ outputs: JoinOutput[]; more: boolean }> {
+    const states = await this.join.states([...new Set(inputs.map((i) => i.event.prediction_id))]);
+    const watermark = this.join.meta.watermark;
+    let progress = this.join.meta as Parameters<typeof observe>[0];
+    const outputs: JoinOutput[] = [];
+    for (const input of inputs) {
+      const id = input.event.prediction_id;
+      const before = states.get(id);
+      const step = this.d.processor.process(input, before, watermark);
+      this.join.stage(id, before, step.next);
+      if (step.next === null) states.delete(id);
+      else if (step.next) states.set(id, step.next);
+      outputs.push(...step.outputs);
+      progress = observe(progress, side, input.event.timestamp);
+    }
+    const { predictions, labels, watermark: w } = advance(progress, this.d.idle.idle());
+    this.join.watermark = { predictions, labels, watermark: w };
+    await this.join.writeStaged();
+    const expiry = await this.expireDue();
+    return { outputs: [...outputs, ...expiry.outputs], more: expiry.more };
+  }
+
+  private async expireDue(): Promise<{ outputs: JoinOutput[]; more: boolean }> {
+    const due = await this.join.due(this.join.meta.watermark, this.d.expiryBatch);
+    const outputs: JoinOutput[] = [];
+    for (const { id, state } of due) {
+      outputs.push(...this.d.processor.expire(id, state));
+      this.join.stage(id, state, null);
+    }
+    await this.join.writeStaged();
+    return { outputs, more: due.length === this.d.expiryBatch };
+  }
+
+  private async commit(
+    outputs: JoinOutput[],
+    rejected: Rejected[],
+    consumed: ConsumedOffsets | undefined,
+  ): Promise<void> {
+    const t = this.d.topics;
+    const m = toMessages(outputs, rejected, {
+      codecs: this.d.codecs,
+      groundTruthTopic: t.groundTruth,
+      deadLetterOrphans: this.d.deadLetterOrphans,
+      now: Date.now(),
+    });
+    const changelog: Message[] = this.logging
+      .drain()
+      .map((r) => ({ key: r.key, value: r.value, partition: this.partition }));
+    const records: OutgoingRecords[] = [
+      { topic: t.changelog, messages: changelog },
+      { topic: t.joined, messages: m.joined },
+      { topic: t.expirations, messages: m.expired },
+      { topic: t.deadLetter, messages: m.deadLetters },
+    ].filter((r) => r.messages.length > 0);
+    try {
+      const last = await commitTransaction(this.d.producer, this.d.transactionalId, records, consumed);
+      // Ours are the only writes to this changelog partition; the commit marker follows them.
+      const ours = last.get(topicPartitionKey(t.changelog, this.partition));
+      if (changelog.length > 0) this.changelogEnd = ours === undefined ? undefined : ours + 2n;
+    } catch (error) {
+      this.broken = true;
+      this.overlay.discard();
+      throw error;
+    }
+    // Committed in Kafka, not yet in the local store: a crash here must be repaired by the restore.
+    crashPoint('after-effect-before-commit');
+    await this.overlay.flush();
+    countOutputs(outputs, this.d.metrics);
+    this.updateGauges();
+  }
+
+  /** Runs a step that may fail before anything was sent: forgets its staged writes on failure. */
+  private async guard<T>(fn: () => Promise<T>): Promise<T> {
+    try {
+      return await fn();
+    } catch (error) {
+      this.overlay.discard();
+      this.logging.discard();
+      await this.join.load();
+      throw error;
+    }
+  }
+
+  private updateGauges(): void {
+    const p = String(this.partition);
+    const { counts, watermark } = this.join.meta;
+    for (const [kind, n] of Object.entries(counts)) this.d.metrics.pending.set({ partition: p, kind }, n);
+    if (Number.isFinite(watermark)) this.d.metrics.watermark.set({ partition: p }, watermark / 1000);
+  }
+}
