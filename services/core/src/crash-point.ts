@@ -3,7 +3,12 @@
  * nothing. Off unless DRIFTLINE_CRASH_AT names the point; DRIFTLINE_CRASH_AFTER=N lets N passes go first.
  * No effect in production, where the variable is unset.
  */
-export type CrashPointName = 'after-effect-before-commit' | 'after-produce-before-commit' | 'mid-batch';
+export type CrashPointName =
+  | 'after-effect-before-commit'
+  | 'after-produce-before-commit'
+  | 'mid-batch'
+  /** alerter: the transaction committed, the ClickHouse rows are not written yet */
+  | 'after-commit-before-rows';
 
 let passes = 0;
 

@@ -1,0 +1,131 @@
+import { offsetTotals, query, type InputDeps } from './input-deps.ts';
+import type { Detection, DriftWindow } from './window.ts';
+
+interface DriftRow {
+  model_id: string;
+  model_version: string;
+  start_s: string | number;
+  end_s: string | number;
+  feature: string;
+  method: string;
+  statistic: number;
+  p_value: number | null;
+  threshold: number | null;
+  drifted: number;
+  decisive: number;
+  sample_count: string | number;
+  detail: string;
+}
+
+const DATASET = '__dataset__';
+const PREDICTION = '__prediction__';
+const ERROR = '__error__';
+
+function emptyWindow(r: DriftRow): DriftWindow {
+  return {
+    source: 'drift',
+    modelId: r.model_id,
+    modelVersion: r.model_version,
+    startMs: Number(r.start_s) * 1000,
+    endMs: Number(r.end_s) * 1000,
+    features: [],
+    share: null,
+    prediction: null,
+    missing: [],
+    detections: [],
+    latency: {},
+    deadLetter: null,
+  };
+}
+
+function referenceRate(detail: string): number {
+  try {
+    const rate = (JSON.parse(detail) as { reference_rate?: unknown }).reference_rate;
+    return typeof rate === 'number' ? rate : 0;
+  } catch {
+    return 0;
+  }
+}
+
+/** Adds one drift_metrics row to its window: dataset share, output test, missing rate or a feature's test. */
+function addRow(w: DriftWindow, r: DriftRow): void {
+  const result = {
+    feature: r.feature,
+    method: r.method,
+    statistic: Number(r.statistic),
+    pValue: r.p_value === null ? null : Number(r.p_value),
+    threshold: r.threshold === null ? null : Number(r.threshold),
+    drifted: Number(r.drifted) === 1,
+  };
+  if (r.feature === DATASET) w.share = result.statistic;
+  else if (r.method === 'missing_rate' && !r.feature.startsWith('__')) {
+    w.missing.push({ feature: r.feature, rate: result.statistic, referenceRate: referenceRate(r.detail) });
+  } else if (Number(r.decisive) !== 1) return;
+  else if (r.feature === PREDICTION) w.prediction = result;
+  else if (!r.feature.startsWith('__')) w.features.push(result);
+}
+
+const window = (d: InputDeps, sinceMs: number) => `${d.database}.drift_metrics FINAL
+     WHERE window_end > toDateTime(${Math.max(0, Math.floor(sinceMs / 1000))})`;
+
+async function detections(d: InputDeps, sinceMs: number): Promise<DriftRow[]> {
+  return query<DriftRow>(
+    d.clickhouse,
+    `SELECT model_id, model_version, toUInt32(window_start) AS start_s, toUInt32(window_end) AS end_s, feature,
+            method, statistic, p_value, threshold, drifted, decisive, sample_count, detail
+     FROM ${window(d, sinceMs)} AND feature = '${ERROR}'`,
+  );
+}
+
+/** Latency percentiles of a window's predictions from inference_log (deduplicated with FINAL). */
+async function latency(d: InputDeps, w: DriftWindow): Promise<Record<string, number>> {
+  if (d.percentiles.length === 0) return {};
+  const levels = d.percentiles.map((p) => p / 100).join(', ');
+  const [row] = await query<{ n: string | number; q: number[] }>(
+    d.clickhouse,
+    `SELECT count() AS n, quantilesExact(${levels})(assumeNotNull(latency_ms)) AS q
+     FROM ${d.database}.inference_log FINAL
+     WHERE model_id = '${w.modelId.replace(/['\\]/g, '\\$&')}'
+       AND model_version = '${w.modelVersion.replace(/['\\]/g, '\\$&')}'
+       AND event_time_ms >= ${w.startMs} AND event_time_ms < ${w.endMs} AND isNotNull(latency_ms)`,
+  );
+  if (!row || Number(row.n) === 0) return {};
+  return Object.fromEntries(d.percentiles.map((p, i) => [String(p), Number(row.q[i])]));
+}
+
+/**
+ * Closed drift windows ending after `sinceMs`, each with the concept-drift detections that fired inside it,
+ * its latency percentiles and the dead-letter totals at read time.
+ */
+export async function readDriftWindows(d: InputDeps, sinceMs: number): Promise<DriftWindow[]> {
+  const rows = await query<DriftRow>(
+    d.clickhouse,
+    `SELECT model_id, model_version, toUInt32(window_start) AS start_s, toUInt32(window_end) AS end_s, feature,
+            method, statistic, p_value, threshold, drifted, decisive, sample_count, detail
+     FROM ${window(d, sinceMs)} AND feature != '${ERROR}'`,
+  );
+  const windows = new Map<string, DriftWindow>();
+  for (const r of rows) {
+    const key = `${r.model_id}\u0000${r.model_version}\u0000${r.start_s}`;
+    const w = windows.get(key) ?? emptyWindow(r);
+    windows.set(key, w);
+    addRow(w, r);
+  }
+  if (windows.size === 0) return [];
+  const hits = await detections(d, sinceMs);
+  const dead = await offsetTotals(d.admin, [d.deadLetterTopic]);
+  const input = await offsetTotals(d.admin, d.inputTopics);
+  for (const w of windows.values()) {
+    w.detections = hits
+      .filter((h) => h.model_id === w.modelId && h.model_version === w.modelVersion)
+      .filter((h) => Number(h.end_s) * 1000 >= w.startMs && Number(h.end_s) * 1000 < w.endMs)
+      .map((h): Detection => ({
+        detector: h.method,
+        meanError: Number(h.statistic),
+        count: Number(h.sample_count),
+      }));
+    w.latency = await latency(d, w);
+    w.deadLetter = { dead, input };
+  }
+  return [...windows.values()];
+}

@@ -1,0 +1,126 @@
+import { crashPoint } from '../../core/src/crash-point.ts';
+import { describe, isRetriable } from '../../core/src/errors.ts';
+import type { Logger } from '../../core/src/logger.ts';
+import type { AlerterMetrics } from './metrics.ts';
+import { evaluate } from './evaluate.ts';
+import { readWindows } from './inputs.ts';
+import type { InputDeps } from './input-deps.ts';
+import { publish, writeRows, type OutputDeps } from './outputs.ts';
+import { rulesFor, type Rules } from './rules/load.ts';
+import { newModelState, type ModelState } from './state.ts';
+import { windowOrder, type ResultWindow } from './window.ts';
+
+/** Cursors further behind the newest than this are left out of the read's lower bound (retired models). */
+const LOOKBACK_MS = 7 * 86_400_000;
+
+export interface LoopDeps {
+  inputs: InputDeps;
+  outputs: OutputDeps;
+  rules: Rules;
+  states: Map<string, ModelState>;
+  metrics: AlerterMetrics;
+  logger: Logger;
+  now?: () => number;
+}
+
+/** The lower bound of the next read for one source: the oldest live cursor (0 before the first window). */
+export function since(states: Iterable<ModelState>, source: 'performance' | 'drift'): number {
+  const ends: number[] = [];
+  for (const s of states) {
+    for (const [key, end] of Object.entries(s.cursors)) if (key.endsWith(`|${source}`)) ends.push(end);
+  }
+  if (ends.length === 0) return 0;
+  const newest = Math.max(...ends);
+  return Math.min(...ends.filter((e) => e >= newest - LOOKBACK_MS));
+}
+
+/** Evaluates the windows in order per model; returns the changed states, each with this round's outbox. */
+export function evaluateAll(d: LoopDeps, windows: ResultWindow[]): ModelState[] {
+  const now = (d.now ?? Date.now)();
+  const changed = new Map<string, ModelState>();
+  for (const w of [...windows].sort(windowOrder)) {
+    const before = changed.get(w.modelId) ?? {
+      ...(d.states.get(w.modelId) ?? newModelState(w.modelId)),
+      outbox: { alerts: [], triggers: [] },
+    };
+    const e = evaluate(before, w, rulesFor(d.rules, w.modelId), now);
+    if (!e.evaluated) continue;
+    d.metrics.windows.inc({ source: w.source });
+    if (e.decision.action === 'held_back')
+      d.metrics.heldBack.inc({ model_id: w.modelId, why: e.decision.why });
+    changed.set(w.modelId, {
+      ...e.state,
+      outbox: {
+        alerts: [...before.outbox.alerts, ...e.alerts],
+        triggers: [...before.outbox.triggers, ...e.triggers],
+      },
+    });
+  }
+  return [...changed.values()];
+}
+
+/** One round: read, evaluate, publish in one transaction, then adopt the states and write the rows. */
+export async function runOnce(d: LoopDeps): Promise<number> {
+  const windows = await readWindows(d.inputs, {
+    performance: since(d.states.values(), 'performance'),
+    drift: since(d.states.values(), 'drift'),
+  });
+  const changed = evaluateAll(d, windows);
+  if (changed.length === 0) return 0;
+  await publish(d.outputs, changed);
+  for (const s of changed) d.states.set(s.modelId, s);
+  crashPoint('after-commit-before-rows');
+  await writeRows(d.outputs, changed);
+  for (const s of changed) {
+    for (const a of s.outbox.alerts) {
+      d.metrics.alerts.inc({ kind: a.kind, status: a.status, severity: a.severity });
+      d.logger.info({ alert: a.alert_id, model: a.model_id, kind: a.kind, status: a.status }, a.message);
+    }
+    for (const t of s.outbox.triggers) {
+      d.metrics.triggers.inc({ model_id: t.model_id });
+      d.logger.info({ trigger: t.trigger_id, model: t.model_id, reasons: t.reasons }, 'retrain triggered');
+    }
+    d.metrics.heldBackTotal.set({ model_id: s.modelId }, s.policy.heldBack);
+  }
+  return changed.length;
+}
+
+/** Another alerter with our transactional id took over: retrying cannot help, this one must stop. */
+function fenced(error: unknown): boolean {
+  for (let e: unknown = error; e instanceof Error; e = e.cause) {
+    if (
+      /fenced|INVALID_PRODUCER_EPOCH|PRODUCER_FENCED/i.test(
+        `${e.name} ${e.message} ${(e as { type?: string }).type ?? ''}`,
+      )
+    )
+      return true;
+  }
+  return false;
+}
+
+/**
+ * Runs rounds on a wall-clock timer until stopped. A retriable failure (a server away, an aborted
+ * transaction) keeps the previous states and tries again next round; anything else stops the process.
+ */
+export function startLoop(d: LoopDeps, pollMs: number, onFatal: (e: unknown) => void): () => Promise<void> {
+  let stopped = false;
+  let timer: NodeJS.Timeout | undefined;
+  let running: Promise<void> = Promise.resolve();
+  const tick = () => {
+    running = runOnce(d)
+      .then(() => undefined)
+      .catch((error: unknown) => {
+        if (!isRetriable(error) || fenced(error)) return onFatal(error);
+        d.logger.warn({ error: describe(error) }, 'alerter round failed; retrying next round');
+      })
+      .finally(() => {
+        if (!stopped) timer = setTimeout(tick, pollMs);
+      });
+  };
+  tick();
+  return async () => {
+    stopped = true;
+    clearTimeout(timer);
+    await running;
+  };
+}

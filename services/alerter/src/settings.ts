@@ -1,0 +1,41 @@
+import { z } from 'zod';
+import { registerSettings } from '../../core/src/config/load.ts';
+import { setting, settingKinds } from '../../core/src/config/settings.ts';
+
+const { text, positiveInt } = settingKinds;
+
+/** The alerter's own settings (DRIFTLINE_ALERT*), documented in the README's configuration table. */
+export const ALERTER_SETTINGS = {
+  rulesFile: setting(
+    'DRIFTLINE_ALERT_RULES_FILE',
+    'infra/alerting/rules.json',
+    text,
+    'Alert rules and retrain policy (JSON): `defaults` and per-model `models.<id>` overrides; checked at start-up. DRIFTLINE_ALERT_RULES_JSON (a JSON object) and DRIFTLINE_ALERT__<PATH>=value (e.g. DRIFTLINE_ALERT__DEFAULTS__RETRAIN__DAILY_CAP=1) override it.',
+  ),
+  pollMs: setting(
+    'DRIFTLINE_ALERTER_POLL_MS',
+    '5000',
+    positiveInt,
+    'How often the alerter looks for newly closed windows in ClickHouse.',
+  ),
+  performanceWindow: setting(
+    'DRIFTLINE_ALERTER_PERF_WINDOW',
+    '1h',
+    z.string().regex(/^\d+(ms|s|m|h|d)$/, 'must be a window size of the performance monitor, e.g. 1h'),
+    'Which performance_metrics window size (DRIFTLINE_PERF_WINDOWS) the performance rules watch.',
+  ),
+  transactionalId: setting(
+    'DRIFTLINE_ALERTER_TRANSACTIONAL_ID',
+    '',
+    z.string(),
+    'Transactional id of the alerter; empty: `driftline-alerter-<topic prefix>`. A second instance with the same id fences the first: one alerter is active, a standby takes over.',
+  ),
+  transactionTimeoutMs: setting(
+    'DRIFTLINE_ALERTER_TRANSACTION_TIMEOUT_MS',
+    '30000',
+    positiveInt,
+    "How long a crashed alerter's open transaction may hold back read_committed readers.",
+  ),
+};
+
+registerSettings('alerter', ALERTER_SETTINGS);
