@@ -103,8 +103,10 @@ wait_healthy() {
   while ((${#pending[@]})); do
     still=()
     for s in "${pending[@]}"; do
-      pid="$(pid_of "$s")"
-      if [[ -z "$pid" ]]; then
+      # Liveness by pid only: while the launcher execs the server, its
+      # /proc cmdline can briefly read empty and miss the marker.
+      pid="$(cat "$(pid_file "$s")" 2>/dev/null || true)"
+      if ! pid_alive "$pid"; then
         fail_start "$s" "the process exited"
         failed=1
       elif "${s}_healthy"; then
@@ -116,7 +118,9 @@ wait_healthy() {
             "$s" "$(rss_mb "$pid")" "$pid" "$(main_port "$s")"
         fi
       elif ((SECONDS >= deadline)); then
-        fail_start "$s" "not healthy after ${DRIFTLINE_START_TIMEOUT} s (pid $pid still running)"
+        fail_start "$s" "not healthy after ${DRIFTLINE_START_TIMEOUT} s"
+        # Do not leave a half-started server of ours behind.
+        [[ "${FRESH[$s]}" == 1 ]] && stop_pid "$s" "$pid" && rm -f "$(pid_file "$s")"
         failed=1
       else
         still+=("$s")
