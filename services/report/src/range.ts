@@ -1,0 +1,53 @@
+import { ReportError } from './errors.ts';
+
+/** A half-open time range [fromMs, toMs) in epoch milliseconds. */
+export interface TimeRange {
+  fromMs: number;
+  toMs: number;
+}
+
+const UNIT_MS: Record<string, number> = {
+  m: 60_000,
+  h: 3_600_000,
+  d: 86_400_000,
+  w: 7 * 86_400_000,
+};
+
+/** How far back the report looks when `from` is not given. @default 7 days */
+export const DEFAULT_LOOKBACK = '7d';
+
+const FORMATS =
+  "an ISO-8601 time ('2026-01-01', '2026-01-01T12:00:00Z'), epoch milliseconds, 'now', " +
+  "or a duration back in time ('30m', '24h', '7d', '2w')";
+
+/**
+ * Parses the report's `--from` / `--to`. A duration counts back from `to` (for `from`) or from now (for `to`).
+ * @param now the clock, injected so that tests are deterministic
+ * @throws ReportError (not retriable) naming the valid formats, or when from is not before to
+ * @example parseRange('24h', '2026-01-02T00:00:00Z', 0) // { fromMs: 1767225600000, toMs: 1767312000000 }
+ */
+export function parseRange(from: string | undefined, to: string | undefined, now: number): TimeRange {
+  const toMs = to === undefined ? now : parseInstant('to', to, now);
+  const fromMs = parseInstant('from', from ?? DEFAULT_LOOKBACK, toMs);
+  if (!(fromMs < toMs)) {
+    throw new ReportError(
+      `--from (${new Date(fromMs).toISOString()}) must be before --to (${new Date(toMs).toISOString()})`,
+    );
+  }
+  return { fromMs, toMs };
+}
+
+/** One bound: an instant, or a duration back from `anchorMs`. */
+function parseInstant(name: string, text: string, anchorMs: number): number {
+  const value = text.trim();
+  if (value === 'now') return anchorMs;
+  const duration = /^(\d+(?:\.\d+)?)([mhdw])$/.exec(value);
+  if (duration) return anchorMs - Number(duration[1]) * UNIT_MS[duration[2]!]!;
+  if (/^\d{10,}$/.test(value)) return Number(value);
+  // A bare date means midnight UTC (Date.parse already does so); a date-time without a zone is read as UTC
+  // too, so that the same command gives the same report on every machine.
+  const iso = /T\d{2}:\d{2}(:\d{2}(\.\d+)?)?$/.test(value) ? `${value}Z` : value;
+  const ms = /^\d{4}-\d{2}-\d{2}/.test(iso) ? Date.parse(iso) : NaN;
+  if (Number.isNaN(ms)) throw new ReportError(`--${name} ${JSON.stringify(text)}: expected ${FORMATS}`);
+  return ms;
+}
