@@ -19,7 +19,7 @@ DRIFTLINE_CLICKHOUSE_HTTP_PORT="${DRIFTLINE_CLICKHOUSE_HTTP_PORT:-8123}"
 DRIFTLINE_CLICKHOUSE_TCP_PORT="${DRIFTLINE_CLICKHOUSE_TCP_PORT:-9000}"
 
 # Seconds a server may take to become healthy / to exit after SIGTERM.
-DRIFTLINE_START_TIMEOUT="${DRIFTLINE_START_TIMEOUT:-120}"
+DRIFTLINE_START_TIMEOUT="${DRIFTLINE_START_TIMEOUT:-180}"
 DRIFTLINE_STOP_TIMEOUT="${DRIFTLINE_STOP_TIMEOUT:-15}"
 
 info() { printf '%s\n' "$*" >&2; }
@@ -76,16 +76,18 @@ rss_mb() {
 }
 
 # Start a command detached in its own session (so Ctrl-C in a test runner does
-# not reach it and it outlives this script); records its pid. setsid execs in
-# place here because a background child is never a process-group leader, so
-# $! is the server's own pid.
+# not reach it and it outlives this script); records its pid. The subshell
+# execs setsid, which execs in place (a background child of a non-interactive
+# shell is never a process-group leader), so $! is the server's own pid.
 spawn() {
   local svc="$1" log="$2"
   shift 2
   : >>"$log"
   printf '\n==== %s start %s ====\n' "$svc" "$(date -Is)" >>"$log"
   # 9>&-: the server must not inherit (and hold forever) the stack lock.
-  setsid "$@" </dev/null >>"$log" 2>&1 9>&- &
+  # The data dir as working directory keeps stray files (JVM crash reports,
+  # H2 traces) out of wherever the caller happened to be.
+  (cd "$DRIFTLINE_DATA_DIR" && exec setsid "$@") </dev/null >>"$log" 2>&1 9>&- &
   printf '%s' "$!" >"$(pid_file "$svc")"
 }
 
