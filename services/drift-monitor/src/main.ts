@@ -1,8 +1,8 @@
 import { loadSettings } from '../../core/src/config/load.ts';
 import { runCommittingConsumer } from '../../core/src/kafka/committing-consumer.ts';
-import type { Consumer } from '../../core/src/kafka/client.ts';
 import { exitOnStartupError, startService } from '../../core/src/runtime/service-runtime.ts';
 import { TumblingWindows } from '../../core/src/windows/tumbling-windows.ts';
+import { trackAssignment } from './assignment.ts';
 import { CloseLoop } from './close-loop.ts';
 import { ConceptStage } from './concept-stage.ts';
 import { InferenceStage } from './inference-stage.ts';
@@ -10,17 +10,6 @@ import { createDriftMetrics } from './metrics.ts';
 import { ProfileCache } from './profile-cache.ts';
 import { DRIFT_SETTINGS } from './settings.ts';
 import { DriftStore } from './store.ts';
-
-/** Tracks a consumer's assigned partitions of one topic and tells a stage to reload its state on rebalance. */
-function trackAssignment(consumer: Consumer, topic: string, onJoin: () => void): Set<number> {
-  const assigned = new Set<number>();
-  consumer.on(consumer.events.GROUP_JOIN, (e) => {
-    assigned.clear();
-    for (const p of e.payload.memberAssignment[topic] ?? []) assigned.add(p);
-    onJoin();
-  });
-  return assigned;
-}
 
 /**
  * The drift monitor. Phase 1 (inference topic): partial window states per source partition into
@@ -33,6 +22,8 @@ async function main(): Promise<void> {
   const windows = TumblingWindows.ofSizeAndGrace(s.windowMs, s.graceMs, 'DRIFTLINE_DRIFT_WINDOW');
   const rt = await startService('drift-monitor');
   const { topics, logger, codecs } = rt;
+  const timeout = rt.config.kafkaSessionTimeoutMs;
+  const session = { sessionTimeout: timeout, heartbeatInterval: Math.floor(timeout / 5) };
   const store = new DriftStore(rt.clickhouse, rt.config.clickhouseDatabase);
   const profiles = new ProfileCache(store, s.profileRefreshMs);
   const metrics = createDriftMetrics(rt.metrics.registry);
@@ -46,7 +37,7 @@ async function main(): Promise<void> {
     topic: topics.inference,
     decode: (v) => codecs.inference.decode(v),
   });
-  const consumer = rt.kafka.consumer({ groupId: s.groupId });
+  const consumer = rt.kafka.consumer({ groupId: s.groupId, ...session });
   const assigned = trackAssignment(consumer, topics.inference, () => inference.onAssignment());
   const concept = new ConceptStage({
     store,
@@ -56,7 +47,11 @@ async function main(): Promise<void> {
     topic: topics.joined,
     decode: (v) => codecs.joined.decode(v),
   });
-  const conceptConsumer = rt.kafka.consumer({ groupId: s.conceptGroupId, readUncommitted: false });
+  const conceptConsumer = rt.kafka.consumer({
+    groupId: s.conceptGroupId,
+    ...session,
+    readUncommitted: false,
+  });
   trackAssignment(conceptConsumer, topics.joined, () => concept.onAssignment());
   const admin = rt.kafka.admin();
   await Promise.all([consumer.connect(), conceptConsumer.connect(), admin.connect()]);
