@@ -142,7 +142,7 @@ function comparisons(ctx: EmitContext, revision: number): ComparisonRow[] {
     );
     for (const [a, b] of pairs) {
       if (d.series.version !== a && d.series.version !== b) continue;
-      const key = `${a}\u0000${b}\u0000${d.series.segment}\u0000${d.size.ms}\u0000${d.start}`;
+      const key = `${model.id}\u0000${a}\u0000${b}\u0000${d.series.segment}\u0000${d.size.ms}\u0000${d.start}`;
       if (done.has(key)) continue;
       done.add(key);
       const arm = (version: string) => {

@@ -1,8 +1,6 @@
 import { loadSettings } from '../../core/src/config/load.ts';
-import type { DriftlineConfig } from '../../core/src/config/settings.ts';
-import type { Kafka } from '../../core/src/kafka/client.ts';
-import { assertCoPartitioned, changelogSpec, ensureTopics } from '../../core/src/kafka/topics.ts';
 import { exitOnStartupError, startService } from '../../core/src/runtime/service-runtime.ts';
+import { provisionChangelog } from './changelog-topic.ts';
 import { rowWriter } from './clickhouse-rows.ts';
 import { resolveProcessorOptions } from './options.ts';
 import { PartitionTasks } from './partition-tasks.ts';
@@ -22,7 +20,7 @@ async function main(): Promise<void> {
   const { config, topics, logger } = rt;
   const perf = loadSettings(PERFORMANCE_SETTINGS);
   const options = resolveProcessorOptions(perf, config);
-  const changelogTopic = await provisionChangelog(rt.kafka, config, topics.joined);
+  const changelogTopic = await provisionChangelog(rt.kafka, config, topics.joined, logger);
   const metrics = createPerformanceMetrics(rt.metrics.registry);
   const tasks = new PartitionTasks({
     kafka: rt.kafka,
@@ -46,6 +44,8 @@ async function main(): Promise<void> {
     groupId: perf.groupId,
     maxBytesPerPartition: perf.fetchMaxBytes,
     maxBytes: perf.fetchMaxBytes * perf.concurrency,
+    sessionTimeout: perf.sessionTimeoutMs,
+    heartbeatInterval: Math.floor(perf.sessionTimeoutMs / 10),
   });
   consumer.on(consumer.events.GROUP_JOIN, ({ payload }) => {
     void tasks.onAssignment(payload.memberAssignment[topics.joined] ?? []);
@@ -81,22 +81,6 @@ async function main(): Promise<void> {
     { topic: topics.joined, changelogTopic, windows: options.windows.map((w) => w.name) },
     `${SERVICE} running`,
   );
-}
-
-/** The compacted changelog, numbered like the joined topic (state of partition p lives in partition p). */
-async function provisionChangelog(kafka: Kafka, config: DriftlineConfig, source: string): Promise<string> {
-  const spec = changelogSpec(config, 'performance-monitor-windows');
-  // A window state with many classes can exceed the broker's 1 MB default.
-  spec.config = { ...spec.config, 'max.message.bytes': String(16 * 1024 * 1024) };
-  const admin = kafka.admin();
-  await admin.connect();
-  try {
-    await ensureTopics(admin, [spec]);
-    await assertCoPartitioned(admin, [source, spec.topic]);
-  } finally {
-    await admin.disconnect();
-  }
-  return spec.topic;
 }
 
 main().catch((error) => exitOnStartupError(SERVICE, error));

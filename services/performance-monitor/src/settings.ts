@@ -107,6 +107,12 @@ export const PERFORMANCE_SETTINGS = {
     positiveInt,
     'Partitions processed at once (each has its own transaction).',
   ),
+  sessionTimeoutMs: setting(
+    'DRIFTLINE_PERF_SESSION_TIMEOUT_MS',
+    '30000',
+    z.coerce.number().int().min(6000),
+    'Consumer group session timeout: how long a dead instance holds its partitions.',
+  ),
   fetchMaxBytes: setting(
     'DRIFTLINE_PERF_FETCH_MAX_BYTES',
     '4194304',

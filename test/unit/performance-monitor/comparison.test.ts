@@ -1,4 +1,5 @@
 import { describe, expect, it } from 'vitest';
+import type { JoinedPrediction } from '../../../services/core/src/records/records.generated.ts';
 import { twoProportionZTest } from '../../../services/core/src/performance/index.ts';
 import { versionPairs } from '../../../services/performance-monitor/src/comparisons.ts';
 import type { ComparisonMode } from '../../../services/performance-monitor/src/settings-parse.ts';
@@ -39,6 +40,15 @@ describe('version comparison', () => {
     expect(rows[0]!.statistic).toBeCloseTo(1.98, 3);
     expect(rows[0]!.p_value).toBeCloseTo(expected.pValue, 12);
     expect(rows[0]!.p_value).toBeLessThan(0.05);
+  });
+
+  it('shouldCompareEveryModelWhenTwoModelsHaveVersionsOfTheSameNames', () => {
+    const p = new PerformanceProcessor(options({ comparisons: { mode: 'auto' }, compareMinSamples: 2 }));
+    const other = (r: JoinedPrediction) => ({ ...r, model_id: 'other' });
+    const stream = [...arm('v1', 'A', 3, 5), ...arm('v2', 'B', 4, 5)];
+    [...stream, ...stream.map(other)].forEach((r) => p.process(r));
+    const rows = p.flush(20, '20').comparisonRows.filter((r) => r.window_size === '5m');
+    expect(rows.map((r) => r.model_id).sort()).toEqual(['m', 'other']);
   });
 
   it('shouldSayInsufficientDataWhenAnArmHasFewerThanTheMinimumSamples', () => {
