@@ -82,13 +82,25 @@ describe('alert lifecycle', () => {
     expect(run([crit], { ...options, forWindows: 1 }).notices).toHaveLength(1);
   });
 
-  it('shouldRejectATransitionMissingFromTheTable', () => {
-    expect(VALID_TRANSITIONS.inactive).not.toContain('resolving');
-    const broken = { ...INACTIVE, phase: 'resolving' as const };
-    // A resolving alert never jumps to pending: the table says so, and step never asks for it.
-    expect(VALID_TRANSITIONS[broken.phase]).not.toContain('pending');
-    expect(() => {
-      throw new InvalidTransitionError('inactive', 'resolving');
-    }).toThrow(/cannot go from inactive to resolving; valid: inactive, pending, firing/);
+  it('shouldOnlyTakeTransitionsFromTheTableWhateverTheVerdicts', () => {
+    // A seeded walk over every verdict: step() checks each move against VALID_TRANSITIONS and would throw.
+    let seed = 12345;
+    const random = () => (seed = (seed * 1103515245 + 12345) % 2 ** 31) / 2 ** 31;
+    const verdicts = [warn, crit, ok, clear];
+    const walk = { forWindows: 3, resolveWindows: 3, renotifyAfterMs: 10 };
+    const seen = new Set<string>();
+    let state = INACTIVE;
+    for (let i = 0; i < 5000; i++) {
+      const [next] = step(state, verdicts[Math.floor(random() * 4)]!, walk, i);
+      seen.add(`${state.phase}>${next.phase}`);
+      state = next;
+    }
+    const table = Object.entries(VALID_TRANSITIONS).flatMap(([from, to]) => to.map((t) => `${from}>${t}`));
+    expect([...seen].every((t) => table.includes(t))).toBe(true);
+    // inactive>firing needs forWindows 1, firing>inactive resolveWindows 1: the walk takes every other entry.
+    expect(table.filter((t) => !seen.has(t)).sort()).toEqual(['firing>inactive', 'inactive>firing']);
+    expect(new InvalidTransitionError('inactive', 'resolving').message).toBe(
+      'alert lifecycle cannot go from inactive to resolving; valid: inactive, pending, firing',
+    );
   });
 });

@@ -1,0 +1,54 @@
+import { Registry } from 'prom-client';
+import { describe, expect, it } from 'vitest';
+import { createLogger } from '../../../services/core/src/logger.ts';
+import { evaluateAll, since, type LoopDeps } from '../../../services/alerter/src/loop.ts';
+import { createAlerterMetrics } from '../../../services/alerter/src/metrics.ts';
+import { parseRules } from '../../../services/alerter/src/rules/load.ts';
+import { newModelState, type ModelState } from '../../../services/alerter/src/state.ts';
+import { driftWindow, HOUR, perfWindow, RULES_FILE, T0 } from './helpers.ts';
+import { readFileSync } from 'node:fs';
+
+function deps(states = new Map<string, ModelState>()): LoopDeps {
+  return {
+    inputs: undefined as never,
+    outputs: undefined as never,
+    rules: parseRules(readFileSync(RULES_FILE, 'utf8'), 'rules.json'),
+    states,
+    metrics: createAlerterMetrics(new Registry()),
+    logger: createLogger('test', 'silent'),
+    now: () => 42,
+  };
+}
+
+describe('alerter round', () => {
+  it('shouldReadFromTheOldestLiveCursorOfEachSource', () => {
+    const a = { ...newModelState('a'), cursors: { '1|drift': T0 + 5 * HOUR, '1|performance': T0 } };
+    const b = { ...newModelState('b'), cursors: { '1|drift': T0 + 2 * HOUR } };
+    const retired = { ...newModelState('c'), cursors: { '1|drift': T0 - 30 * 24 * HOUR } };
+    expect(since([a, b, retired], 'drift')).toBe(T0 + 2 * HOUR);
+    expect(since([a, b], 'performance')).toBe(T0);
+    expect(since([], 'drift')).toBe(0);
+  });
+
+  it('shouldEvaluateWindowsInOrderAndCollectOneOutboxPerModel', () => {
+    const d = deps();
+    // Given out of order: the round sorts by window end, drift before performance at equal ends.
+    const windows = [perfWindow(2, 0.8), driftWindow(1, ['age']), perfWindow(0, 0.9), perfWindow(1, 0.8)];
+    const [state, ...others] = evaluateAll(d, windows);
+    expect(others).toEqual([]);
+    expect(state!.cursors).toEqual({ '1|performance': T0 + 3 * HOUR, '1|drift': T0 + 2 * HOUR });
+    expect(state!.outbox.alerts.map((a) => [a.kind, a.status, a.created_at])).toEqual([
+      ['PERFORMANCE', 'FIRING', 42],
+    ]);
+    expect(state!.outbox.triggers).toHaveLength(1);
+    // Nothing is adopted until the transaction commits.
+    expect(d.states.size).toBe(0);
+  });
+
+  it('shouldChangeNothingWhenEveryWindowIsBehindItsCursor', () => {
+    const d = deps();
+    const [state] = evaluateAll(d, [perfWindow(0, 0.9), perfWindow(1, 0.8)]);
+    d.states.set('m', state!);
+    expect(evaluateAll(d, [perfWindow(0, 0.9), perfWindow(1, 0.8)])).toEqual([]);
+  });
+});
