@@ -30,7 +30,7 @@ export const lifecycleSchema = z
     for_windows: z.number().int().min(1),
     /** Consecutive clear windows before RESOLVED. @default 2 */
     resolve_windows: z.number().int().min(1),
-    /** Share of the warning threshold's margin a value must come back past to count as clear. @default 0.5 */
+    /** How far back past the warning threshold a value must come to count as clear (see grade.ts). @default 0.2 */
     hysteresis: z.number().min(0).max(1),
     /** Re-send a FIRING event while the alert stays open this long (event time). @default 24h */
     renotify_after: duration,
