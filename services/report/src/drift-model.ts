@@ -105,6 +105,8 @@ function heatmap(version: string, rows: DriftRow[]): DriftHeatmap {
     score: driftScore(r),
     samples: r.samples,
   }));
+  // Row-major whatever order the database returned: the same data always draws the same SVG.
+  cells.sort((a, b) => a.row - b.row || a.col - b.col);
   return { version, features, windows, cells };
 }
 

@@ -5,6 +5,13 @@ export function formatTime(ms: number): string {
   return new Date(ms).toISOString().slice(0, 16).replace('T', ' ');
 }
 
+/** A window: '2026-03-01 20:00-21:00' within one day, both full times otherwise. */
+export function formatSpan(startMs: number, endMs: number): string {
+  const start = formatTime(startMs);
+  const end = formatTime(endMs);
+  return start.slice(0, 10) === end.slice(0, 10) ? `${start}-${end.slice(11)}` : `${start} to ${end}`;
+}
+
 /** A metric or statistic with 3 decimals below 1000, fewer digits above, '-' when absent or not finite. */
 export function formatValue(value: number | null | undefined): string {
   if (value === null || value === undefined || !Number.isFinite(value)) return '-';

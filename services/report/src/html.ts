@@ -1,5 +1,5 @@
 import { featureLabel } from './drift-model.ts';
-import { escapeHtml as e, formatShare, formatTime, formatValue } from './format.ts';
+import { escapeHtml as e, formatShare, formatSpan, formatTime, formatValue } from './format.ts';
 import { REPORT_CSS } from './html-style.ts';
 import type { ReportModel } from './model.ts';
 import { alertsChart, driftCharts, performanceCharts, timeDomain } from './report-charts.ts';
@@ -66,7 +66,7 @@ function alertsTable(m: ReportModel): string {
       e(a.metric),
       e(formatValue(a.value)),
       e(formatValue(a.threshold)),
-      e(`${formatTime(a.windowStartMs)} to ${formatTime(a.windowEndMs)}`),
+      e(formatSpan(a.windowStartMs, a.windowEndMs)),
       e(a.message),
     ]);
   return table(

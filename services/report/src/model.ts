@@ -6,7 +6,7 @@ import type { AlertRow, ReportRows, ReportTable } from './rows.ts';
 export interface AlertsSection {
   /** Every alert event in the range, oldest first (a FIRING and its RESOLVED are two events). */
   events: AlertRow[];
-  /** Alert ids whose latest event is FIRING. */
+  /** Conditions ('v1 PERFORMANCE accuracy') whose latest event in the range is FIRING. */
   firing: string[];
 }
 
@@ -41,15 +41,23 @@ const WRITERS: Record<ReportTable, string> = {
   alerts: 'the alerter',
 };
 
-/** One event per (alert id, status): a redelivered publish is written twice but happened once. */
+/** The condition an alert is about; its FIRING, escalation and RESOLVED events share it, not their ids. */
+export function alertCondition(a: Pick<AlertRow, 'version' | 'kind' | 'metric'>): string {
+  return `${a.version} ${a.kind} ${a.metric}`;
+}
+
+/**
+ * One event per (alert id, status): a redelivered publish may be stored twice but happened once. The alerter
+ * gives each event its own id (a hash that includes the status), so the lifecycle is followed by condition.
+ */
 function alertsSection(rows: AlertRow[]): AlertsSection {
   const unique = new Map<string, AlertRow>();
   for (const r of rows) unique.set(`${r.alertId}\u0000${r.status}`, r);
   const events = [...unique.values()].sort((a, b) => a.atMs - b.atMs || a.alertId.localeCompare(b.alertId));
   const latest = new Map<string, AlertRow>();
-  for (const e of events) latest.set(e.alertId, e);
-  const firing = [...latest.values()].filter((e) => e.status === 'FIRING').map((e) => e.alertId);
-  return { events, firing };
+  for (const e of events) latest.set(alertCondition(e), e);
+  const firing = [...latest.entries()].filter(([, e]) => e.status === 'FIRING').map(([key]) => key);
+  return { events, firing: firing.sort() };
 }
 
 function notes(rows: ReportRows, ctx: ReportContext, performance: PerformanceSection): string[] {

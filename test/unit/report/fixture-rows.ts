@@ -1,7 +1,7 @@
 /**
  * A known day of one classifier, for the report's unit tests and the HTML test: 24 hourly windows of v1, a
  * canary v2 from hour 12, drift of two features from hour 14 followed by an accuracy drop, and the alerts
- * an alerter would raise about it. Deterministic (seeded), so the screenshot does not change between runs.
+ * an alerter would raise about it (each event its own id, as the alerter's hash of the status makes it). Deterministic (seeded), so the screenshot does not change between runs.
  */
 import { seededRandom } from '../../../services/simulator/src/prng.ts';
 import type { AlertRow, DriftRow, PerformanceRow, ReportRows } from '../../../services/report/src/rows.ts';
@@ -134,7 +134,7 @@ export function fixtureAlerts(): AlertRow[] {
       threshold: 200,
       message: 'p99 latency 212 ms above 200 ms',
     }),
-    alert('a-lat', 6, {
+    alert('a-lat-resolved', 6, {
       kind: 'LATENCY',
       severity: 'INFO',
       status: 'RESOLVED',

@@ -141,11 +141,16 @@ describe('driftSection', () => {
 });
 
 describe('buildReport', () => {
-  it('shouldCountAnAlertOnceAndListTheFiringOnesWhenEventsAreRedelivered', () => {
+  it('shouldCountAnAlertOnceAndFollowConditionsNotIdsWhenEventsAreRedelivered', () => {
     const rows = fixtureRows();
     const m = buildReport({ ...rows, alerts: [...rows.alerts, rows.alerts[0]!] }, ctx);
     expect(m.alerts.events).toHaveLength(6);
-    expect(m.alerts.firing.sort()).toEqual(['a-acc', 'a-acc-crit', 'a-drift', 'a-pred']);
+    // The latency alert resolved; the accuracy warning escalated to critical: one condition, still firing.
+    expect(m.alerts.firing).toEqual([
+      'v1 DATA_DRIFT share_drifted',
+      'v1 PERFORMANCE accuracy',
+      'v1 PREDICTION_DRIFT chi2',
+    ]);
     expect(m.versions).toEqual(['v1', 'v2']);
   });
 

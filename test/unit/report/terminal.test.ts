@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { formatCount, formatTime, formatValue } from '../../../services/report/src/format.ts';
+import { formatCount, formatSpan, formatTime, formatValue } from '../../../services/report/src/format.ts';
 import { buildReport } from '../../../services/report/src/model.ts';
 import { renderTerminal } from '../../../services/report/src/terminal.ts';
 import { FIXTURE_MODEL, FIXTURE_RANGE, fixtureRows } from './fixture-rows.ts';
@@ -35,7 +35,7 @@ describe('renderTerminal', () => {
 
   it('shouldShowAlertsOldestFirstWithTheirCounts', () => {
     const alerts = renderTerminal(report).split('\n\n')[3]!.split('\n');
-    expect(alerts[0]).toBe('Alerts (6 events, 4 firing now)');
+    expect(alerts[0]).toBe('Alerts (6 events, 3 firing now)');
     expect(alerts[3]).toMatch(
       /^2026-03-01 06:02 {2}v1 {7}INFO {6}LATENCY +FIRING +latency_p99_ms +212\.0 +200\.0/,
     );
@@ -83,5 +83,8 @@ describe('format', () => {
     ]);
     expect(formatCount(14000)).toBe('14,000');
     expect(formatTime(Date.parse('2026-03-01T06:02:59Z'))).toBe('2026-03-01 06:02');
+    const t = Date.parse('2026-03-01T20:00:00Z');
+    expect(formatSpan(t, t + 3_600_000)).toBe('2026-03-01 20:00-21:00');
+    expect(formatSpan(t, t + 86_400_000)).toBe('2026-03-01 20:00 to 2026-03-02 20:00');
   });
 });
