@@ -227,6 +227,8 @@ describe(`label-joiner end to end (real Kafka, registry, ClickHouse; seed ${SEED
     await waitReady(last);
     await verify(env, stream.expected);
     expect(lives).toHaveLength(3);
+    // No clean shutdown happened, so every life rebuilt its stores from the changelog.
+    expect(await metricSum(last, 'driftline_joiner_restored_records_total')).toBeGreaterThan(0);
     await last.stop();
   });
 
@@ -248,6 +250,8 @@ describe(`label-joiner end to end (real Kafka, registry, ClickHouse; seed ${SEED
     expect(stoppedAt).toBe(10);
     expect(b.child.exitCode).toBe(0);
     await verify(env, stream.expected);
+    // a took over b's partitions by replaying their changelogs.
+    expect(await metricSum(a, 'driftline_joiner_restored_records_total')).toBeGreaterThan(0);
     await a.stop();
   });
 });

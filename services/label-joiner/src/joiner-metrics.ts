@@ -1,4 +1,5 @@
-import { Counter, Gauge, Summary, type Registry } from 'prom-client';
+import { Counter, Gauge, Histogram, type Registry } from 'prom-client';
+import { DelaySketch } from './delay-sketch.ts';
 
 /** The label joiner's own metrics, beside the service metrics every service has. Names live here. */
 export interface JoinerMetrics {
@@ -8,13 +9,46 @@ export interface JoinerMetrics {
   duplicates: Counter<'of'>;
   pending: Gauge<'partition' | 'kind'>;
   watermark: Gauge<'partition'>;
-  labelDelay: Summary<'model_id'>;
   restoredRecords: Counter<'partition'>;
+  /** Records one joined pair's label delay in the histogram and the model's quantile sketch. */
+  observeLabelDelay(modelId: string, seconds: number): void;
 }
+
+const QUANTILES = [0.5, 0.9, 0.99];
+const DAY = 86_400;
 
 export function createJoinerMetrics(registry: Registry): JoinerMetrics {
   const registers = [registry];
+  // A histogram, not a Summary: it merges across instances in PromQL (histogram_quantile) and costs ~1 µs per
+  // observation where prom-client's Summary costs ~10 µs (five t-digests). Exact-to-1% quantiles per model come
+  // from a DDSketch per model, computed at scrape time.
+  const histogram = new Histogram({
+    name: 'driftline_joiner_label_delay_seconds',
+    help: 'Label delay (labeled-at minus predicted-at, event time) of joined predictions, by model.',
+    labelNames: ['model_id'],
+    buckets: [1, 10, 60, 300, 900, 3600, 4 * 3600, DAY, 3 * DAY, 7 * DAY, 14 * DAY, 30 * DAY],
+    registers,
+  });
+  const sketches = new Map<string, DelaySketch>();
+  new Gauge({
+    name: 'driftline_joiner_label_delay_quantile_seconds',
+    help: 'Label delay quantiles per model since start (DDSketch, 1% relative accuracy).',
+    labelNames: ['model_id', 'quantile'],
+    registers,
+    collect() {
+      this.reset();
+      for (const [model, sketch] of sketches) {
+        for (const q of QUANTILES) this.set({ model_id: model, quantile: String(q) }, sketch.quantile(q));
+      }
+    },
+  });
   return {
+    observeLabelDelay(modelId, seconds) {
+      histogram.observe({ model_id: modelId }, seconds);
+      let sketch = sketches.get(modelId);
+      if (!sketch) sketches.set(modelId, (sketch = new DelaySketch()));
+      sketch.add(seconds);
+    },
     joined: new Counter({
       name: 'driftline_joiner_joined_total',
       help: 'Predictions joined to their first label, by model.',
@@ -49,15 +83,6 @@ export function createJoinerMetrics(registry: Registry): JoinerMetrics {
       name: 'driftline_joiner_watermark_seconds',
       help: "Event-time watermark per partition (the smaller of the two inputs' largest timestamps).",
       labelNames: ['partition'],
-      registers,
-    }),
-    labelDelay: new Summary({
-      name: 'driftline_joiner_label_delay_seconds',
-      help: 'Label delay (labeled-at minus predicted-at, event time) of joined predictions, by model.',
-      labelNames: ['model_id'],
-      percentiles: [0.5, 0.9, 0.99],
-      maxAgeSeconds: 600,
-      ageBuckets: 5,
       registers,
     }),
     restoredRecords: new Counter({

@@ -70,7 +70,7 @@ export function countOutputs(outputs: readonly JoinOutput[], metrics: JoinerMetr
       if (o.pair.correction) metrics.corrections.inc({ model_id: model });
       else {
         metrics.joined.inc({ model_id: model });
-        metrics.labelDelay.observe({ model_id: model }, (o.pair.labeled_at - o.pair.predicted_at) / 1000);
+        metrics.observeLabelDelay(model, (o.pair.labeled_at - o.pair.predicted_at) / 1000);
       }
     } else if (o.type === 'expired') {
       metrics.expired.inc({ model_id: o.expiration.model_id, kind: o.expiration.kind });

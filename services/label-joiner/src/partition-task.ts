@@ -7,6 +7,7 @@ import {
   type ConsumedOffsets,
   type OutgoingRecords,
 } from '../../core/src/kafka/transactional-batch.ts';
+import type { Logger } from '../../core/src/logger.ts';
 import type { Codecs } from '../../core/src/serde/codecs.ts';
 import { BatchOverlayStore } from '../../core/src/store/batch-overlay-store.ts';
 import { ChangeLoggingStore } from '../../core/src/store/change-logging-store.ts';
@@ -46,6 +47,7 @@ export interface PartitionTaskDeps {
   floors: ReadonlyMap<string, bigint>;
   /** The changelog end after the last commit (the restore end at first). */
   changelogEnd: bigint | undefined;
+  logger: Logger;
 }
 
 /**
@@ -93,16 +95,31 @@ export class PartitionTask {
     const fresh = messages.filter((m) => BigInt(m.offset) >= floor);
     this.d.idle.onBatch(side, caughtUp);
     if (fresh.length === 0) return;
+    const t0 = performance.now();
     const { inputs, rejected } = await this.guard(() =>
       decodeInputs(side, topic, this.partition, fresh, this.d.codecs, this.d.deadLetterOrphans),
     );
+    const t1 = performance.now();
     const first = await this.guard(() => this.step(side, inputs));
+    const t2 = performance.now();
     const next = (BigInt(fresh[fresh.length - 1]!.offset) + 1n).toString();
     const consumed = {
       consumerGroupId: this.d.groupId,
       topics: [{ topic, partitions: [{ partition: this.partition, offset: next }] }],
     };
     await this.commit(first.outputs, rejected, consumed);
+    const ms = (a: number, b: number) => Math.round((b - a) * 10) / 10;
+    this.d.logger.debug(
+      {
+        partition: this.partition,
+        side,
+        messages: fresh.length,
+        decodeMs: ms(t0, t1),
+        joinMs: ms(t1, t2),
+        commitMs: ms(t2, performance.now()),
+      },
+      'batch committed',
+    );
     for (let more = first.more; more;) {
       const expiry = await this.guard(() => this.expireDue());
       await this.commit(expiry.outputs, [], undefined);

@@ -113,6 +113,7 @@ function taskDeps(
     deadLetterOrphans: d.settings.deadLetterOrphans,
     floors,
     changelogEnd: end,
+    logger: d.logger,
   };
 }
 

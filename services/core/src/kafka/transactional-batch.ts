@@ -25,7 +25,9 @@ export function createTransactionalProducer(kafka: Kafka, options: Transactional
     createPartitioner: Partitioners.DefaultPartitioner,
     // Right after a commit the coordinator still writes its markers and answers CONCURRENT_TRANSACTIONS;
     // kafkajs' default back-off (hundreds of ms) would cost that much per batch. The Java client retries fast.
-    retry: { initialRetryTime: 10, maxRetryTime: 1000, retries: 20 },
+    // Unbounded retries of retriable errors, as the Java producer; fencing and other fatal errors still fail
+    // at once, and a failed transaction is aborted as a whole, so giving up never duplicates anything.
+    retry: { initialRetryTime: 10, maxRetryTime: 1000, retries: Number.MAX_SAFE_INTEGER },
   });
 }
 

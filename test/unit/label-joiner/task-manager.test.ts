@@ -1,0 +1,120 @@
+import { mkdtemp, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { afterAll, describe, expect, it } from 'vitest';
+import { createLogger } from '../../../services/core/src/logger.ts';
+import { readCheckpoint } from '../../../services/core/src/store/checkpoint.ts';
+import type { PartitionTask } from '../../../services/label-joiner/src/partition-task.ts';
+import { TaskManager } from '../../../services/label-joiner/src/task-manager.ts';
+import { checkpointFile } from '../../../services/label-joiner/src/task-opener.ts';
+
+const stateDir = await mkdtemp(path.join(tmpdir(), 'tasks-'));
+afterAll(() => rm(stateDir, { recursive: true, force: true }));
+
+interface FakeTask {
+  partition: number;
+  broken: boolean;
+  checkpoint: bigint | undefined;
+  closed: boolean;
+  close(): Promise<void>;
+}
+
+function harness() {
+  const opened: number[][] = [];
+  const tasks: FakeTask[] = [];
+  const manager = new TaskManager({
+    stateDir,
+    logger: createLogger('test', 'silent'),
+    open: async (ps) => {
+      opened.push([...ps]);
+      return new Map(ps.map((p) => {
+        const t: FakeTask = { partition: p, broken: false, checkpoint: BigInt(100 + p), closed: false, close: async () => void (t.closed = true) };
+        tasks.push(t);
+        return [p, t as unknown as PartitionTask];
+      }));
+    },
+  });
+  return { manager, opened, tasks };
+}
+
+const heartbeat = async () => {};
+
+describe('TaskManager', () => {
+  it('shouldOpenAllNewPartitionsTogetherWhenAssigned', async () => {
+    const { manager, opened } = harness();
+    manager.assign([0, 1, 2]);
+    expect(await manager.run(1, async () => {}, heartbeat)).toBe(true);
+    expect(opened).toEqual([[0, 1, 2]]);
+  });
+
+  it('shouldSkipABatchOfAPartitionNotAssignedHere', async () => {
+    const { manager } = harness();
+    manager.assign([0]);
+    let ran = false;
+    expect(await manager.run(5, async () => void (ran = true), heartbeat)).toBe(false);
+    expect(ran).toBe(false);
+  });
+
+  it('shouldCloseARevokedPartitionOnlyAfterItsRunningBatchWithACheckpoint', async () => {
+    const { manager, tasks } = harness();
+    manager.assign([0, 1]);
+    let release!: () => void;
+    const running = manager.run(0, () => new Promise<void>((r) => (release = r)), heartbeat);
+    await new Promise((r) => setTimeout(r, 10));
+    manager.assign([1]);
+    await new Promise((r) => setTimeout(r, 10));
+    expect(tasks[0]!.closed).toBe(false);
+    release();
+    expect(await running).toBe(true);
+    await manager.closeAll();
+    expect(tasks.every((t) => t.closed)).toBe(true);
+    expect(await readCheckpoint(checkpointFile(stateDir, 0))).toBe(100n);
+    expect(await readCheckpoint(checkpointFile(stateDir, 1))).toBe(101n);
+  });
+
+  it('shouldReopenABrokenTaskOnItsNextBatchWithoutACheckpoint', async () => {
+    const { manager, opened, tasks } = harness();
+    manager.assign([3]);
+    await expect(
+      manager.run(3, async (t) => {
+        (t as unknown as FakeTask).broken = true;
+        throw new Error('transaction failed');
+      }, heartbeat),
+    ).rejects.toThrow('transaction failed');
+    expect(await manager.run(3, async () => {}, heartbeat)).toBe(true);
+    expect(opened).toEqual([[3], [3]]);
+    expect(tasks[0]!.closed).toBe(true);
+    expect(await readCheckpoint(checkpointFile(stateDir, 3))).toBeUndefined();
+  });
+
+  it('shouldRetryTheOpenWhenItFailedOnce', async () => {
+    let attempts = 0;
+    const manager = new TaskManager({
+      stateDir,
+      logger: createLogger('test', 'silent'),
+      open: async (ps) => {
+        attempts += 1;
+        if (attempts === 1) throw new Error('broker away');
+        return new Map(ps.map((p) => [p, { broken: false, checkpoint: undefined, close: async () => {} } as unknown as PartitionTask]));
+      },
+    });
+    manager.assign([4]);
+    await expect(manager.run(4, async () => {}, heartbeat)).rejects.toThrow('broker away');
+    expect(await manager.run(4, async () => {}, heartbeat)).toBe(true);
+  });
+
+  it('shouldHeartbeatWhileARestoreRuns', async () => {
+    let beats = 0;
+    const manager = new TaskManager({
+      stateDir,
+      logger: createLogger('test', 'silent'),
+      open: async (ps) => {
+        await new Promise((r) => setTimeout(r, 2200));
+        return new Map(ps.map((p) => [p, { broken: false, close: async () => {} } as unknown as PartitionTask]));
+      },
+    });
+    manager.assign([0]);
+    expect(await manager.run(0, async () => {}, async () => void (beats += 1))).toBe(true);
+    expect(beats).toBeGreaterThanOrEqual(2);
+  });
+});
