@@ -18,6 +18,8 @@ export interface LoopDeps {
   outputs: OutputDeps;
   rules: Rules;
   states: Map<string, ModelState>;
+  /** States whose outbox rows are not in ClickHouse yet (the insert failed after the commit). */
+  unwritten?: ModelState[];
   metrics: AlerterMetrics;
   logger: Logger;
   now?: () => number;
@@ -59,8 +61,16 @@ export function evaluateAll(d: LoopDeps, windows: ResultWindow[]): ModelState[] 
   return [...changed.values()];
 }
 
-/** One round: read, evaluate, publish in one transaction, then adopt the states and write the rows. */
+/**
+ * One round: read, evaluate, publish in one transaction, then adopt the states and write the rows. Rows a
+ * failed insert left behind go first: the next commit replaces the outbox in the changelog, so they must be
+ * in ClickHouse before it.
+ */
 export async function runOnce(d: LoopDeps): Promise<number> {
+  if (d.unwritten && d.unwritten.length > 0) {
+    await writeRows(d.outputs, d.unwritten);
+    d.unwritten = [];
+  }
   const windows = await readWindows(d.inputs, {
     performance: since(d.states.values(), 'performance'),
     drift: since(d.states.values(), 'drift'),
@@ -69,8 +79,10 @@ export async function runOnce(d: LoopDeps): Promise<number> {
   if (changed.length === 0) return 0;
   await publish(d.outputs, changed);
   for (const s of changed) d.states.set(s.modelId, s);
+  d.unwritten = changed;
   crashPoint('after-commit-before-rows');
   await writeRows(d.outputs, changed);
+  d.unwritten = [];
   for (const s of changed) {
     for (const a of s.outbox.alerts) {
       d.metrics.alerts.inc({ kind: a.kind, status: a.status, severity: a.severity });
