@@ -44,6 +44,34 @@ async function collect(consumer: Consumer, count: number, timeoutMs = 60_000): P
   return got;
 }
 
+/**
+ * Creates topics and waits until the broker serves them. Not createTopics'
+ * waitForLeaders: on a fresh KRaft broker under load, kafkajs' wait loop gets
+ * UNKNOWN_TOPIC_OR_PARTITION ("This server does not host this topic-partition")
+ * from a broker whose metadata lags the controller, and gives up, since it only
+ * retries LEADER_NOT_AVAILABLE. Metadata can also show a leader a moment before
+ * the partition is open, so this polls ListOffsets, which the partition answers.
+ */
+async function createTopicsReady(
+  admin: Admin,
+  topics: { topic: string; numPartitions?: number }[],
+): Promise<boolean> {
+  const created = await admin.createTopics({ topics, waitForLeaders: false });
+  for (const { topic } of topics) {
+    const deadline = Date.now() + 30_000;
+    for (;;) {
+      try {
+        await admin.fetchTopicOffsets(topic);
+        break;
+      } catch (error) {
+        if (Date.now() > deadline) throw error;
+        await new Promise((r) => setTimeout(r, 100));
+      }
+    }
+  }
+  return created;
+}
+
 describe('infra/stack.sh servers', () => {
   let admin: Admin;
 
@@ -58,9 +86,7 @@ describe('infra/stack.sh servers', () => {
 
   it('shouldCreateTopicsAndReportMetadataOnKafka', async () => {
     const topic = `stack-meta-${uid()}`;
-    expect(await admin.createTopics({ topics: [{ topic, numPartitions: 3 }], waitForLeaders: true })).toBe(
-      true,
-    );
+    expect(await createTopicsReady(admin, [{ topic, numPartitions: 3 }])).toBe(true);
     const { topics } = await admin.fetchTopicMetadata({ topics: [topic] });
     expect(topics[0]!.name).toBe(topic);
     expect(topics[0]!.partitions.map((p) => p.partitionId).sort()).toEqual([0, 1, 2]);
@@ -71,7 +97,7 @@ describe('infra/stack.sh servers', () => {
   it('shouldProduceAndConsumeInAConsumerGroup', async () => {
     const topic = `stack-group-${uid()}`;
     const groupId = `stack-group-${uid()}`;
-    await admin.createTopics({ topics: [{ topic, numPartitions: 3 }], waitForLeaders: true });
+    await createTopicsReady(admin, [{ topic, numPartitions: 3 }]);
 
     const producer = kafka.producer();
     await producer.connect();
@@ -96,7 +122,7 @@ describe('infra/stack.sh servers', () => {
     const input = `stack-txn-in-${uid()}`;
     const output = `stack-txn-out-${uid()}`;
     const groupId = `stack-txn-group-${uid()}`;
-    await admin.createTopics({ topics: [{ topic: input }, { topic: output }], waitForLeaders: true });
+    await createTopicsReady(admin, [{ topic: input }, { topic: output }]);
 
     const producer = kafka.producer({
       transactionalId: `stack-txn-${uid()}`,
