@@ -1,7 +1,9 @@
 import { loadSettings } from '../../core/src/config/load.ts';
 import { exitOnStartupError, startService } from '../../core/src/runtime/service-runtime.ts';
+import { SchemaRegistryClient } from '../../core/src/serde/schema-registry.ts';
 import { provisionChangelog } from './changelog-topic.ts';
 import { rowWriter } from './clickhouse-rows.ts';
+import { joinedDecoder } from './joined-decoder.ts';
 import { resolveProcessorOptions } from './options.ts';
 import { PartitionTasks } from './partition-tasks.ts';
 import { createPerformanceMetrics } from './perf-metrics.ts';
@@ -22,6 +24,11 @@ async function main(): Promise<void> {
   const options = resolveProcessorOptions(perf, config);
   const changelogTopic = await provisionChangelog(rt.kafka, config, topics.joined, logger);
   const metrics = createPerformanceMetrics(rt.metrics.registry);
+  const registry = new SchemaRegistryClient({
+    url: config.registryUrl,
+    username: config.registryUsername,
+    password: config.registryPassword,
+  });
   const tasks = new PartitionTasks({
     kafka: rt.kafka,
     logger,
@@ -31,7 +38,12 @@ async function main(): Promise<void> {
     changelogTopic,
     deadLetterTopic: topics.deadLetter,
     newProcessor: () => new PerformanceProcessor(options),
-    decode: (value) => rt.codecs.joined.decode(value),
+    seek: (partition, offset) => consumer.seek({ topic: topics.joined, partition, offset }),
+    decode: joinedDecoder({
+      readerType: rt.codecs.joined.type,
+      writerType: (id) => registry.writerType(id),
+      fallback: (value) => rt.codecs.joined.decode(value),
+    }),
     writeRows: rowWriter({
       clickhouse: rt.clickhouse,
       database: config.clickhouseDatabase,

@@ -1,26 +1,20 @@
-import { crashPoint } from '../../core/src/crash-point.ts';
-import { DecodeError } from '../../core/src/errors.ts';
+import { describe } from '../../core/src/errors.ts';
 import type { Kafka, KafkaMessage, Producer } from '../../core/src/kafka/client.ts';
-import type { Rejected } from '../../core/src/kafka/dead-letter.ts';
-import type { Logger } from '../../core/src/logger.ts';
-import type { JoinedPrediction } from '../../core/src/records/records.generated.ts';
+import { commitPrepared, prepareBatch, type BatchWorkDeps, type PreparedBatch } from './batch-work.ts';
 import { restoreChangelog } from './changelog-restore.ts';
-import type { FlushResult } from './emit.ts';
-import type { PerformanceMetrics } from './perf-metrics.ts';
 import type { PerformanceProcessor } from './processor.ts';
-import { commitBatch } from './transaction.ts';
 
-export interface PartitionTasksDeps {
+export interface PartitionTasksDeps extends BatchWorkDeps {
   kafka: Kafka;
-  logger: Logger;
-  metrics: PerformanceMetrics;
-  groupId: string;
-  sourceTopic: string;
-  changelogTopic: string;
-  deadLetterTopic: string;
   newProcessor: () => PerformanceProcessor;
-  decode: (value: Buffer | null) => Promise<JoinedPrediction>;
-  writeRows: (result: FlushResult) => Promise<void>;
+  /** Moves the consumer of a source partition back to `offset` (kafkajs `seek`). */
+  seek: (partition: number, offset: string) => void;
+}
+
+/** A batch that could not be made durable, and where to resume. */
+interface Failure {
+  error: unknown;
+  fromOffset: string;
 }
 
 /** A source partition owned by this instance: its state and the producer whose transactions commit it. */
@@ -28,6 +22,8 @@ interface Task {
   partition: number;
   processor: PerformanceProcessor;
   producer: Producer;
+  /** The batch being made durable; resolves to its failure, never rejects. */
+  inFlight: Promise<Failure | undefined>;
 }
 
 /**
@@ -51,80 +47,67 @@ export class PartitionTasks {
     this.assigned = new Set(partitions);
     const old = [...this.tasks.values()];
     this.tasks = new Map();
-    await Promise.all(old.map((t) => t.producer.disconnect().catch(() => undefined)));
+    await Promise.all(old.map((t) => this.drop(t)));
   }
 
   /**
-   * Processes one fetched batch of a partition and commits it: rows to ClickHouse first, then changelog,
-   * dead letters and offsets in one transaction. Records below the state's checkpoint were applied already
-   * and are skipped, so a redelivered batch changes nothing. On any failure the task is dropped: its state
-   * may hold uncommitted changes, and the next attempt restores it from the changelog.
+   * Processes one fetched batch of a partition and starts making it durable: rows to ClickHouse, then
+   * changelog, dead letters and offsets in one transaction. At most one batch per partition is in flight, so
+   * the next batch is fetched and processed while the previous one is written. Records below the state's
+   * checkpoint were applied already and are skipped: a redelivered batch changes nothing. On any failure the
+   * task is dropped (its state may be ahead of what is durable) and restored from the changelog on the next
+   * batch; when a batch in flight failed, the consumer is moved back to that batch's first offset first.
    */
   async handle(partition: number, messages: readonly KafkaMessage[]): Promise<void> {
     const task = await this.task(partition);
     const from = task.processor.nextOffset === undefined ? -1n : BigInt(task.processor.nextOffset);
     const fresh = messages.filter((m) => BigInt(m.offset) >= from);
     if (fresh.length === 0) return;
+    let prepared: PreparedBatch;
     try {
-      const rejected = await this.process(task, fresh);
-      const nextOffset = (BigInt(fresh[fresh.length - 1]!.offset) + 1n).toString();
-      const result = task.processor.flush(Number(nextOffset), nextOffset);
-      await this.deps.writeRows(result);
-      crashPoint('after-effect-before-commit');
-      const bytes = await commitBatch({
-        producer: task.producer,
-        groupId: this.deps.groupId,
-        source: { topic: this.deps.sourceTopic, partition },
-        nextOffset,
-        changelogTopic: this.deps.changelogTopic,
-        changelog: result.changelog,
-        deadLetterTopic: this.deps.deadLetterTopic,
-        rejected,
-      });
-      this.record(task, result, bytes);
+      prepared = await prepareBatch(this.deps, partition, task.processor, fresh);
     } catch (error) {
-      this.deps.metrics.transactions.inc({ result: 'failed' });
-      await this.drop(task);
+      await this.abandon(task);
       throw error;
     }
+    const failure = await task.inFlight;
+    if (failure) {
+      await this.abandon(task);
+      throw failure.error;
+    }
+    task.inFlight = this.makeDurable(task, prepared);
   }
 
+  /** Waits for the batches in flight, then lets go of every partition. */
   async close(): Promise<void> {
     await this.onAssignment([]);
   }
 
-  private async process(task: Task, messages: readonly KafkaMessage[]): Promise<Rejected[]> {
-    const rejected: Rejected[] = [];
-    const { metrics } = this.deps;
-    const half = Math.floor(messages.length / 2);
-    for (let i = 0; i < messages.length; i++) {
-      if (i === half) crashPoint('mid-batch');
-      const message = messages[i]!;
-      const reject = (reason: string, error: string) =>
-        rejected.push({ topic: this.deps.sourceTopic, partition: task.partition, message, reason, error });
-      let record: JoinedPrediction;
-      try {
-        record = await this.deps.decode(message.value);
-      } catch (error) {
-        if (!(error instanceof DecodeError)) throw error;
-        reject(error.reason, error.message);
-        continue;
-      }
-      const { outcome, detail } = task.processor.process(record);
-      metrics.records.inc({ outcome });
-      if (outcome === 'late') metrics.lateDropped.inc();
-      if (outcome === 'invalid') reject('invalid_record', detail ?? 'unusable joined prediction');
-    }
-    return rejected;
+  private makeDurable(task: Task, batch: PreparedBatch): Promise<Failure | undefined> {
+    return commitPrepared(this.deps, task.producer, batch).then(
+      () => {
+        this.deps.metrics.openWindows.set(
+          { partition: String(task.partition) },
+          task.processor.stats().windows,
+        );
+        return undefined;
+      },
+      (error: unknown) => {
+        this.deps.metrics.transactions.inc({ result: 'failed' });
+        this.deps.logger.warn(
+          { partition: task.partition, fromOffset: batch.fromOffset, error: describe(error) },
+          'batch not committed: the partition is restored and resumes at its first offset',
+        );
+        return { error, fromOffset: batch.fromOffset };
+      },
+    );
   }
 
-  private record(task: Task, result: FlushResult, bytes: number): void {
-    const { metrics } = this.deps;
-    metrics.transactions.inc({ result: 'committed' });
-    metrics.changelogBytes.inc(bytes);
-    metrics.windowsEmitted.inc({ final: '0' }, result.windowsEmitted - result.windowsFinal);
-    metrics.windowsEmitted.inc({ final: '1' }, result.windowsFinal);
-    metrics.openWindows.set({ partition: String(task.partition) }, task.processor.stats().windows);
+  /** Drops a task whose state may be ahead of what is durable; rewinds to a failed batch in flight. */
+  private async abandon(task: Task): Promise<void> {
+    const failure = await task.inFlight;
+    if (failure) this.deps.seek(task.partition, failure.fromOffset);
+    await this.drop(task);
   }
 
   private async task(partition: number): Promise<Task> {
@@ -176,11 +159,12 @@ export class PartitionTasks {
     // kafkajs sends the transactional InitProducerId only with the first transaction: start and abort an
     // empty one now, so the zombie is fenced and its open transaction aborted before the changelog is read.
     await (await producer.transaction()).abort();
-    return { partition, processor: this.deps.newProcessor(), producer };
+    return { partition, processor: this.deps.newProcessor(), producer, inFlight: Promise.resolve(undefined) };
   }
 
   private async drop(task: Task): Promise<void> {
     if (this.tasks.get(task.partition) === task) this.tasks.delete(task.partition);
+    await task.inFlight;
     await task.producer.disconnect().catch(() => undefined);
   }
 }
