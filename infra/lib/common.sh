@@ -91,18 +91,20 @@ spawn() {
   printf '%s' "$!" >"$(pid_file "$svc")"
 }
 
-# SIGTERM the whole process group, wait, then SIGKILL. Never returns while
-# anything of the group is left.
+# SIGTERM the whole process group, wait, then SIGKILL (ClickHouse has been
+# seen ignoring SIGTERM for over 10 s). Returns once nothing of the group is
+# left; dies if even SIGKILL does not end it within 10 s.
 stop_pid() {
-  local svc="$1" pid="$2" waited=0 limit
+  local svc="$1" pid="$2" waited=0 limit killed=0
   limit=$((DRIFTLINE_STOP_TIMEOUT * 10))
   kill -TERM -- "-$pid" 2>/dev/null || kill -TERM "$pid" 2>/dev/null || true
   while group_alive "$pid"; do
     if ((waited >= limit)); then
+      ((killed)) && die "$svc (pid $pid) still there 10 s after SIGKILL"
       info "$svc (pid $pid) ignored SIGTERM for ${DRIFTLINE_STOP_TIMEOUT} s: sending SIGKILL"
       kill -KILL -- "-$pid" 2>/dev/null || kill -KILL "$pid" 2>/dev/null || true
-      limit=$((limit + 100))
-      ((waited < limit)) || die "$svc (pid $pid) survived SIGKILL"
+      killed=1
+      limit=$((waited + 100))
     fi
     sleep 0.1
     waited=$((waited + 1))
