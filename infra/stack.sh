@@ -83,6 +83,8 @@ cmd_start() {
   for s in "${SERVICES[@]}"; do "${s}_install"; done
   for s in "${SERVICES[@]}"; do
     pid="$(pid_of "$s")"
+    # Before the launch: Kafka's first start formats its storage there.
+    STARTED_AT[$s]="$(now)"
     if [[ -n "$pid" ]]; then
       FRESH[$s]=0
     else
@@ -90,7 +92,6 @@ cmd_start() {
       "${s}_launch"
       FRESH[$s]=1
     fi
-    STARTED_AT[$s]="$(now)"
   done
   wait_healthy
 }
