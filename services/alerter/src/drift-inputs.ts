@@ -68,12 +68,18 @@ function addRow(w: DriftWindow, r: DriftRow): void {
 const window = (d: InputDeps, sinceMs: number) => `${d.database}.drift_metrics FINAL
      WHERE window_end > toDateTime(${Math.max(0, Math.floor(sinceMs / 1000))})`;
 
-async function detections(d: InputDeps, sinceMs: number): Promise<DriftRow[]> {
-  return query<DriftRow>(
+/**
+ * How far behind the drift windows a detection may fire and still be read: detectors run on labeled
+ * predictions, so they fire on label time, possibly after the drift window of that time was evaluated.
+ */
+const DETECTION_LATENESS_MS = 14 * 86_400_000;
+
+async function detections(d: InputDeps, sinceMs: number): Promise<(DriftRow & { input_version: string })[]> {
+  return query(
     d.clickhouse,
     `SELECT model_id, model_version, toUInt32(window_start) AS start_s, toUInt32(window_end) AS end_s, feature,
-            method, statistic, p_value, threshold, drifted, decisive, sample_count, detail
-     FROM ${window(d, sinceMs)} AND feature = '${ERROR}'`,
+            method, statistic, p_value, threshold, drifted, decisive, sample_count, detail, input_version
+     FROM ${window(d, sinceMs - DETECTION_LATENESS_MS)} AND feature = '${ERROR}'`,
   );
 }
 
@@ -94,7 +100,8 @@ async function latency(d: InputDeps, w: DriftWindow): Promise<Record<string, num
 }
 
 /**
- * Closed drift windows ending after `sinceMs`, each with the concept-drift detections that fired inside it,
+ * Closed drift windows ending after `sinceMs`, each with the concept-drift detections that fired before its end
+ * (evaluate.ts keeps those not counted yet),
  * its latency percentiles and the dead-letter totals at read time.
  */
 export async function readDriftWindows(d: InputDeps, sinceMs: number): Promise<DriftWindow[]> {
@@ -118,11 +125,13 @@ export async function readDriftWindows(d: InputDeps, sinceMs: number): Promise<D
   for (const w of windows.values()) {
     w.detections = hits
       .filter((h) => h.model_id === w.modelId && h.model_version === w.modelVersion)
-      .filter((h) => Number(h.end_s) * 1000 >= w.startMs && Number(h.end_s) * 1000 < w.endMs)
+      .filter((h) => Number(h.end_s) * 1000 < w.endMs)
       .map((h): Detection => ({
         detector: h.method,
         meanError: Number(h.statistic),
         count: Number(h.sample_count),
+        atMs: Number(h.end_s) * 1000,
+        offset: Number(h.input_version),
       }));
     w.latency = await latency(d, w);
     w.deadLetter = { dead, input };

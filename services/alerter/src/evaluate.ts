@@ -30,6 +30,24 @@ function deadLetterRate(state: ModelState, w: ResultWindow): number | null {
   return input > 0 ? Math.max(0, dead) / input : null;
 }
 
+/**
+ * The detections a drift window counts: those past the version's detection cursor (a joined-topic offset, so
+ * a detection that fired late, after its own hour was evaluated, lands in the next window instead of being
+ * lost); before the first one, those inside the window.
+ */
+function freshDetections(state: ModelState, w: ResultWindow): ResultWindow {
+  if (w.source !== 'drift') return w;
+  const seen = state.cursors[cursorKey(w.modelVersion, 'detections')];
+  const fresh = w.detections.filter((d) => (seen === undefined ? d.atMs >= w.startMs : d.offset > seen));
+  return { ...w, detections: fresh };
+}
+
+function detectionCursor(state: ModelState, w: ResultWindow): Record<string, number> {
+  if (w.source !== 'drift' || w.detections.length === 0) return {};
+  const key = cursorKey(w.modelVersion, 'detections');
+  return { [key]: Math.max(state.cursors[key] ?? -1, ...w.detections.map((d) => d.offset)) };
+}
+
 function conditionsOf(state: ModelState, w: ResultWindow, rules: ModelRules): Condition[] {
   return w.source === 'performance'
     ? performanceConditions(w, rules)
@@ -104,11 +122,17 @@ function retrainBasis(
  * retrain policy → at most one trigger. Pure: the state goes in, the next state and the events come out;
  * `now` is only the events' `created_at`. A window at or behind its cursor changes nothing.
  */
-export function evaluate(state: ModelState, w: ResultWindow, rules: ModelRules, now: number): Evaluation {
-  const cursor = cursorKey(w.modelVersion, w.source);
-  if ((state.cursors[cursor] ?? -Infinity) >= w.endMs) {
+export function evaluate(
+  state: ModelState,
+  window: ResultWindow,
+  rules: ModelRules,
+  now: number,
+): Evaluation {
+  const cursor = cursorKey(window.modelVersion, window.source);
+  if ((state.cursors[cursor] ?? -Infinity) >= window.endMs) {
     return { state, alerts: [], triggers: [], decision: { action: 'none' }, evaluated: false };
   }
+  const w = freshDetections(state, window);
   const conditions = conditionsOf(state, w, rules);
   const signals = updatedSignals(state, w, conditions);
   const { alerts, next } = advanceAlerts(state, w, conditions, signals.merged, now);
@@ -129,7 +153,7 @@ export function evaluate(state: ModelState, w: ResultWindow, rules: ModelRules, 
   }
   const nextState: ModelState = {
     ...state,
-    cursors: { ...state.cursors, [cursor]: w.endMs },
+    cursors: { ...state.cursors, [cursor]: w.endMs, ...detectionCursor(state, w) },
     alerts: next,
     policy,
     signals: { ...state.signals, [w.modelVersion]: signals.stored },

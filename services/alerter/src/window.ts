@@ -45,6 +45,9 @@ export interface Detection {
   detector: string;
   meanError: number;
   count: number;
+  /** When it fired (label time) and the joined-topic offset it fired at: a model's offsets only grow. */
+  atMs: number;
+  offset: number;
 }
 
 export interface DriftWindow extends WindowBase {
@@ -55,7 +58,7 @@ export interface DriftWindow extends WindowBase {
   share: number | null;
   prediction: FeatureResult | null;
   missing: MissingRate[];
-  /** Concept-drift detections whose firing time falls in the window. */
+  /** Concept-drift detections that fired before the window's end; evaluate.ts counts each once. */
   detections: Detection[];
   /** Latency percentiles of the window's predictions, by percentile (`"95"`); empty when none had a latency. */
   latency: Record<string, number>;

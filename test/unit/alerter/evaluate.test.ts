@@ -8,7 +8,7 @@ import {
   type ModelState,
 } from '../../../services/alerter/src/state.ts';
 import type { ResultWindow } from '../../../services/alerter/src/window.ts';
-import { driftWindow, HOUR, perfWindow, rulesWith } from './helpers.ts';
+import { driftWindow, HOUR, perfWindow, rulesWith, T0 } from './helpers.ts';
 
 function replay(windows: ResultWindow[], rules: ModelRules, from: ModelState = newModelState('m')) {
   let state = from;
@@ -106,16 +106,18 @@ describe('window evaluation', () => {
       threshold: 0.05,
       drifted: true,
     };
-    const extra = {
+    const extra = (i: number) => ({
       latency: { '95': 1500 },
-      detections: [{ detector: 'adwin', meanError: 0.4, count: 300 }],
+      detections: [
+        { detector: 'adwin', meanError: 0.4, count: 300, atMs: T0 + i * HOUR + 10, offset: 100 * i },
+      ],
       prediction,
-    };
+    });
     const { alerts } = replay(
       [
-        driftWindow(0, [], { ...extra, ...dl(0, 0) }),
-        driftWindow(1, [], { ...extra, ...dl(50, 1000) }),
-        driftWindow(2, [], { ...extra, ...dl(100, 2000) }),
+        driftWindow(0, [], { ...extra(0), ...dl(0, 0) }),
+        driftWindow(1, [], { ...extra(1), ...dl(50, 1000) }),
+        driftWindow(2, [], { ...extra(2), ...dl(100, 2000) }),
       ],
       rules,
     );
@@ -126,6 +128,27 @@ describe('window evaluation', () => {
       'PREDICTION_DRIFT:__prediction__:chi2:WARNING',
     ]);
     expect(alerts.every((a) => a.diagnosis === 'operational')).toBe(true);
+  });
+
+  it('shouldCountALateDetectionOnceInTheNextWindowWhenItsHourWasAlreadyEvaluated', () => {
+    const late = { detector: 'ddm', meanError: 0.3, count: 80, atMs: T0 + 10, offset: 7 };
+    const early = { ...late, detector: 'adwin', offset: 5 };
+    const once = rulesWith({ DRIFTLINE_ALERT__DEFAULTS__RULES__CONCEPT_DRIFT__DETECTORS__FOR_WINDOWS: '1' });
+    const { alerts, state } = replay(
+      [
+        driftWindow(0, [], { detections: [early] }),
+        // The ddm detection of hour 0 arrived after hour 0 was evaluated: the reader lists it with hour 1.
+        driftWindow(1, [], { detections: [early, late] }),
+        driftWindow(2, [], { detections: [early, late] }),
+      ],
+      once,
+    );
+    const concept = alerts.filter((a) => a.kind === 'CONCEPT_DRIFT');
+    expect(concept.map((a) => [a.status, a.window_start, a.evidence[0]?.subject])).toEqual([
+      ['FIRING', T0, 'adwin'],
+    ]);
+    expect(state.alerts['1|CONCEPT_DRIFT|error_stream']).toMatchObject({ phase: 'resolving' });
+    expect(state.cursors['1|detections']).toBe(7);
   });
 
   it('shouldNameDriftedFeaturesInAPerformanceAlertOfTheSameHour', () => {
