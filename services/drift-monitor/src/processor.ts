@@ -46,6 +46,7 @@ export type ProfileLookup = (modelId: string, modelVersion: string) => Reference
 export class PartitionProcessor {
   private readonly open = new Map<string, OpenWindow>();
   private time: number;
+  private last: OpenWindow | undefined;
 
   constructor(
     readonly partition: number,
@@ -94,30 +95,25 @@ export class PartitionProcessor {
     out: BatchOutcome,
     touched: Set<OpenWindow>,
   ): void {
-    const window = this.windows.windowFor(event.timestamp);
+    const ts = event.timestamp;
+    const last = this.last;
+    // Consecutive events mostly share a model and a window: skip the key string and the map lookup then.
+    const hit =
+      last !== undefined &&
+      ts >= last.window.start &&
+      ts < last.window.end &&
+      last.modelId === event.model_id &&
+      last.modelVersion === event.model_version;
+    const window = hit ? last.window : this.windows.windowFor(ts);
     const closed = this.windows.isClosed(window, this.time);
-    if (event.timestamp > this.time) this.time = event.timestamp;
+    if (ts > this.time) this.time = ts;
     if (closed) {
       out.late += 1;
       return;
     }
-    const key = windowKey(event.model_id, event.model_version, window.start);
-    let w = this.open.get(key);
-    if (w === undefined) {
-      const profile = profiles(event.model_id, event.model_version);
-      if (profile === undefined) {
-        countUnprofiled(out, event);
-        return;
-      }
-      w = {
-        modelId: event.model_id,
-        modelVersion: event.model_version,
-        window,
-        partial: new WindowPartial(profile),
-        through: -1,
-      };
-      this.open.set(key, w);
-    }
+    const w = hit ? last : this.find(event, window, profiles, out);
+    if (w === undefined) return;
+    this.last = w;
     if (offset <= w.through) {
       out.replayed += 1;
       return;
@@ -127,9 +123,35 @@ export class PartitionProcessor {
     out.applied += 1;
   }
 
+  private find(
+    event: InferenceEvent,
+    window: TimeWindow,
+    profiles: ProfileLookup,
+    out: BatchOutcome,
+  ): OpenWindow | undefined {
+    const key = windowKey(event.model_id, event.model_version, window.start);
+    let w = this.open.get(key);
+    if (w !== undefined) return w;
+    const profile = profiles(event.model_id, event.model_version);
+    if (profile === undefined) {
+      countUnprofiled(out, event);
+      return undefined;
+    }
+    w = {
+      modelId: event.model_id,
+      modelVersion: event.model_version,
+      window,
+      partial: new WindowPartial(profile),
+      through: -1,
+    };
+    this.open.set(key, w);
+    return w;
+  }
+
   /** Forgets windows the stream time has closed; call after their last state was written. */
   evictClosed(): OpenWindow[] {
     const evicted: OpenWindow[] = [];
+    this.last = undefined;
     for (const [key, w] of this.open) {
       if (this.windows.isClosed(w.window, this.time)) {
         this.open.delete(key);

@@ -49,7 +49,9 @@ export class WindowPartial {
   mismatched = 0;
   /** One state per profile column, in the profile's (sorted) order. */
   readonly states: (NumericHistogram | CategoryCounts)[];
-  private readonly numeric: NumericSlot[] = [];
+  private readonly numericNames: string[] = [];
+  private readonly numericStates: NumericHistogram[] = [];
+  private readonly numericOutputs: NumericSlot[] = [];
   private readonly categorical: CategoricalSlot[] = [];
 
   constructor(readonly profile: ReferenceProfile) {
@@ -58,7 +60,10 @@ export class WindowPartial {
       const source = sourceOf(c.role, c.kind);
       if (c.kind === 'numeric') {
         const state = new NumericHistogram(c.reference.spec);
-        this.numeric.push({ name: c.name, key, source, state });
+        if (source === 'feature') {
+          this.numericNames.push(c.name);
+          this.numericStates.push(state);
+        } else this.numericOutputs.push({ name: c.name, key, source, state });
         return state;
       }
       const state = new CategoryCounts();
@@ -70,14 +75,24 @@ export class WindowPartial {
   /** Adds one event. Allocation-free for numeric features; a hot loop (see bench/drift-monitor.ts). */
   update(event: Pick<InferenceEvent, 'features' | 'prediction'>): void {
     const features = event.features;
-    const p = event.prediction;
-    for (const slot of this.numeric) {
-      const v = pick(slot, features, p);
-      if (typeof v === 'number' || v === null || v === undefined) slot.state.update(v);
+    // Input features first, in flat arrays: no per-value dispatch on where the value comes from.
+    const names = this.numericNames;
+    const states = this.numericStates;
+    for (let i = 0; i < names.length; i++) {
+      const v = features[names[i] as string];
+      const state = states[i] as NumericHistogram;
+      if (typeof v === 'number') state.update(v);
       else {
-        slot.state.update(null);
-        this.mismatched += 1;
+        // Same as update(null), without the call; a value of the wrong type counts as missing too.
+        state.missing += 1;
+        if (v !== null && v !== undefined) this.mismatched += 1;
       }
+    }
+    const p = event.prediction;
+    for (const slot of this.numericOutputs) {
+      const v = pick(slot, features, p);
+      if (typeof v === 'number') slot.state.update(v);
+      else slot.state.update(null);
     }
     for (const slot of this.categorical) {
       const v = pick(slot, features, p);
