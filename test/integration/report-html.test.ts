@@ -151,6 +151,15 @@ describe('driftline report against ClickHouse, rendered by headless Chromium', (
     expect(printed[1]).toBe(`HTML report written to ${html}\n`);
   });
 
+  it('shouldShowOnlyThatVersionWhenOneIsAskedFor', async () => {
+    const report = await reportCommand({ ...ARGS, version: 'v2' }, { env, now: () => NOW, print: () => {} });
+    expect(report.version).toBe('v2');
+    expect(report.versions).toEqual(['v2']);
+    expect(new Set(report.performance.windows.map((w) => w.version))).toEqual(new Set(['v2']));
+    expect(report.drift.heatmaps.map((h) => h.version)).toEqual(['v2']);
+    expect(report.alerts.events).toEqual([]);
+  });
+
   it('shouldDrawEveryChartInChromiumAndSaveTheScreenshotWhenTheReportHasData', async () => {
     const html = path.join(dir, 'report.html');
     const report = await reportCommand({ ...ARGS, html }, { env, now: () => NOW, print: () => {} });
