@@ -1,7 +1,7 @@
 import type { Admin } from './client.ts';
 import type { DriftlineConfig } from '../config/settings.ts';
 import { topicNames } from '../config/topics.ts';
-import { DriftlineError } from '../errors.ts';
+import { DriftlineError, ServerUnavailableError } from '../errors.ts';
 
 export interface TopicSpec {
   topic: string;
@@ -44,20 +44,47 @@ export function changelogSpec(config: DriftlineConfig, store: string): TopicSpec
  * Creates the missing topics; leaves existing ones alone. Idempotent and safe to race with other services.
  * @returns the topics it created.
  */
-export async function ensureTopics(admin: Admin, specs: TopicSpec[]): Promise<string[]> {
+export async function ensureTopics(admin: Admin, specs: TopicSpec[], timeoutMs = 60_000): Promise<string[]> {
   const existing = new Set(await admin.listTopics());
   const missing = specs.filter((s) => !existing.has(s.topic));
-  if (missing.length === 0) return [];
-  await admin.createTopics({
-    waitForLeaders: true,
-    topics: missing.map((s) => ({
-      topic: s.topic,
-      numPartitions: s.partitions,
-      replicationFactor: s.replicationFactor,
-      configEntries: Object.entries(s.config).map(([name, value]) => ({ name, value })),
-    })),
-  });
+  if (missing.length > 0) {
+    // No waitForLeaders: on a fresh KRaft broker kafkajs then fails with "does not host this topic-partition"
+    // while the broker's metadata trails the controller, an error it does not retry. We poll instead.
+    await admin.createTopics({
+      topics: missing.map((s) => ({
+        topic: s.topic,
+        numPartitions: s.partitions,
+        replicationFactor: s.replicationFactor,
+        configEntries: Object.entries(s.config).map(([name, value]) => ({ name, value })),
+      })),
+    });
+  }
+  await waitForLeaders(
+    admin,
+    specs.map((s) => s.topic),
+    timeoutMs,
+  );
   return missing.map((s) => s.topic);
+}
+
+/** Polls until every partition of the topics has a leader the broker knows of. */
+async function waitForLeaders(admin: Admin, topics: string[], timeoutMs: number): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    try {
+      await Promise.all(topics.map((t) => admin.fetchTopicOffsets(t)));
+      return;
+    } catch (error) {
+      if (Date.now() > deadline) {
+        throw new ServerUnavailableError(
+          'kafka',
+          `topics have no leaders after ${timeoutMs} ms: ${topics.join(', ')}`,
+          error,
+        );
+      }
+      await new Promise((r) => setTimeout(r, 250));
+    }
+  }
 }
 
 /**
