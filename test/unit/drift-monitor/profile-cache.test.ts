@@ -8,9 +8,12 @@ describe('ProfileCache', () => {
   it('shouldAskAgainForAMissingVersionOnlyAfterTheRefreshPeriod', async () => {
     let now = 0;
     let asked = 0;
-    let stored: typeof profile | undefined;
+    const box: { stored?: typeof profile } = {};
     const source: ProfileSource = {
-      activeProfile: async () => (asked++, stored),
+      activeProfile: async () => {
+        asked += 1;
+        return box.stored;
+      },
       profileById: async () => undefined,
     };
     const cache = new ProfileCache(source, 1000, () => now);
@@ -19,7 +22,7 @@ describe('ProfileCache', () => {
     await cache.prepare(v);
     expect(asked).toBe(1);
     expect(cache.lookup('m', 'v1')).toBeUndefined();
-    stored = profile;
+    box.stored = profile;
     now = 1000;
     await cache.prepare(v);
     expect(cache.lookup('m', 'v1')).toBe(profile);
