@@ -11,6 +11,19 @@ import { importServiceSettings } from './service-settings.ts';
 
 applyLocalStackDefaults();
 
+interface ReferenceCliOptions {
+  model: string;
+  version: string;
+  from?: string;
+  fromClickhouse?: boolean;
+  since?: string;
+  until?: string;
+  limit?: string;
+  bins?: string;
+  out?: string;
+  dryRun?: boolean;
+}
+
 const program = new Command('driftline').description(
   'Streaming ML model monitoring on Kafka and ClickHouse.',
 );
@@ -31,6 +44,49 @@ program
   .action((o: { events: string; keepRunning?: boolean }) =>
     demo({ events: Number(o.events), keepRunning: !!o.keepRunning }),
   );
+const reference = program.command('reference').description('reference profiles for the drift monitor');
+reference
+  .command('build')
+  .description('build a reference profile from a file (CSV, JSON lines) or a time range of inference_log')
+  .requiredOption('--model <id>', 'model_id')
+  .requiredOption('--version <v>', 'model_version')
+  .option('--from <file>', 'a .csv or .jsonl file of events')
+  .option('--from-clickhouse', 'read inference_log instead (with --since and --until)')
+  .option('--since <time>', 'ISO-8601 or epoch ms')
+  .option('--until <time>', 'ISO-8601 or epoch ms')
+  .option('--limit <n>', 'at most this many events')
+  .option('--bins <n>', 'quantile bins per numeric feature')
+  .option('--out <file>', 'also write the profile JSON here')
+  .option('--dry-run', 'build and show, but do not store')
+  .action(async (o: ReferenceCliOptions) => {
+    const { buildReferenceCommand } = await import('../../drift-monitor/src/reference-build.ts');
+    const result = await buildReferenceCommand({
+      modelId: o.model,
+      modelVersion: o.version,
+      from: o.from,
+      fromClickHouse: o.fromClickhouse
+        ? { since: o.since ?? '', until: o.until ?? '', limit: o.limit ? Number(o.limit) : undefined }
+        : undefined,
+      bins: o.bins ? Number(o.bins) : undefined,
+      out: o.out,
+      dryRun: o.dryRun,
+    });
+    console.log(JSON.stringify(result, null, 2));
+  });
+program
+  .command('report')
+  .description(
+    'performance, drift and alerts of a model over a time range: a terminal table and an HTML page',
+  )
+  .requiredOption('--model <id>', 'model_id')
+  .option('--version <v>', 'only this model_version')
+  .option('--from <time>', "ISO-8601, epoch ms or a duration back such as '24h'", '7d')
+  .option('--to <time>', 'end, exclusive (default now)')
+  .option('--html <file>', 'also write a self-contained HTML page')
+  .action(async (o: { model: string; version?: string; from?: string; to?: string; html?: string }) => {
+    const { reportCommand } = await import('../../report/src/command.ts');
+    await reportCommand(o);
+  });
 program
   .command('config')
   .description('print every setting with its environment variable and default (Markdown)')
