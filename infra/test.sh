@@ -7,6 +7,7 @@ cd "$(dirname "${BASH_SOURCE[0]}")/.."
 [ -d node_modules ] || npm ci --no-audit --no-fund
 bash infra/stack.sh install
 bash infra/python-env.sh >/dev/null
+bash infra/install-chromium.sh
 
 echo "== type check" && npx tsc -p tsconfig.json
 echo "== lint" && npx eslint . && npx prettier --check . >/dev/null

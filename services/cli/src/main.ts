@@ -38,11 +38,14 @@ program.command('status').description('servers, services and consumer lag').acti
 program.command('migrate').description('apply pending ClickHouse migrations').action(migrateCommand);
 program
   .command('demo')
-  .description('start everything, produce realistic traffic, show what the pipeline makes of it')
-  .option('--events <n>', 'predictions to simulate', '20000')
-  .option('--keep-running', 'leave the stack up afterwards')
-  .action((o: { events: string; keepRunning?: boolean }) =>
-    demo({ events: Number(o.events), keepRunning: !!o.keepRunning }),
+  .description(
+    'start everything, produce traffic with a data drift and a concept shift, show what the pipeline makes of it',
+  )
+  .option('--per-window <n>', 'classifier predictions per one-minute window', '1000')
+  .option('--timeout <seconds>', 'give up waiting for alerts after this long', '600')
+  .option('--keep-running', 'leave the stack and services up afterwards')
+  .action((o: { perWindow: string; timeout: string; keepRunning?: boolean }) =>
+    demo({ perWindow: Number(o.perWindow), timeoutSec: Number(o.timeout), keepRunning: !!o.keepRunning }),
   );
 const reference = program.command('reference').description('reference profiles for the drift monitor');
 reference

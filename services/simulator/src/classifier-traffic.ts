@@ -7,8 +7,10 @@ export interface ClassifierTrafficOptions {
   /** @default 10 */
   numericFeatures?: number;
   classes?: string[];
-  /** Shift (in standard deviations) added to feature `x0`. @default 0 */
+  /** Shift (in standard deviations) added to the first `shiftedFeatures` features. @default 0 */
   shift?: number;
+  /** How many features (x0, x1, ...) the shift applies to. @default 1 */
+  shiftedFeatures?: number;
   /** Probability the true label differs from the prediction. @default 0.1 */
   errorRate?: number;
   seed?: number;
@@ -31,7 +33,8 @@ export function* classifierTraffic(o: ClassifierTrafficOptions): Generator<Simul
   const step = o.stepMs ?? 100;
   for (let i = 0; ; i++) {
     const features: Record<string, number | string | boolean | null> = {};
-    for (let f = 0; f < nf; f++) features[`x${f}`] = normal(random) + (f === 0 ? (o.shift ?? 0) : 0);
+    for (let f = 0; f < nf; f++)
+      features[`x${f}`] = normal(random) + (f < (o.shiftedFeatures ?? 1) ? (o.shift ?? 0) : 0);
     features.plan = random() < 0.7 ? 'basic' : 'pro';
     const predicted = classes[Math.floor(random() * classes.length)]!;
     const wrong = random() < (o.errorRate ?? 0.1);

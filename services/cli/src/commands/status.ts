@@ -1,6 +1,7 @@
 import { loadConfig } from '../../../core/src/config/load.ts';
 import { createKafka } from '../../../core/src/kafka/client.ts';
 import { createLogger } from '../../../core/src/logger.ts';
+import { lagByGroup } from '../lag.ts';
 import { availableServices, runningPid, servicePort } from '../supervisor.ts';
 import { stack } from '../stack.ts';
 
@@ -27,19 +28,7 @@ async function printLag(): Promise<void> {
   const admin = createKafka(config, 'cli', createLogger('cli', 'error')).admin();
   try {
     await admin.connect();
-    const { groups } = await admin.listGroups();
-    for (const { groupId } of groups.filter((g) => g.groupId.startsWith('driftline'))) {
-      const offsets = await admin.fetchOffsets({ groupId });
-      let lag = 0;
-      for (const { topic, partitions } of offsets) {
-        const ends = await admin.fetchTopicOffsets(topic);
-        for (const p of partitions) {
-          const end = Number(ends.find((e) => e.partition === p.partition)?.high ?? 0);
-          lag += Math.max(0, end - Math.max(0, Number(p.offset)));
-        }
-      }
-      console.log(`lag ${groupId.padEnd(28)} ${lag}`);
-    }
+    for (const [groupId, lag] of await lagByGroup(admin)) console.log(`lag ${groupId.padEnd(32)} ${lag}`);
   } catch (error) {
     console.log(`lag: Kafka not reachable (${(error as Error).message})`);
   } finally {
