@@ -7,7 +7,7 @@
 import { randomBytes } from 'node:crypto';
 import { readFileSync, writeFileSync } from 'node:fs';
 import { mkdtemp, rm } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
+import { loadavg, tmpdir } from 'node:os';
 import path from 'node:path';
 import avro from 'avsc';
 import { Kafka, logLevel, type Message } from 'kafkajs';
@@ -96,7 +96,7 @@ async function until(what: string, probe: () => Promise<number>, target: number,
     if (n > 0 && first === 0) first = performance.now();
     if (n >= target) return { first, end: performance.now() };
     if (n !== last) last = n;
-    await new Promise((r) => setTimeout(r, 100));
+    await new Promise((r) => setTimeout(r, 250));
   }
   throw new Error(`timed out waiting for ${what}: ${last}/${target}`);
 }
@@ -107,9 +107,17 @@ function memory(pid: number): { rssMb: number; anonMb: number; fileMb: number; p
   return { rssMb: kb('VmRSS'), anonMb: kb('RssAnon'), fileMb: kb('RssFile'), peakMb: kb('VmHWM') };
 }
 
+/** CPU seconds (user + system, all threads) a process has used so far. */
+function cpuSeconds(pid: number): number {
+  const fields = readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1]!.split(' ');
+  return (Number(fields[11]) + Number(fields[12])) / 100;
+}
+
 interface RunResult {
   pending: number;
   joinsPerSecond: number;
+  /** Joiner CPU per join: a figure the machine's other load disturbs less than wall-clock throughput. */
+  cpuMicrosPerJoin: number;
   memory: ReturnType<typeof memory>;
   env: Record<string, string>;
 }
@@ -139,8 +147,10 @@ async function run(pending: number, stateDir: string): Promise<RunResult> {
   console.log(`  ${PAIRS} pairs produced in ${((performance.now() - started) / 1000).toFixed(1)} s`);
   joiner = startJoiner(env);
   await waitReady(joiner);
+  const cpuBefore = cpuSeconds(joiner.child.pid!);
   const t = await until('all pairs joined', () => metric(joiner, 'driftline_joiner_joined_total'), PAIRS, 1_800_000);
-  const result = { pending, joinsPerSecond: PAIRS / ((t.end - t.first) / 1000), memory: memory(joiner.child.pid!), env };
+  const cpuMicrosPerJoin = ((cpuSeconds(joiner.child.pid!) - cpuBefore) * 1e6) / PAIRS;
+  const result = { pending, joinsPerSecond: PAIRS / ((t.end - t.first) / 1000), cpuMicrosPerJoin, memory: memory(joiner.child.pid!), env };
   await joiner.stop();
   return result;
 }
@@ -193,15 +203,16 @@ async function main(): Promise<void> {
       console.log(`label joiner, ${pending} pending predictions, ${PAIRS} pairs:`);
       results.push(await run(pending, stateDir));
       const r = results[results.length - 1]!;
-      console.log(`  ${Math.round(r.joinsPerSecond)} joins/s; RSS ${r.memory.rssMb.toFixed(0)} MB (anon ${r.memory.anonMb.toFixed(0)}, file ${r.memory.fileMb.toFixed(0)}, peak ${r.memory.peakMb.toFixed(0)})`);
+      console.log(`  ${Math.round(r.joinsPerSecond)} joins/s (${r.cpuMicrosPerJoin.toFixed(0)} µs joiner CPU per join); RSS ${r.memory.rssMb.toFixed(0)} MB (anon ${r.memory.anonMb.toFixed(0)}, file ${r.memory.fileMb.toFixed(0)}, peak ${r.memory.peakMb.toFixed(0)})`);
     }
     const copy = await baseline(results[0]!.env, PENDING[0]! + 2 * PAIRS);
     console.log(`\nplain consume-and-produce (kafkajs, same input): ${Math.round(copy)} messages/s`);
-    console.log('\n| pending predictions | joins/s | input msgs/s | vs plain copy | RSS MB | anon MB | file-backed MB |');
-    console.log('|---|---|---|---|---|---|---|');
+    console.log(`load average now: ${loadavg().map((l) => l.toFixed(1)).join(' ')} (2 cores; above ~2 the figures are disturbed)`);
+    console.log('\n| pending predictions | joins/s | joiner CPU µs/join | input msgs/s | vs plain copy | RSS MB | anon MB | file-backed MB |');
+    console.log('|---|---|---|---|---|---|---|---|');
     for (const r of results) {
       const input = 2 * r.joinsPerSecond;
-      console.log(`| ${r.pending} | ${Math.round(r.joinsPerSecond)} | ${Math.round(input)} | ${(input / copy).toFixed(2)} | ${r.memory.rssMb.toFixed(0)} | ${r.memory.anonMb.toFixed(0)} | ${r.memory.fileMb.toFixed(0)} |`);
+      console.log(`| ${r.pending} | ${Math.round(r.joinsPerSecond)} | ${r.cpuMicrosPerJoin.toFixed(0)} | ${Math.round(input)} | ${(input / copy).toFixed(2)} | ${r.memory.rssMb.toFixed(0)} | ${r.memory.anonMb.toFixed(0)} | ${r.memory.fileMb.toFixed(0)} |`);
     }
     if (results.length >= 2) {
       const delta = results[results.length - 1]!.memory.rssMb - results[0]!.memory.rssMb;

@@ -6,10 +6,3 @@ export class CorruptStateError extends DriftlineError {
     super(`label-joiner state: ${message}`, { retriable: false });
   }
 }
-
-/** A partition's task was asked to work after it was closed (revoked on rebalance): the batch is dropped. */
-export class TaskClosedError extends DriftlineError {
-  constructor(readonly partition: number) {
-    super(`partition ${partition} is no longer assigned to this instance`, { retriable: true });
-  }
-}

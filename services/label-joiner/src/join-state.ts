@@ -118,10 +118,12 @@ export function encodeJoinState(state: JoinState): Buffer {
     label: state.kind === 'prediction' ? null : state.label,
     corrections: state.kind === 'joined' ? state.corrections : 0,
   };
-  const header = Buffer.allocUnsafe(HEADER_LENGTH);
-  header[0] = KIND_BYTE[state.kind];
-  header.writeBigInt64BE(BigInt(state.expiresAt), 1);
-  return Buffer.concat([header, body.toBuffer(b)]);
+  const encoded = body.toBuffer(b);
+  const out = Buffer.allocUnsafe(HEADER_LENGTH + encoded.length);
+  out[0] = KIND_BYTE[state.kind];
+  out.writeBigInt64BE(BigInt(state.expiresAt), 1);
+  encoded.copy(out, HEADER_LENGTH);
+  return out;
 }
 
 /** The expiry written in a value's header, without decoding the body. */

@@ -62,20 +62,32 @@ function orphanDeadLetter(o: Extract<JoinOutput, { type: 'expired' }>, ctx: Outp
   return toDeadLetter(rejected, ctx.now);
 }
 
-/** Counts a batch's outputs in the joiner's metrics. */
+/** Counts a batch's outputs in the joiner's metrics: one increment per label set and batch, not per output. */
 export function countOutputs(outputs: readonly JoinOutput[], metrics: JoinerMetrics): void {
+  const joined = new Map<string, number>();
+  const corrections = new Map<string, number>();
+  const expired = new Map<string, { model_id: string; kind: string; n: number }>();
+  const duplicates = new Map<string, number>();
+  const add = (m: Map<string, number>, k: string) => m.set(k, (m.get(k) ?? 0) + 1);
   for (const o of outputs) {
     if (o.type === 'joined') {
       const model = o.pair.model_id;
-      if (o.pair.correction) metrics.corrections.inc({ model_id: model });
+      if (o.pair.correction) add(corrections, model);
       else {
-        metrics.joined.inc({ model_id: model });
+        add(joined, model);
         metrics.observeLabelDelay(model, (o.pair.labeled_at - o.pair.predicted_at) / 1000);
       }
     } else if (o.type === 'expired') {
-      metrics.expired.inc({ model_id: o.expiration.model_id, kind: o.expiration.kind });
+      const { model_id, kind } = o.expiration;
+      const key = `${kind}\u0000${model_id}`;
+      const e = expired.get(key) ?? expired.set(key, { model_id, kind, n: 0 }).get(key)!;
+      e.n += 1;
     } else {
-      metrics.duplicates.inc({ of: o.of });
+      add(duplicates, o.of);
     }
   }
+  for (const [model_id, n] of joined) metrics.joined.inc({ model_id }, n);
+  for (const [model_id, n] of corrections) metrics.corrections.inc({ model_id }, n);
+  for (const { model_id, kind, n } of expired.values()) metrics.expired.inc({ model_id, kind }, n);
+  for (const [of, n] of duplicates) metrics.duplicates.inc({ of }, n);
 }

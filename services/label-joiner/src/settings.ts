@@ -48,7 +48,7 @@ export const JOINER_SETTINGS = {
   ),
   concurrency: setting(
     'DRIFTLINE_JOINER_CONCURRENCY',
-    '2',
+    '3',
     positiveInt,
     "Partition batches processed at once (different partitions; a partition's two topics never run together).",
   ),

@@ -1,3 +1,4 @@
+import { existsSync } from 'node:fs';
 import path from 'node:path';
 import type { Admin, Kafka, Producer } from '../../core/src/kafka/client.ts';
 import { restoreChangelog } from '../../core/src/kafka/changelog-restorer.ts';
@@ -61,7 +62,8 @@ export async function openTasks(
       const end = ends.get(p) ?? 0n;
       const checkpoint = await readCheckpoint(checkpointFile(d.stateDir, p));
       await deleteCheckpoint(checkpointFile(d.stateDir, p));
-      if (checkpoint !== end) {
+      // A checkpoint vouches for the files it sits beside: without them it means nothing.
+      if (checkpoint !== end || !existsSync(storeDir(d.stateDir, p))) {
         await LevelDbStore.destroy(storeDir(d.stateDir, p));
         toRestore.set(p, end);
       }

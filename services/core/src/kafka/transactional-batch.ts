@@ -52,8 +52,12 @@ export class TransactionFailedError extends DriftlineError {
   }
 }
 
-/** Records per produce request: stays well under the broker's 1 MiB record-batch limit for our records. */
-const CHUNK = 2000;
+/**
+ * Records per produce request: well under the broker's 1 MiB record-batch limit for our records, and small
+ * enough that kafkajs' grouping of messages by partition (quadratic in the messages of one partition: it
+ * copies the partition's array for every message) stays cheap.
+ */
+const CHUNK = 1000;
 
 /** Splits the records into produce requests of at most CHUNK messages, keeping each topic's order. */
 function chunks(records: OutgoingRecords[]): OutgoingRecords[][] {
