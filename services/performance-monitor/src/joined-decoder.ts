@@ -19,6 +19,9 @@ export class JoinedBodyReader {
     new Map(),
     new Map(),
   ];
+  private readonly scoreKeys: string[] = [];
+  private readonly scoreValues: number[] = [];
+  private scoreFactory: ((values: readonly number[]) => Record<string, number>) | undefined;
 
   /** @throws DecodeError('avro_decode_failed') on a truncated or malformed body. */
   read(buf: Buffer, offset: number): JoinedPrediction {
@@ -106,12 +109,31 @@ export class JoinedBodyReader {
     return -count;
   }
 
+  /**
+   * Score maps repeat their keys in the same order record after record: when they do, the object is built
+   * in one step by a factory compiled for those keys (an object literal, so V8 gives it a fixed shape).
+   */
   private scores(): Record<string, number> {
-    const out: Record<string, number> = {};
+    const keys = this.scoreKeys;
+    const values = this.scoreValues;
+    let n = 0;
+    let same = true;
     for (let count = this.blockCount(); count > 0; count = this.blockCount()) {
-      for (let i = 0; i < count; i++) out[this.interned(SLOT.label)] = this.double();
+      for (let i = 0; i < count; i++, n++) {
+        const key = this.interned(SLOT.label);
+        if (same && keys[n] !== key) {
+          same = false;
+          keys.length = n;
+        }
+        if (!same) keys.push(key);
+        values[n] = this.double();
+      }
     }
-    return out;
+    if (!same || keys.length !== n || !this.scoreFactory) {
+      keys.length = n;
+      this.scoreFactory = scoreFactory(keys);
+    }
+    return this.scoreFactory(values);
   }
 
   private tags(): Record<string, string> {
@@ -148,6 +170,19 @@ export class JoinedBodyReader {
 /** Kinds of cached strings: class labels (predicted, true and score keys) share one cache. */
 const SLOT = { model: 0, version: 1, label: 2, tag: 3 } as const;
 const MAX_SEEN = 4096;
+
+/**
+ * Compiles `(v) => ({ ["k0"]: v[0], ["k1"]: v[1], ... })` for a key sequence. Keys are JSON string literals,
+ * so any text is quoted safely, and computed, so a class named `__proto__` stays an own property; a repeated
+ * key keeps its last value, as in the generic reader.
+ */
+function scoreFactory(keys: readonly string[]): (values: readonly number[]) => Record<string, number> {
+  if (keys.length > 256) {
+    return (values) => Object.fromEntries(keys.map((k, i) => [k, values[i] ?? 0]));
+  }
+  const body = keys.map((k, i) => `[${JSON.stringify(k)}]: v[${i}]`).join(', ');
+  return new Function('v', `return { ${body} };`) as (values: readonly number[]) => Record<string, number>;
+}
 
 function sameBytes(bytes: Buffer, buf: Buffer, pos: number, length: number): boolean {
   if (bytes.length !== length) return false;

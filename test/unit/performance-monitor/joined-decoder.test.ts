@@ -79,6 +79,21 @@ describe('JoinedBodyReader', () => {
     expect(decoded.label).toBe('x');
   });
 
+  it('shouldKeepEveryClassAsAnOwnPropertyWhateverItsName', () => {
+    // JSON.parse makes `__proto__` an own property, as a class label decoded from Avro should be.
+    const scores = JSON.parse(
+      '{"__proto__": 0.5, "constructor": 0.25, "\\"}); throw 1; ({": 0.25}',
+    ) as Record<string, number>;
+    const r = { ...odd[1]!, label: 'x', predicted_label: 'x', predicted_value: null, scores };
+    const reader = new JoinedBodyReader();
+    for (let i = 0; i < 2; i++) {
+      const decoded = reader.read(type.toBuffer(r), 0);
+      expect(Object.keys(decoded.scores!)).toEqual(['__proto__', 'constructor', '"}); throw 1; ({']);
+      expect(Object.entries(decoded.scores!)).toEqual(Object.entries(r.scores));
+      expect(Object.getPrototypeOf(decoded.scores)).toBe(Object.prototype);
+    }
+  });
+
   it('shouldRejectTruncatedOrTrailingBytesWithADecodeError', () => {
     const body = type.toBuffer(odd[0]!);
     const reader = new JoinedBodyReader();
