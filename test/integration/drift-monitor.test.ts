@@ -248,3 +248,41 @@ describe('drift monitor after SIGKILL between the partial-state write and the of
     ).toContain('x0');
   });
 });
+
+describe('drift monitor bootstrapping a profile from the first events of a version', () => {
+  const env = driftEnv({ DRIFTLINE_DRIFT_BOOTSTRAP_EVENTS: '1000', DRIFTLINE_DRIFT_PROFILE_REFRESH: '1s' });
+  env.DRIFTLINE_SINK_GROUP_ID = `${env.DRIFTLINE_TOPIC_PREFIX}sink`;
+  const db = env.DRIFTLINE_CLICKHOUSE_DATABASE!;
+  const topics = topicNames({ topicPrefix: env.DRIFTLINE_TOPIC_PREFIX! });
+
+  it('shouldBuildTheProfileFromInferenceLogAndTestTheWindowsAfterIt', async () => {
+    // The monitor first: it creates the topics, which the sink then finds with their leaders elected.
+    await startMonitor(env);
+    const sink = startServiceProcess('sink', env);
+    started.push(sink);
+    await waitReady(sink);
+    await publish(topics.inference, traffic(31, 0, 1));
+    const profileRows = () =>
+      rows<{ source: string; event_count: string }>(
+        ch,
+        `SELECT source, event_count FROM ${db}.reference_profiles FINAL`,
+      ).catch(() => []);
+    const [profile] = await waitFor('a bootstrapped profile', profileRows, (r) => r.length > 0, 120_000);
+    expect(profile).toEqual({ source: 'bootstrap:first 1000 events of inference_log', event_count: '1000' });
+    // Let phase 1 look the version up again (DRIFTLINE_DRIFT_PROFILE_REFRESH) before the next windows arrive.
+    await new Promise((r) => setTimeout(r, 1500));
+    await publish(topics.inference, [...traffic(32, 1, 2), ...traffic(33, 3, 0.2)]);
+    await waitFor(
+      '2 closed windows',
+      () =>
+        countOrZero(ch, `SELECT count() FROM ${db}.drift_metrics FINAL WHERE feature = '${DATASET_FEATURE}'`),
+      (n) => n >= 2,
+      120_000,
+    );
+    const datasetRows = (await driftRows(db)).filter((r) => r.feature === DATASET_FEATURE);
+    expect(datasetRows.map((r) => [windowIndex(r), Number(r.sample_count), r.drifted])).toEqual([
+      [1, 1000, 0],
+      [2, 1000, 0],
+    ]);
+  });
+});

@@ -1,4 +1,5 @@
 import { describe } from '../../core/src/errors.ts';
+import type { ProfileBootstrap } from './bootstrap.ts';
 import type { Admin } from '../../core/src/kafka/client.ts';
 import type { Logger } from '../../core/src/logger.ts';
 import type { TumblingWindows } from '../../core/src/windows/tumbling-windows.ts';
@@ -29,6 +30,8 @@ export interface CloseLoopDeps {
   logger: Logger;
   /** Partitions of the inference topic assigned to this instance (changes on rebalance). */
   assigned: () => ReadonlySet<number>;
+  /** Builds profiles of owned versions that have none (DRIFTLINE_DRIFT_BOOTSTRAP_EVENTS > 0). */
+  bootstrap?: ProfileBootstrap;
   now?: () => number;
 }
 
@@ -68,6 +71,8 @@ export class CloseLoop {
     const assigned = deps.assigned();
     if (assigned.size === 0) return 0;
     const progress = await this.progress();
+    const owns = (modelId: string) => assigned.has(ownerPartition(modelId, progress.length));
+    await deps.bootstrap?.run(owns);
     const watermark = globalWatermark(progress);
     if (!Number.isFinite(watermark)) return 0;
     deps.metrics.watermark.set(watermark);
@@ -77,7 +82,6 @@ export class CloseLoop {
       deps.store.finalPartials(watermark, graceMs, since),
       deps.store.closes(since),
     ]);
-    const owns = (modelId: string) => assigned.has(ownerPartition(modelId, progress.length));
     const todo = windowsToClose({ partials, closed, watermark, graceMs, owns });
     let done = 0;
     for (const w of todo) if (await this.close(w)) done += 1;

@@ -19,6 +19,8 @@ export interface InferenceStageDeps {
   metrics: DriftMetrics;
   logger: Logger;
   topic: string;
+  /** Told about model versions without a profile (to bootstrap one). */
+  onUnprofiled?: (versions: Iterable<{ modelId: string; modelVersion: string }>) => void;
   now?: () => number;
 }
 
@@ -51,6 +53,7 @@ export class InferenceStage {
     await deps.store.writeBatch(rows, mark);
     processor.evictClosed();
     this.count(out, partition, processor);
+    if (out.unprofiled.size > 0) deps.onUnprofiled?.(out.unprofiled.values());
   };
 
   private async decode(messages: PartitionBatch['messages']): Promise<DecodedMessage[]> {

@@ -3,6 +3,7 @@ import { runCommittingConsumer } from '../../core/src/kafka/committing-consumer.
 import { exitOnStartupError, startService } from '../../core/src/runtime/service-runtime.ts';
 import { TumblingWindows } from '../../core/src/windows/tumbling-windows.ts';
 import { trackAssignment } from './assignment.ts';
+import { ProfileBootstrap } from './bootstrap.ts';
 import { CloseLoop } from './close-loop.ts';
 import { ConceptStage } from './concept-stage.ts';
 import { InferenceStage } from './inference-stage.ts';
@@ -24,11 +25,16 @@ async function main(): Promise<void> {
   const { topics, logger, codecs } = rt;
   const timeout = rt.config.kafkaSessionTimeoutMs;
   const session = { sessionTimeout: timeout, heartbeatInterval: Math.floor(timeout / 5) };
-  const store = new DriftStore(rt.clickhouse, rt.config.clickhouseDatabase);
+  const db = rt.config.clickhouseDatabase;
+  const store = new DriftStore(rt.clickhouse, db);
   const profiles = new ProfileCache(store, s.profileRefreshMs);
   const metrics = createDriftMetrics(rt.metrics.registry);
-
+  const bootstrap =
+    s.bootstrapEvents > 0
+      ? new ProfileBootstrap({ client: rt.clickhouse, db, store, logger, settings: s })
+      : undefined;
   const inference = new InferenceStage({
+    onUnprofiled: (versions) => bootstrap?.note(versions),
     store,
     profiles,
     windows,
@@ -47,11 +53,8 @@ async function main(): Promise<void> {
     topic: topics.joined,
     decode: (v) => codecs.joined.decode(v),
   });
-  const conceptConsumer = rt.kafka.consumer({
-    groupId: s.conceptGroupId,
-    ...session,
-    readUncommitted: false,
-  });
+  // kafkajs reads committed only by default: the joiner's aborted transactions never reach the detectors.
+  const conceptConsumer = rt.kafka.consumer({ groupId: s.conceptGroupId, ...session });
   trackAssignment(conceptConsumer, topics.joined, () => concept.onAssignment());
   const admin = rt.kafka.admin();
   await Promise.all([consumer.connect(), conceptConsumer.connect(), admin.connect()]);
@@ -71,6 +74,7 @@ async function main(): Promise<void> {
     metrics,
     logger,
     assigned: () => assigned,
+    bootstrap,
   });
   rt.onShutdown(() => closer.stop());
 

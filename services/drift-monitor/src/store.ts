@@ -66,6 +66,15 @@ export class DriftStore {
     return row ? profileFromJSON(JSON.parse(row.profile)) : undefined;
   }
 
+  /** Rows of a model version in inference_log (duplicates not removed: an upper bound, enough to wait on). */
+  async inferenceCount(modelId: string, modelVersion: string): Promise<number> {
+    const [row] = await this.rows<{ n: string }>(
+      `SELECT count() AS n FROM ${this.db}.inference_log
+       WHERE model_id = ${sqlString(modelId)} AND model_version = ${sqlString(modelVersion)}`,
+    );
+    return Number(row?.n ?? 0);
+  }
+
   async profileById(profileId: string): Promise<ReferenceProfile | undefined> {
     const [row] = await this.rows<{ profile: string }>(
       `SELECT profile FROM ${this.db}.reference_profiles FINAL WHERE profile_id = ${sqlString(profileId)} LIMIT 1`,
