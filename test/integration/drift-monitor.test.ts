@@ -1,4 +1,4 @@
-import { mkdtempSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
@@ -197,6 +197,45 @@ describe('drift monitor end to end (real Kafka, registry, ClickHouse)', () => {
         stored.filter((r) => windowIndex(r) === w),
         expectedRows(env, profile, events, w),
       );
+  });
+
+  it('shouldDetectConceptDriftInTheErrorStreamOfJoinedPredictionsWhereRiverDoes', async () => {
+    const fixture = JSON.parse(
+      readFileSync(new URL('../fixtures/drift/river-docstring-42.json', import.meta.url), 'utf8'),
+    ) as {
+      values: number[];
+      runs: { detector: string; params: Record<string, number>; drifts: number[] }[];
+    };
+    const joined = fixture.values.map((v, i) => ({
+      prediction_id: `j${i}`,
+      model_id: 'churn',
+      model_version: 'v3',
+      predicted_at: T0 + i * 1000,
+      labeled_at: T0 + i * 1000 + 500,
+      predicted_label: 'a',
+      label: v === 1 ? 'b' : 'a',
+      correction: false,
+    }));
+    const enc = await avroEncoder(topics.joined, 'JoinedPrediction');
+    await produce(
+      kafka,
+      topics.joined,
+      await Promise.all(joined.map(async (j) => ({ key: j.model_id, value: await enc.encode(j) }))),
+    );
+    const detections = () =>
+      rows<{ method: string; input_version: string; sample_count: string }>(
+        ch,
+        `SELECT method, input_version, sample_count FROM ${db}.drift_metrics FINAL WHERE feature = '__error__' ORDER BY method`,
+      );
+    const found = await waitFor('three detections', detections, (r) => r.length >= 3, 120_000);
+    // The joined topic is keyed by model: one partition, offsets equal to the stream's indices.
+    const river = (d: string) =>
+      fixture.runs.find((r) => r.detector === d && (d !== 'ddm' || r.params.warm_start === 30))!.drifts[0]!;
+    expect(found.map((r) => [r.method, Number(r.input_version), Number(r.sample_count)])).toEqual([
+      ['adwin', river('adwin'), river('adwin') + 1],
+      ['ddm', river('ddm'), river('ddm') + 1],
+      ['page_hinkley', river('page_hinkley'), river('page_hinkley') + 1],
+    ]);
   });
 });
 
