@@ -204,6 +204,36 @@ describe('performance-monitor end to end (real Kafka, registry, ClickHouse)', ()
     expect(compared).toBeGreaterThanOrEqual(10);
   });
 
+  it('shouldMakeThePerClassConfusionAndCalibrationRollupsEqualTheWindowRows', async () => {
+    const stored = await storedRows(
+      `model_id = 'cls-1' AND window_size = '1h' AND segment = '' AND window_id = ${T0}`,
+    );
+    const key = (version: string, metric: string) =>
+      ['cls-1', version, '', '1h', String(T0), metric].join('|');
+    const range = { model_id: `'cls-1'`, segment: `''`, from: datetime(T0), to: datetime(T0 + 60 * MIN) };
+    const perClass = await rows<Record<string, string | number>>(ch, sql('per_class', range));
+    expect(perClass.length).toBeGreaterThan(10);
+    for (const c of perClass) {
+      for (const metric of ['precision', 'recall', 'f1'] as const) {
+        expect(Number(c[metric]), `${c.class} ${metric}`).toBeCloseTo(
+          stored.get(key(String(c.model_version), `${metric}:${c.class}`))!.value,
+          12,
+        );
+      }
+    }
+    const cells = await rows<Record<string, string>>(ch, sql('confusion_matrix', range));
+    for (const c of cells) {
+      const metric = `confusion:${c.true_label}|${c.predicted_label}`;
+      expect(Number(c.samples), metric).toBe(stored.get(key(c.model_version!, metric))?.value);
+    }
+    const calibration = await rows<Record<string, string | number>>(ch, sql('calibration', range));
+    for (const c of calibration) {
+      expect(Number(c.brier)).toBeCloseTo(stored.get(key(String(c.model_version), 'brier'))!.value, 9);
+      expect(Number(c.ece)).toBeCloseTo(stored.get(key(String(c.model_version), 'ece'))!.value, 9);
+    }
+    expect(calibration.length).toBe(2);
+  });
+
   it('shouldWriteTheVersionComparisonVerdictForEachWindow', async () => {
     const verdicts = await rows<{ verdict: string; candidate_version: string; baseline_count: string }>(
       ch,
