@@ -50,9 +50,11 @@ export interface BuildReferenceResult {
 }
 
 function toMs(value: string | number, name: string): number {
+  if (value === '' && name === 'until') return Date.now();
   const ms = typeof value === 'number' ? value : /^\d+$/.test(value) ? Number(value) : Date.parse(value);
-  if (!Number.isFinite(ms))
+  if (!Number.isFinite(ms)) {
     throw new UsageError(`--${name} must be ISO-8601 or epoch milliseconds, got ${JSON.stringify(value)}`);
+  }
   return ms;
 }
 
