@@ -33,6 +33,8 @@ export function restoreEntry(p: PerformanceProcessor, entry: ChangelogEntry): vo
   switch (key.type) {
     case 'window': {
       if (json === null) return void existing?.windows.get(key.sizeMs)?.delete(key.start);
+      // A size no longer configured: nothing would ever close it, so it is not brought back.
+      if (!p.options.windows.some((w) => w.ms === key.sizeMs)) return;
       const state = stateFromJSON(json as KindStateJson);
       seriesOf((json as KindStateJson).kind)
         .windowsOf(key.sizeMs)
@@ -52,6 +54,8 @@ export function restoreEntry(p: PerformanceProcessor, entry: ChangelogEntry): vo
     case 'rolling': {
       if (json === null) return void (existing && (existing.rolling = undefined));
       const r = json as RollingSeriesJson;
+      // A changed N starts a new rolling window rather than mixing two sizes under one name.
+      if (r.capacity !== p.options.rollingSize) return;
       seriesOf(r.kind).rolling = RollingSeries.fromJSON(r);
       return;
     }
