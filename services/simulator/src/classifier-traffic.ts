@@ -43,7 +43,7 @@ export function* classifierTraffic(o: ClassifierTrafficOptions): Generator<Simul
       classes.map((c) => [c, c === predicted ? 0.8 : 0.2 / (classes.length - 1)]),
     );
     const id = `${o.idPrefix ?? o.modelId}-${i}`;
-    const ts = o.startMs + i * step;
+    const ts = Math.round(o.startMs + i * step);
     yield {
       inference: {
         prediction_id: id,

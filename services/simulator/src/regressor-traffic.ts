@@ -24,7 +24,7 @@ export function* regressorTraffic(o: RegressorTrafficOptions): Generator<Simulat
     const truth = 3 * sqm + 20 * rooms + normal(random) * 15;
     const predicted = truth + normal(random) * (o.noise ?? 10) + (o.bias ?? 0);
     const id = `${o.idPrefix ?? o.modelId}-${i}`;
-    const ts = o.startMs + i * step;
+    const ts = Math.round(o.startMs + i * step);
     yield {
       inference: {
         prediction_id: id,

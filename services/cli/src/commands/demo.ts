@@ -69,7 +69,15 @@ export async function demo(options: DemoOptions): Promise<void> {
     `produced ${sent.predictions} predictions and ${sent.labels} labels in ${sendSec.toFixed(1)} s (${Math.round((sent.predictions + sent.labels) / sendSec)} events/s)`,
   );
 
-  const seen = await watch(config.clickhouseDatabase, runId, startMs, kafka, options.timeoutSec, started);
+  const seen = await watch(
+    config.clickhouseDatabase,
+    runId,
+    startMs,
+    kafka,
+    options.timeoutSec,
+    started,
+    sent,
+  );
   const reportFile = path.join(ROOT, 'reports', 'demo-report.html');
   const { reportCommand } = await import('../../../report/src/command.ts');
   await reportCommand({

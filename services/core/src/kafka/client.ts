@@ -15,6 +15,10 @@ export type {
 } from 'kafkajs';
 export { Kafka };
 
+// kafkajs 2 already uses the Java client's murmur2 partitioner, the one every Driftline topic assumes; the
+// warning about the old default is noise.
+process.env.KAFKAJS_NO_PARTITIONER_WARNING ??= '1';
+
 type KafkaSettings = Pick<
   DriftlineConfig,
   'kafkaBrokers' | 'kafkaClientId' | 'kafkaSasl' | 'kafkaUsername' | 'kafkaPassword' | 'kafkaSsl'
