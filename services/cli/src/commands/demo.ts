@@ -131,6 +131,7 @@ async function watch(
   kafka: ReturnType<typeof createKafka>,
   timeoutSec: number,
   t0: number,
+  sent: { predictions: number; labels: number },
 ): Promise<Seen> {
   const ch = createClickHouse(loadConfig());
   const admin = kafka.admin();
