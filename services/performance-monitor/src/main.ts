@@ -3,6 +3,7 @@ import { exitOnStartupError, startService } from '../../core/src/runtime/service
 import { SchemaRegistryClient } from '../../core/src/serde/schema-registry.ts';
 import { provisionChangelog } from './changelog-topic.ts';
 import { rowWriter } from './clickhouse-rows.ts';
+import { createJoinedConsumer, runJoinedConsumer } from './consumer-loop.ts';
 import { joinedDecoder } from './joined-decoder.ts';
 import { resolveProcessorOptions } from './options.ts';
 import { PartitionTasks } from './partition-tasks.ts';
@@ -29,6 +30,7 @@ async function main(): Promise<void> {
     username: config.registryUsername,
     password: config.registryPassword,
   });
+  const consumer = createJoinedConsumer(rt, perf);
   const tasks = new PartitionTasks({
     kafka: rt.kafka,
     logger,
@@ -51,43 +53,9 @@ async function main(): Promise<void> {
       metrics: rt.metrics,
     }),
   });
-  // read_committed (kafkajs' default): only what the joiner's transactions committed.
-  const consumer = rt.kafka.consumer({
-    groupId: perf.groupId,
-    maxBytesPerPartition: perf.fetchMaxBytes,
-    maxBytes: perf.fetchMaxBytes * perf.concurrency,
-    sessionTimeout: perf.sessionTimeoutMs,
-    heartbeatInterval: Math.floor(perf.sessionTimeoutMs / 10),
-  });
-  consumer.on(consumer.events.GROUP_JOIN, ({ payload }) => {
-    void tasks.onAssignment(payload.memberAssignment[topics.joined] ?? []);
-  });
-  consumer.on(consumer.events.CRASH, ({ payload }) => {
-    logger.fatal({ error: payload.error.message, restart: payload.restart }, 'consumer crashed');
-    if (!payload.restart) process.exit(1);
-  });
   rt.onShutdown(() => tasks.close());
   rt.onShutdown(() => consumer.disconnect());
-  await consumer.connect();
-  await consumer.subscribe({ topics: [topics.joined], fromBeginning: true });
-  await consumer.run({
-    autoCommit: false,
-    eachBatchAutoResolve: false,
-    partitionsConsumedConcurrently: perf.concurrency,
-    eachBatch: async ({ batch, heartbeat, isRunning, isStale, resolveOffset }) => {
-      if (!isRunning() || isStale() || batch.messages.length === 0) return;
-      const started = performance.now();
-      await tasks.handle(batch.partition, batch.messages);
-      resolveOffset(batch.messages[batch.messages.length - 1]!.offset);
-      rt.metrics.batchSeconds.observe({ topic: batch.topic }, (performance.now() - started) / 1000);
-      rt.metrics.eventsIn.inc({ topic: batch.topic }, batch.messages.length);
-      rt.metrics.consumerLag.set(
-        { topic: batch.topic, partition: String(batch.partition) },
-        Number(batch.offsetLag()),
-      );
-      await heartbeat();
-    },
-  });
+  await runJoinedConsumer(rt, consumer, tasks, perf.concurrency);
   rt.setReady(true);
   logger.info(
     { topic: topics.joined, changelogTopic, windows: options.windows.map((w) => w.name) },

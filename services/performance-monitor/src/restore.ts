@@ -5,7 +5,7 @@ import { stateFromJSON, type Kind, type KindStateJson } from './kind-state.ts';
 import type { ModelStateJson, Series } from './model-state.ts';
 import type { PerformanceProcessor } from './processor.ts';
 import { RollingSeries, type RollingSeriesJson } from './rolling-series.ts';
-import { decodeKey, type ChangelogEntry } from './window-state-store.ts';
+import { decodeKey, type ChangelogEntry, type StoreKey } from './window-state-store.ts';
 
 type BucketJson =
   { kind: 'classification'; bucket: ClassificationBucketJson } | { kind: 'regression'; bucket: unknown };
@@ -27,6 +27,13 @@ export function restoreEntry(p: PerformanceProcessor, entry: ChangelogEntry): vo
     else p.model(key.model).restore(json as ModelStateJson);
     return;
   }
+  restoreSeriesItem(p, key, json);
+}
+
+type SeriesKey = Extract<StoreKey, { version: string }>;
+
+/** A window, bucket, rolling window or baseline of one series. */
+function restoreSeriesItem(p: PerformanceProcessor, key: SeriesKey, json: unknown): void {
   const model = p.model(key.model);
   const existing = model.series.get(`${key.version}\u0000${key.segment}`);
   const seriesOf = (kind: Kind): Series => existing ?? model.seriesFor(key.version, key.segment, kind);
