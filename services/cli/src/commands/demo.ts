@@ -152,10 +152,12 @@ async function watch(
     seen.alerts = snap.alerts.length;
     seen.triggers = snap.triggers.length;
     seen.dataDrift = snap.alerts.filter((a) => a.text.includes('DATA_DRIFT')).length;
-    const done =
+    // Done once the story is told and every event landed; a few more ticks let the last windows' alerts in.
+    const told =
       seen.dataDrift > 0 && seen.triggers > 0 && snap.alerts.some((a) => a.text.includes('PERFORMANCE'));
-    quietTicks = done && lag === 0 ? quietTicks + 1 : 0;
-    if (quietTicks >= 5) break;
+    const landed = snap.predictions >= sent.predictions && snap.labeled >= sent.labels * 0.99;
+    quietTicks = told && landed ? quietTicks + 1 : 0;
+    if (quietTicks >= 4) break;
     await new Promise((r) => setTimeout(r, 3000));
   }
   await admin.disconnect();
