@@ -232,6 +232,18 @@ describe(`label-joiner end to end (real Kafka, registry, ClickHouse; seed ${SEED
     await last.stop();
   });
 
+  it('shouldRefuseToStartWhenTheInputsAreNotCoPartitioned', { timeout: 120_000 }, async () => {
+    const env = await scenarioEnv('mismatch');
+    const topics = topicNames({ topicPrefix: env.DRIFTLINE_TOPIC_PREFIX! });
+    const admin = kafka.admin();
+    await admin.connect();
+    await admin.createTopics({ waitForLeaders: true, topics: [{ topic: topics.inference, numPartitions: 3 }, { topic: topics.groundTruth, numPartitions: 2 }] });
+    await admin.disconnect();
+    const joiner = start('label-joiner', env);
+    expect(await joiner.exited).toBe(1);
+    expect(joiner.logs()).toMatch(/co-partitioned: .*inference.v1 has 3 partitions but .*ground-truth.v1 has 2/);
+  });
+
   it('shouldGiveTheSameExactResultWhenOneOfTwoInstancesStopsHalfWay', { timeout: 600_000 }, async () => {
     const env = await scenarioEnv('rebalance');
     const stream = buildStream(SEED, 3);
