@@ -54,8 +54,8 @@ export async function openTasks(
         transactionTimeoutMs: d.settings.transactionTimeoutMs,
       });
       producers.set(p, producer);
-      await producer.connect();
     }
+    await Promise.all([...producers.values()].map((producer) => producer.connect()));
     const ends = await changelogEnds(d.admin, d.topics.changelog, partitions);
     const toRestore = new Map<number, bigint>();
     for (const p of partitions) {
