@@ -28,6 +28,13 @@ export interface CommittingConsumerOptions {
 export async function runCommittingConsumer(options: CommittingConsumerOptions): Promise<void> {
   const { consumer, handle, logger, metrics } = options;
   const maxBatch = options.maxBatch ?? 5000;
+  // kafkajs restarts itself after retriable errors; after any other the consumer is dead while the process
+  // lives on. Exit so the supervisor restarts it: uncommitted work is simply read again.
+  consumer.on(consumer.events.CRASH, ({ payload }) => {
+    if (payload.restart) return;
+    logger.fatal({ error: payload.error.message }, 'consumer crashed; exiting so it can be restarted');
+    process.exit(1);
+  });
   await consumer.subscribe({ topics: options.topics, fromBeginning: true });
   await consumer.run({
     autoCommit: false,
