@@ -18,7 +18,7 @@ schema = (pathlib.Path(__file__).resolve().parents[3] / "schemas" / "inference-e
 registry = SchemaRegistryClient({"url": registry_url})
 serialize = AvroSerializer(registry, schema)
 key = StringSerializer("utf_8")
-producer = Producer({"bootstrap.servers": brokers})
+producer = Producer({"bootstrap.servers": brokers, "partitioner": "murmur2_random"})
 now = int(time.time() * 1000)
 for i in range(int(count)):
     event = {
