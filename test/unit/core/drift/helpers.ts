@@ -71,17 +71,8 @@ export function replay(detector: AnyDriftDetector, values: readonly number[], fr
   return { drifts, warnings };
 }
 
-/** mulberry32: a tiny seeded PRNG, so synthetic test streams are the same on every run. */
-export function seededRandom(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
+/** The core's seeded PRNG (mulberry32), so synthetic test streams are the same on every run. */
+export { mulberry32 as seededRandom } from '../../../../services/core/src/stats/random.ts';
 
 /** Normal draws (Box–Muller), rounded to 4 decimals like the fixtures. */
 export function normalStream(rand: () => number, mean: number, sd: number, n: number): number[] {

@@ -2,17 +2,8 @@
 import { readFileSync } from 'node:fs';
 import { expect } from 'vitest';
 
-/** mulberry32: a small seeded PRNG returning floats in [0, 1). */
-export function seededRandom(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
+/** The core's seeded PRNG (mulberry32), so synthetic test streams are the same on every run. */
+export { mulberry32 as seededRandom } from '../../../../services/core/src/stats/random.ts';
 
 /** Integer in [0, n). */
 export function randomInt(random: () => number, n: number): number {
