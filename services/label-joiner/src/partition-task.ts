@@ -47,6 +47,8 @@ export interface PartitionTaskDeps {
   floors: ReadonlyMap<string, bigint>;
   /** The changelog end after the last commit (the restore end at first). */
   changelogEnd: bigint | undefined;
+  /** Event-time width of the expiry index buckets (restores must use the same). */
+  expiryBucketMs: number;
   logger: Logger;
 }
 
@@ -69,7 +71,7 @@ export class PartitionTask {
     this.partition = d.partition;
     this.overlay = new BatchOverlayStore(d.level);
     this.logging = new ChangeLoggingStore(this.overlay, { isLogged: isLoggedKey });
-    this.join = new JoinStore(this.logging);
+    this.join = new JoinStore(this.logging, { bucketMs: d.expiryBucketMs });
     this.changelogEnd = d.changelogEnd;
   }
 
@@ -155,12 +157,12 @@ export class PartitionTask {
   private async expireDue(): Promise<{ outputs: JoinOutput[]; more: boolean }> {
     const due = await this.join.due(this.join.meta.watermark, this.d.expiryBatch);
     const outputs: JoinOutput[] = [];
-    for (const { id, state } of due) {
+    for (const { id, state } of due.entries) {
       outputs.push(...this.d.processor.expire(id, state));
       this.join.stage(id, state, null);
     }
     await this.join.writeStaged();
-    return { outputs, more: due.length === this.d.expiryBatch };
+    return { outputs, more: due.more };
   }
 
   private async commit(

@@ -30,6 +30,15 @@ export interface TaskOpenerDeps {
 export const storeDir = (stateDir: string, p: number): string => path.join(stateDir, `partition-${p}`);
 export const checkpointFile = (stateDir: string, p: number): string =>
   path.join(stateDir, `partition-${p}.checkpoint`);
+/**
+ * Width of the expiry index buckets: an entry expires at most this much event time after its deadline. A
+ * hundredth of the shorter delay, at most a minute: a 14-day delay gets minute buckets, a test's second gets 10 ms.
+ */
+export function expiryBucketMs(processor: JoinProcessor): number {
+  const { labelDelayMs, orphanDelayMs } = processor.options;
+  return Math.max(1, Math.min(60_000, Math.floor(Math.min(labelDelayMs, orphanDelayMs) / 100)));
+}
+
 export const transactionalIdOf = (groupId: string, p: number): string => `${groupId}-${p}`;
 
 /**
@@ -115,6 +124,7 @@ function taskDeps(
     deadLetterOrphans: d.settings.deadLetterOrphans,
     floors,
     changelogEnd: end,
+    expiryBucketMs: expiryBucketMs(d.processor),
     logger: d.logger,
   };
 }
@@ -126,13 +136,14 @@ async function restore(
 ): Promise<void> {
   if (ends.size === 0) return;
   const started = Date.now();
+  let tag = 0;
   const counts = await restoreChangelog({
     kafka: d.kafka,
     topic: d.topics.changelog,
     ends,
     groupPrefix: d.settings.groupId,
     logger: d.logger,
-    apply: (p, records) => stores.get(p)!.write(records.flatMap((r) => restoreOps(r.key, r.value))),
+    apply: (p, records) => stores.get(p)!.write(restoreOps(records, tag++, expiryBucketMs(d.processor))),
   });
   for (const [p, n] of counts) d.metrics.restoredRecords.inc({ partition: String(p) }, n);
   d.logger.info(
