@@ -25,6 +25,9 @@ export const DEMO_ENV: Record<string, string> = {
   DRIFTLINE_ALERTER_PERF_WINDOW: '1m',
   DRIFTLINE_ALERTER_POLL_MS: '1000',
   DRIFTLINE_JOINER_IDLE_MS: '5000',
+  // The retrain policy counts event time; a demo run spans 18 minutes of it, so scale the hold-back down too.
+  DRIFTLINE_ALERT__DEFAULTS__RETRAIN__MIN_INTERVAL: '5m',
+  DRIFTLINE_ALERT__DEFAULTS__RETRAIN__DAILY_CAP: '50',
 };
 
 export interface DemoOptions {
