@@ -1,13 +1,12 @@
+import { execFileSync } from 'node:child_process';
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import avro from 'avsc';
-import type { Kafka, Message } from 'kafkajs';
+import type { Message } from 'kafkajs';
 import { afterAll, describe, expect, it } from 'vitest';
 import { topicNames } from '../../services/core/src/config/topics.ts';
 import type { CrashPointName } from '../../services/core/src/crash-point.ts';
-import { restoreChangelog } from '../../services/core/src/kafka/changelog-restorer.ts';
-import { createLogger } from '../../services/core/src/logger.ts';
 import type { GroundTruthEvent, InferenceEvent, JoinedPrediction } from '../../services/core/src/records/records.generated.ts';
 import { readSchema } from '../../services/core/src/records/schema-files.ts';
 import { classifierTraffic, take } from '../../services/simulator/src/classifier-traffic.ts';
@@ -96,15 +95,33 @@ async function produceStream(env: Record<string, string>, stream: Stream, after:
   await producer.disconnect();
 }
 
+// Read with librdkafka (Python confluent-kafka), an independent read_committed implementation: kafkajs 2.2.4
+// lets aborted records through when transactions interleave (see services/core/src/kafka/kafkajs-read-committed-fix.ts).
+const READ_COMMITTED = `
+import json, sys
+from confluent_kafka import Consumer, KafkaError, TopicPartition
+brokers, topic = sys.argv[1], sys.argv[2]
+c = Consumer({'bootstrap.servers': brokers, 'group.id': 'verify', 'enable.auto.commit': False,
+              'isolation.level': 'read_committed', 'enable.partition.eof': True})
+parts = c.list_topics(topic, timeout=10).topics[topic].partitions
+c.assign([TopicPartition(topic, p, 0) for p in parts])
+eof, out = set(), []
+while len(eof) < len(parts):
+    m = c.poll(10.0)
+    if m is None: sys.exit('timed out reading ' + topic)
+    if m.error():
+        if m.error().code() == KafkaError._PARTITION_EOF: eof.add(m.partition()); continue
+        sys.exit(str(m.error()))
+    out.append(m.value().hex())
+c.close()
+print(json.dumps(out))
+`;
+const python = () => execFileSync('bash', [path.resolve('infra/python-env.sh')], { encoding: 'utf8' }).trim().split('\n').pop()!;
+
 /** Every committed record of a topic, read to its current read_committed end. */
-async function readTopic(client: Kafka, topic: string): Promise<(Buffer | null)[]> {
-  const admin = client.admin();
-  await admin.connect();
-  const ends = new Map((await admin.fetchTopicOffsets(topic)).map((o) => [o.partition, BigInt(o.offset)]));
-  await admin.disconnect();
-  const values: (Buffer | null)[] = [];
-  await restoreChangelog({ kafka: client, topic, ends, groupPrefix: 'reader', logger: createLogger('test', 'silent'), apply: async (_p, records) => void values.push(...records.map((r) => r.value)) });
-  return values;
+function readTopic(topic: string): Buffer[] {
+  const out = execFileSync(python(), ['-c', READ_COMMITTED, process.env.DRIFTLINE_KAFKA_BROKERS ?? '127.0.0.1:9092', topic], { encoding: 'utf8', maxBuffer: 256 << 20 });
+  return (JSON.parse(out) as string[]).map((hex) => Buffer.from(hex, 'hex'));
 }
 
 const joinedType = avro.Type.forSchema(readSchema('JoinedPrediction') as avro.Schema);
@@ -128,12 +145,13 @@ async function verify(env: Record<string, string>, expected: Expected): Promise<
 
   // FINAL would hide a repeated row: count on the topics themselves that every pair and expiry exists once.
   const topics = topicNames({ topicPrefix: env.DRIFTLINE_TOPIC_PREFIX! });
-  const joined = (await readTopic(kafka, topics.joined)).map((v) => joinedType.fromBuffer(v!.subarray(5)) as JoinedPrediction);
+  const joined = readTopic(topics.joined).map((v) => joinedType.fromBuffer(v.subarray(5)) as JoinedPrediction);
   const ids = joined.filter((j) => j.model_id === 'm').map((j) => j.prediction_id);
   expect(ids.length).toBe(expected.joined.size);
   expect(new Set(ids).size).toBe(expected.joined.size);
-  const expirations = await readTopic(kafka, `${env.DRIFTLINE_TOPIC_PREFIX!}internal.join-expirations.v1`);
+  const expirations = readTopic(`${env.DRIFTLINE_TOPIC_PREFIX!}internal.join-expirations.v1`);
   expect(expirations.length).toBe(expected.unlabeled.size + expected.orphans.size);
+  expect(new Set(expirations.map((v) => v.toString())).size).toBe(expirations.length);
 }
 
 /** A fresh topic prefix, database, consumer groups and state folder per scenario. */
@@ -241,7 +259,7 @@ describe(`label-joiner end to end (real Kafka, registry, ClickHouse; seed ${SEED
     await admin.disconnect();
     const joiner = start('label-joiner', env);
     expect(await joiner.exited).toBe(1);
-    expect(joiner.logs()).toMatch(/topics must be co-partitioned: .*(inference.v1 has 3|ground-truth.v1 has 2) partitions but .*(ground-truth.v1 has 2|inference.v1 has 3)/);
+    expect(joiner.logs()).toMatch(/topics must be co-partitioned: .*ground-truth\.v1 has 2/);
   });
 
   it('shouldGiveTheSameExactResultWhenOneOfTwoInstancesStopsHalfWay', { timeout: 600_000 }, async () => {

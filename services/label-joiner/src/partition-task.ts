@@ -44,7 +44,7 @@ export interface PartitionTaskDeps {
   expiryBatch: number;
   deadLetterOrphans: boolean;
   /** Next offsets committed when the task opened: messages below were applied by an earlier owner. */
-  floors: ReadonlyMap<string, bigint>;
+  floors: Map<string, bigint>;
   /** The changelog end after the last commit (the restore end at first). */
   changelogEnd: bigint | undefined;
   /** Event-time width of the expiry index buckets (restores must use the same). */
@@ -110,6 +110,9 @@ export class PartitionTask {
       consumerGroupId: this.d.groupId,
       topics: [{ topic, partitions }],
     });
+    // kafkajs may fetch this batch again after a rebalance if it reads the group's offsets before the commit
+    // markers landed (it has no KIP-447 require_stable); our own record of them is authoritative.
+    this.d.floors.set(topic, BigInt(next));
     t.push(performance.now());
     const [decodeMs, joinMs, commitMs] = [1, 2, 3].map((i) => Math.round(t[i]! - t[i - 1]!));
     this.d.logger.debug(

@@ -37,6 +37,7 @@ export class RestoreError extends DriftlineError {
 export async function restoreChangelog(o: RestoreOptions): Promise<Map<number, number>> {
   const counts = new Map<number, number>([...o.ends.keys()].map((p) => [p, 0]));
   const pending = new Set([...o.ends.entries()].filter(([, end]) => end > 0n).map(([p]) => p));
+  const applied = new Map<number, bigint>();
   if (pending.size === 0) return counts;
   const consumer = o.kafka.consumer({
     groupId: `${o.groupPrefix}-restore-${randomBytes(6).toString('hex')}`,
@@ -74,10 +75,14 @@ export async function restoreChangelog(o: RestoreOptions): Promise<Map<number, n
       eachBatch: async ({ batch }) => {
         const end = o.ends.get(batch.partition);
         if (end === undefined || !pending.has(batch.partition)) return;
-        const records = batch.messages
-          .filter((m) => BigInt(m.offset) < end)
-          .map((m) => ({ key: m.key?.toString('utf8') ?? '', value: m.value }));
+        // This group never commits: if it rebalances, kafkajs starts over from the beginning. Records are
+        // applied once each all the same, in offset order.
+        const from = applied.get(batch.partition) ?? -1n;
+        const fresh = batch.messages.filter((m) => BigInt(m.offset) > from && BigInt(m.offset) < end);
+        if (fresh.length === 0) return;
+        const records = fresh.map((m) => ({ key: m.key?.toString('utf8') ?? '', value: m.value }));
         await o.apply(batch.partition, records);
+        applied.set(batch.partition, BigInt(fresh[fresh.length - 1]!.offset));
         counts.set(batch.partition, (counts.get(batch.partition) ?? 0) + records.length);
       },
     });

@@ -1,0 +1,94 @@
+/**
+ * Fixes kafkajs 2.2.4's read_committed filtering, which lets records of aborted transactions through when
+ * transactions of several producers interleave in one partition. The broker lists a fetch's aborted
+ * transactions in abort order, not first-offset order (the Java client sorts them: apache/kafka PR #2840,
+ * confluentinc/kafka PR #145); kafkajs takes the list as sorted and consults one entry per record, so a later
+ * listed transaction that started earlier is noticed too late and its first records pass as committed. Several
+ * transactional producers (one per joiner partition) writing one joined-topic partition, plus one crash, is
+ * enough. kafkajs also treats any record whose key is four zero bytes as an abort marker.
+ *
+ * Import this module before anything imports kafkajs: it puts the corrected function in the require cache under
+ * the path kafkajs' `consumer/batch.js` loads it from. @throws DriftlineError if kafkajs was loaded already.
+ */
+import { createRequire, Module } from 'node:module';
+import { DriftlineError } from '../errors.ts';
+
+interface FetchedRecord {
+  offset: string;
+  key?: Buffer | null;
+  isControlRecord?: boolean;
+  batchContext: { producerId: string; inTransaction: boolean };
+}
+
+interface AbortedTransaction {
+  producerId: string;
+  firstOffset: string;
+}
+
+/** Control record key of an abort marker: version 0, type 0 (ABORT). */
+const ABORT_KEY = Buffer.from([0, 0, 0, 0]);
+
+/**
+ * The records of a fetched partition that belong to no aborted transaction, as the Java consumer decides it:
+ * aborted transactions ordered by first offset; a producer is "aborting" from its transaction's first offset to
+ * its abort marker; its transactional records in between are dropped. Control records are dropped by the caller.
+ * Pure.
+ */
+export function filterAbortedRecords<T extends FetchedRecord>(
+  records: readonly T[],
+  abortedTransactions: readonly AbortedTransaction[] = [],
+): T[] {
+  if (abortedTransactions.length === 0) return [...records];
+  const queue = [...abortedTransactions].sort((a, b) => compare(a.firstOffset, b.firstOffset));
+  const aborting = new Set<string>();
+  let next = 0;
+  return records.filter((r) => {
+    while (next < queue.length && compare(r.offset, queue[next]!.firstOffset) >= 0) {
+      aborting.add(queue[next]!.producerId);
+      next += 1;
+    }
+    const { producerId, inTransaction } = r.batchContext;
+    if (r.isControlRecord && r.key && Buffer.from(r.key).equals(ABORT_KEY)) {
+      aborting.delete(producerId);
+      return true;
+    }
+    return !(inTransaction && aborting.has(producerId));
+  });
+}
+
+function compare(a: string, b: string): number {
+  const x = BigInt(a);
+  const y = BigInt(b);
+  return x < y ? -1 : x > y ? 1 : 0;
+}
+
+const require = createRequire(import.meta.url);
+
+/** Installs the fix (idempotent). Runs on import. */
+export function installReadCommittedFix(): void {
+  const target = require.resolve('kafkajs/src/consumer/filterAbortedMessages.js');
+  const cache = require.cache;
+  if ((cache[target]?.exports as unknown) === kafkajsShape) return;
+  const batch = require.resolve('kafkajs/src/consumer/batch.js');
+  if (cache[batch]) {
+    throw new DriftlineError('kafkajs was loaded before its read_committed fix: import the fix first');
+  }
+  const patched = new Module(target);
+  patched.filename = target;
+  patched.loaded = true;
+  patched.exports = kafkajsShape;
+  cache[target] = patched;
+}
+
+/** kafkajs' calling convention: `filterAbortedMessages({ messages, abortedTransactions })`. */
+function kafkajsShape({
+  messages,
+  abortedTransactions,
+}: {
+  messages: FetchedRecord[];
+  abortedTransactions?: AbortedTransaction[];
+}) {
+  return filterAbortedRecords(messages, abortedTransactions);
+}
+
+installReadCommittedFix();
