@@ -17,7 +17,11 @@ import { readSchema } from '../services/core/src/records/schema-files.ts';
 import { SchemaRegistryClient } from '../services/core/src/serde/schema-registry.ts';
 import { withHeader } from '../services/core/src/serde/wire-format.ts';
 import { classifierTraffic } from '../services/simulator/src/classifier-traffic.ts';
-import { startServiceProcess, waitReady, type ServiceProcess } from '../test/integration/utils/service-process.ts';
+import {
+  startServiceProcess,
+  waitReady,
+  type ServiceProcess,
+} from '../test/integration/utils/service-process.ts';
 
 const PAIRS = Number(process.argv[2] ?? 200_000);
 const PENDING = (process.argv[3] ?? '10000,1000000').split(',').map(Number);
@@ -55,7 +59,10 @@ type Encode = (topic: 'inference' | 'truth', e: InferenceEvent | GroundTruthEven
 async function encoder(prefix: string): Promise<Encode> {
   const topics = topicNames({ topicPrefix: prefix });
   const registry = new SchemaRegistryClient({ url: REGISTRY, username: '', password: '' });
-  const types = { inference: avro.Type.forSchema(readSchema('InferenceEvent') as avro.Schema), truth: avro.Type.forSchema(readSchema('GroundTruthEvent') as avro.Schema) };
+  const types = {
+    inference: avro.Type.forSchema(readSchema('InferenceEvent') as avro.Schema),
+    truth: avro.Type.forSchema(readSchema('GroundTruthEvent') as avro.Schema),
+  };
   const ids = {
     inference: await registry.register(`${topics.inference}-value`, readSchema('InferenceEvent')),
     truth: await registry.register(`${topics.groundTruth}-value`, readSchema('GroundTruthEvent')),
@@ -87,7 +94,12 @@ async function metric(p: ServiceProcess, name: string, filter = ''): Promise<num
   return [...text.matchAll(re)].filter((m) => m[1]!.includes(filter)).reduce((s, m) => s + Number(m[2]), 0);
 }
 
-async function until(what: string, probe: () => Promise<number>, target: number, timeoutMs: number): Promise<{ first: number; end: number }> {
+async function until(
+  what: string,
+  probe: () => Promise<number>,
+  target: number,
+  timeoutMs: number,
+): Promise<{ first: number; end: number }> {
   const deadline = Date.now() + timeoutMs;
   let first = 0;
   let last = 0;
@@ -103,7 +115,8 @@ async function until(what: string, probe: () => Promise<number>, target: number,
 
 function memory(pid: number): { rssMb: number; anonMb: number; fileMb: number; peakMb: number } {
   const status = readFileSync(`/proc/${pid}/status`, 'utf8');
-  const kb = (field: string) => Number(new RegExp(`^${field}:\\s+(\\d+)`, 'm').exec(status)?.[1] ?? NaN) / 1024;
+  const kb = (field: string) =>
+    Number(new RegExp(`^${field}:\\s+(\\d+)`, 'm').exec(status)?.[1] ?? NaN) / 1024;
   return { rssMb: kb('VmRSS'), anonMb: kb('RssAnon'), fileMb: kb('RssFile'), peakMb: kb('VmHWM') };
 }
 
@@ -134,26 +147,62 @@ async function run(pending: number, stateDir: string): Promise<RunResult> {
   let joiner = startJoiner(env);
   await waitReady(joiner);
   const encode = await encoder(env.DRIFTLINE_TOPIC_PREFIX!);
-  const traffic = classifierTraffic({ modelId: 'bench', modelVersion: 'v1', startMs: T0, stepMs: 1, idPrefix: 'x' });
+  const traffic = classifierTraffic({
+    modelId: 'bench',
+    modelVersion: 'v1',
+    startMs: T0,
+    stepMs: 1,
+    idPrefix: 'x',
+  });
   const template = traffic.next().value!.inference;
-  const prediction = (id: string, ts: number): Message => ({ key: id, value: encode('inference', { ...template, prediction_id: id, timestamp: ts }) });
+  const prediction = (id: string, ts: number): Message => ({
+    key: id,
+    value: encode('inference', { ...template, prediction_id: id, timestamp: ts }),
+  });
   let started = performance.now();
   await produce(topics.inference, pending, (i) => prediction(`bg-${i}`, T0 + i));
-  await until('background predictions stored', () => metric(joiner, 'driftline_joiner_pending', 'kind="prediction"'), pending, 1_800_000);
-  console.log(`  ${pending} pending predictions stored in ${((performance.now() - started) / 1000).toFixed(1)} s`);
+  await until(
+    'background predictions stored',
+    () => metric(joiner, 'driftline_joiner_pending', 'kind="prediction"'),
+    pending,
+    1_800_000,
+  );
+  console.log(
+    `  ${pending} pending predictions stored in ${((performance.now() - started) / 1000).toFixed(1)} s`,
+  );
   const afterPreload = memory(joiner.child.pid!);
   await joiner.stop();
   // The measured stream: predictions and their labels, joined while the joiner catches up.
   started = performance.now();
   await produce(topics.inference, PAIRS, (i) => prediction(`pair-${i}`, T0 + 2_000_000 + i));
-  await produce(topics.groundTruth, PAIRS, (i) => ({ key: `pair-${i}`, value: encode('truth', { prediction_id: `pair-${i}`, timestamp: T0 + 2_100_000 + i, label: 'a', model_id: null }) }));
+  await produce(topics.groundTruth, PAIRS, (i) => ({
+    key: `pair-${i}`,
+    value: encode('truth', {
+      prediction_id: `pair-${i}`,
+      timestamp: T0 + 2_100_000 + i,
+      label: 'a',
+      model_id: null,
+    }),
+  }));
   console.log(`  ${PAIRS} pairs produced in ${((performance.now() - started) / 1000).toFixed(1)} s`);
   joiner = startJoiner(env);
   await waitReady(joiner);
   const cpuBefore = cpuSeconds(joiner.child.pid!);
-  const t = await until('all pairs joined', () => metric(joiner, 'driftline_joiner_joined_total'), PAIRS, 1_800_000);
+  const t = await until(
+    'all pairs joined',
+    () => metric(joiner, 'driftline_joiner_joined_total'),
+    PAIRS,
+    1_800_000,
+  );
   const cpuMicrosPerJoin = ((cpuSeconds(joiner.child.pid!) - cpuBefore) * 1e6) / PAIRS;
-  const result = { pending, joinsPerSecond: PAIRS / ((t.end - t.first) / 1000), cpuMicrosPerJoin, memory: memory(joiner.child.pid!), afterPreload, env };
+  const result = {
+    pending,
+    joinsPerSecond: PAIRS / ((t.end - t.first) / 1000),
+    cpuMicrosPerJoin,
+    memory: memory(joiner.child.pid!),
+    afterPreload,
+    env,
+  };
   await joiner.stop();
   return result;
 }
@@ -179,7 +228,11 @@ async function baseline(env: Record<string, string>, messages: number): Promise<
       partitionsConsumedConcurrently: 3,
       eachBatch: async ({ batch }) => {
         if (first === 0) first = performance.now();
-        await producer.send({ topic: out, acks: -1, messages: batch.messages.map((m) => ({ key: m.key, value: m.value })) });
+        await producer.send({
+          topic: out,
+          acks: -1,
+          messages: batch.messages.map((m) => ({ key: m.key, value: m.value })),
+        });
         seen += batch.messages.length;
         if (seen >= messages) resolve(performance.now());
       },
@@ -197,7 +250,10 @@ async function cleanup(env: Record<string, string>): Promise<void> {
   const mine = (await admin.listTopics()).filter((t) => t.startsWith(env.DRIFTLINE_TOPIC_PREFIX!));
   await admin.deleteTopics({ topics: mine }).catch(() => undefined);
   await admin.disconnect();
-  await fetch(`http://127.0.0.1:8123/?query=${encodeURIComponent(`DROP DATABASE IF EXISTS ${env.DRIFTLINE_CLICKHOUSE_DATABASE!}`)}`, { method: 'POST' });
+  await fetch(
+    `http://127.0.0.1:8123/?query=${encodeURIComponent(`DROP DATABASE IF EXISTS ${env.DRIFTLINE_CLICKHOUSE_DATABASE!}`)}`,
+    { method: 'POST' },
+  );
 }
 
 async function main(): Promise<void> {
@@ -208,22 +264,34 @@ async function main(): Promise<void> {
       console.log(`label joiner, ${pending} pending predictions, ${PAIRS} pairs:`);
       results.push(await run(pending, stateDir));
       const r = results[results.length - 1]!;
-      console.log(`  ${Math.round(r.joinsPerSecond)} joins/s (${r.cpuMicrosPerJoin.toFixed(0)} µs joiner CPU per join); RSS ${r.memory.rssMb.toFixed(0)} MB (anon ${r.memory.anonMb.toFixed(0)}, file ${r.memory.fileMb.toFixed(0)}, peak ${r.memory.peakMb.toFixed(0)})`);
+      console.log(
+        `  ${Math.round(r.joinsPerSecond)} joins/s (${r.cpuMicrosPerJoin.toFixed(0)} µs joiner CPU per join); RSS ${r.memory.rssMb.toFixed(0)} MB (anon ${r.memory.anonMb.toFixed(0)}, file ${r.memory.fileMb.toFixed(0)}, peak ${r.memory.peakMb.toFixed(0)})`,
+      );
     }
     const copy = await baseline(results[0]!.env, PENDING[0]! + 2 * PAIRS);
     console.log(`\nplain consume-and-produce (kafkajs, same input): ${Math.round(copy)} messages/s`);
-    console.log(`load average now: ${loadavg().map((l) => l.toFixed(1)).join(' ')} (2 cores; above ~2 the figures are disturbed)`);
-    console.log('\n| pending predictions | joins/s | joiner CPU µs/join | input msgs/s | vs plain copy | RSS MB | anon MB | file-backed MB | RSS after storing them MB |');
+    console.log(
+      `load average now: ${loadavg()
+        .map((l) => l.toFixed(1))
+        .join(' ')} (2 cores; above ~2 the figures are disturbed)`,
+    );
+    console.log(
+      '\n| pending predictions | joins/s | joiner CPU µs/join | input msgs/s | vs plain copy | RSS MB | anon MB | file-backed MB | RSS after storing them MB |',
+    );
     console.log('|---|---|---|---|---|---|---|---|---|');
     for (const r of results) {
       const input = 2 * r.joinsPerSecond;
-      console.log(`| ${r.pending} | ${Math.round(r.joinsPerSecond)} | ${r.cpuMicrosPerJoin.toFixed(0)} | ${Math.round(input)} | ${(input / copy).toFixed(2)} | ${r.memory.rssMb.toFixed(0)} | ${r.memory.anonMb.toFixed(0)} | ${r.memory.fileMb.toFixed(0)} | ${r.afterPreload.rssMb.toFixed(0)} |`);
+      console.log(
+        `| ${r.pending} | ${Math.round(r.joinsPerSecond)} | ${r.cpuMicrosPerJoin.toFixed(0)} | ${Math.round(input)} | ${(input / copy).toFixed(2)} | ${r.memory.rssMb.toFixed(0)} | ${r.memory.anonMb.toFixed(0)} | ${r.memory.fileMb.toFixed(0)} | ${r.afterPreload.rssMb.toFixed(0)} |`,
+      );
     }
     if (results.length >= 2) {
       const [a, b] = [results[0]!, results[results.length - 1]!];
       const delta = b.memory.rssMb - a.memory.rssMb;
       const preload = b.afterPreload.rssMb - a.afterPreload.rssMb;
-      console.log(`\nRSS difference, ${b.pending} vs ${a.pending} pending: ${delta.toFixed(0)} MB after joining, ${preload.toFixed(0)} MB right after storing them (goal: within 100 MB)`);
+      console.log(
+        `\nRSS difference, ${b.pending} vs ${a.pending} pending: ${delta.toFixed(0)} MB after joining, ${preload.toFixed(0)} MB right after storing them (goal: within 100 MB)`,
+      );
     }
   } finally {
     for (const c of children) await c.stop('SIGKILL');

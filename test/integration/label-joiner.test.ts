@@ -7,7 +7,11 @@ import type { Message } from 'kafkajs';
 import { afterAll, describe, expect, it } from 'vitest';
 import { topicNames } from '../../services/core/src/config/topics.ts';
 import type { CrashPointName } from '../../services/core/src/crash-point.ts';
-import type { GroundTruthEvent, InferenceEvent, JoinedPrediction } from '../../services/core/src/records/records.generated.ts';
+import type {
+  GroundTruthEvent,
+  InferenceEvent,
+  JoinedPrediction,
+} from '../../services/core/src/records/records.generated.ts';
 import { readSchema } from '../../services/core/src/records/schema-files.ts';
 import { classifierTraffic, take } from '../../services/simulator/src/classifier-traffic.ts';
 import { seededRandom } from '../../services/simulator/src/prng.ts';
@@ -38,7 +42,11 @@ interface Expected {
 interface Stream {
   expected: Expected;
   /** Production steps in order; a test may act (kill, stop) between steps. */
-  steps: { topic: 'inference' | 'truth'; events: (InferenceEvent | GroundTruthEvent)[]; partitioned?: boolean }[];
+  steps: {
+    topic: 'inference' | 'truth';
+    events: (InferenceEvent | GroundTruthEvent)[];
+    partitioned?: boolean;
+  }[];
 }
 
 function shuffle<T>(items: T[], random: () => number): T[] {
@@ -51,7 +59,10 @@ function shuffle<T>(items: T[], random: () => number): T[] {
 
 function buildStream(seed: number, partitions: number): Stream {
   const random = seededRandom(seed);
-  const pairs = take(10_000, classifierTraffic({ modelId: 'm', modelVersion: 'v1', startMs: T0, stepMs: 100, idPrefix: 'p', seed }));
+  const pairs = take(
+    10_000,
+    classifierTraffic({ modelId: 'm', modelVersion: 'v1', startMs: T0, stepMs: 100, idPrefix: 'p', seed }),
+  );
   const expected: Expected = { joined: new Map(), unlabeled: new Set(), orphans: new Set() };
   const early: GroundTruthEvent[] = [];
   const later: GroundTruthEvent[][] = Array.from({ length: 10 }, () => []);
@@ -64,7 +75,12 @@ function buildStream(seed: number, partitions: number): Stream {
     else later[Math.floor(i / 1000)]!.push(label);
     if (random() < 0.05) duplicates.push({ ...label, label: 'duplicate', timestamp: label.timestamp + 1000 });
   });
-  const orphans = Array.from({ length: 200 }, (_, i) => ({ prediction_id: `orphan-${i}`, timestamp: T0 + Math.floor(random() * 1000_000), label: 'a', model_id: null }));
+  const orphans = Array.from({ length: 200 }, (_, i) => ({
+    prediction_id: `orphan-${i}`,
+    timestamp: T0 + Math.floor(random() * 1000_000),
+    label: 'a',
+    model_id: null,
+  }));
   for (const o of orphans) expected.orphans.add(o.prediction_id);
   const steps: Stream['steps'] = [{ topic: 'truth', events: shuffle(early, random) }];
   for (let c = 0; c < 10; c++) {
@@ -74,22 +90,54 @@ function buildStream(seed: number, partitions: number): Stream {
   steps.push({ topic: 'truth', events: shuffle([...orphans, ...duplicates], random) });
   // A far-future event on both topics of every partition moves every watermark past every deadline.
   const ticks = Array.from({ length: partitions }, (_, p) => `tick-${p}`);
-  steps.push({ topic: 'inference', partitioned: true, events: ticks.map((id) => ({ ...pairs[0]!.inference, prediction_id: id, model_id: 'tick', timestamp: T0 + 30 * DAY })) });
-  steps.push({ topic: 'truth', partitioned: true, events: ticks.map((id) => ({ prediction_id: id, timestamp: T0 + 30 * DAY, label: 'a', model_id: 'tick' })) });
+  steps.push({
+    topic: 'inference',
+    partitioned: true,
+    events: ticks.map((id) => ({
+      ...pairs[0]!.inference,
+      prediction_id: id,
+      model_id: 'tick',
+      timestamp: T0 + 30 * DAY,
+    })),
+  });
+  steps.push({
+    topic: 'truth',
+    partitioned: true,
+    events: ticks.map((id) => ({
+      prediction_id: id,
+      timestamp: T0 + 30 * DAY,
+      label: 'a',
+      model_id: 'tick',
+    })),
+  });
   return { expected, steps };
 }
 
 /** Produces the stream step by step, awaiting `after(step)` between steps. */
-async function produceStream(env: Record<string, string>, stream: Stream, after: (step: number) => Promise<void> = async () => {}) {
+async function produceStream(
+  env: Record<string, string>,
+  stream: Stream,
+  after: (step: number) => Promise<void> = async () => {},
+) {
   const topics = topicNames({ topicPrefix: env.DRIFTLINE_TOPIC_PREFIX! });
-  const encoders = { inference: await avroEncoder(topics.inference, 'InferenceEvent'), truth: await avroEncoder(topics.groundTruth, 'GroundTruthEvent') };
+  const encoders = {
+    inference: await avroEncoder(topics.inference, 'InferenceEvent'),
+    truth: await avroEncoder(topics.groundTruth, 'GroundTruthEvent'),
+  };
   const producer = kafka.producer();
   await producer.connect();
   for (const [i, step] of stream.steps.entries()) {
     const messages: Message[] = await Promise.all(
-      step.events.map(async (e, n) => ({ key: e.prediction_id, value: await encoders[step.topic].encode(e), partition: step.partitioned ? n : undefined })),
+      step.events.map(async (e, n) => ({
+        key: e.prediction_id,
+        value: await encoders[step.topic].encode(e),
+        partition: step.partitioned ? n : undefined,
+      })),
     );
-    await producer.send({ topic: step.topic === 'inference' ? topics.inference : topics.groundTruth, messages });
+    await producer.send({
+      topic: step.topic === 'inference' ? topics.inference : topics.groundTruth,
+      messages,
+    });
     await after(i);
   }
   await producer.disconnect();
@@ -116,11 +164,19 @@ while len(eof) < len(parts):
 c.close()
 print(json.dumps(out))
 `;
-const python = () => execFileSync('bash', [path.resolve('infra/python-env.sh')], { encoding: 'utf8' }).trim().split('\n').pop()!;
+const python = () =>
+  execFileSync('bash', [path.resolve('infra/python-env.sh')], { encoding: 'utf8' })
+    .trim()
+    .split('\n')
+    .pop()!;
 
 /** Every committed record of a topic, read to its current read_committed end. */
 function readTopic(topic: string): Buffer[] {
-  const out = execFileSync(python(), ['-c', READ_COMMITTED, process.env.DRIFTLINE_KAFKA_BROKERS ?? '127.0.0.1:9092', topic], { encoding: 'utf8', maxBuffer: 256 << 20 });
+  const out = execFileSync(
+    python(),
+    ['-c', READ_COMMITTED, process.env.DRIFTLINE_KAFKA_BROKERS ?? '127.0.0.1:9092', topic],
+    { encoding: 'utf8', maxBuffer: 256 << 20 },
+  );
   return (JSON.parse(out) as string[]).map((hex) => Buffer.from(hex, 'hex'));
 }
 
@@ -130,22 +186,47 @@ async function verify(env: Record<string, string>, expected: Expected): Promise<
   const db = env.DRIFTLINE_CLICKHOUSE_DATABASE!;
   const count = (sql: string) => countOrZero(ch, sql);
   const want = `${expected.joined.size}/${expected.unlabeled.size}/${expected.orphans.size}`;
-  await waitFor(`pairs/unlabeled/orphans = ${want}`, async () => [
-    await count(`SELECT count() FROM ${db}.labeled_predictions FINAL WHERE model_id = 'm'`),
-    await count(`SELECT count() FROM ${db}.join_expirations FINAL WHERE kind = 'unlabeled'`),
-    await count(`SELECT count() FROM ${db}.join_expirations FINAL WHERE kind = 'orphan'`),
-  ].join('/'), (got) => got === want, 300_000);
+  await waitFor(
+    `pairs/unlabeled/orphans = ${want}`,
+    async () =>
+      [
+        await count(`SELECT count() FROM ${db}.labeled_predictions FINAL WHERE model_id = 'm'`),
+        await count(`SELECT count() FROM ${db}.join_expirations FINAL WHERE kind = 'unlabeled'`),
+        await count(`SELECT count() FROM ${db}.join_expirations FINAL WHERE kind = 'orphan'`),
+      ].join('/'),
+    (got) => got === want,
+    300_000,
+  );
 
-  const pairs = await rows<{ prediction_id: string; label: string; label_delay_ms: string; predicted_at_ms: string; labeled_at_ms: string }>(ch, `SELECT prediction_id, label, label_delay_ms, predicted_at_ms, labeled_at_ms FROM ${db}.labeled_predictions FINAL WHERE model_id = 'm'`);
+  const pairs = await rows<{
+    prediction_id: string;
+    label: string;
+    label_delay_ms: string;
+    predicted_at_ms: string;
+    labeled_at_ms: string;
+  }>(
+    ch,
+    `SELECT prediction_id, label, label_delay_ms, predicted_at_ms, labeled_at_ms FROM ${db}.labeled_predictions FINAL WHERE model_id = 'm'`,
+  );
   expect(new Map(pairs.map((r) => [r.prediction_id, r.label]))).toEqual(expected.joined);
-  for (const r of pairs) expect(Number(r.label_delay_ms)).toBe(Number(r.labeled_at_ms) - Number(r.predicted_at_ms));
-  const expired = await rows<{ prediction_id: string; kind: string }>(ch, `SELECT prediction_id, kind FROM ${db}.join_expirations FINAL`);
-  expect(new Set(expired.filter((e) => e.kind === 'unlabeled').map((e) => e.prediction_id))).toEqual(expected.unlabeled);
-  expect(new Set(expired.filter((e) => e.kind === 'orphan').map((e) => e.prediction_id))).toEqual(expected.orphans);
+  for (const r of pairs)
+    expect(Number(r.label_delay_ms)).toBe(Number(r.labeled_at_ms) - Number(r.predicted_at_ms));
+  const expired = await rows<{ prediction_id: string; kind: string }>(
+    ch,
+    `SELECT prediction_id, kind FROM ${db}.join_expirations FINAL`,
+  );
+  expect(new Set(expired.filter((e) => e.kind === 'unlabeled').map((e) => e.prediction_id))).toEqual(
+    expected.unlabeled,
+  );
+  expect(new Set(expired.filter((e) => e.kind === 'orphan').map((e) => e.prediction_id))).toEqual(
+    expected.orphans,
+  );
 
   // FINAL would hide a repeated row: count on the topics themselves that every pair and expiry exists once.
   const topics = topicNames({ topicPrefix: env.DRIFTLINE_TOPIC_PREFIX! });
-  const joined = readTopic(topics.joined).map((v) => joinedType.fromBuffer(v.subarray(5)) as JoinedPrediction);
+  const joined = readTopic(topics.joined).map(
+    (v) => joinedType.fromBuffer(v.subarray(5)) as JoinedPrediction,
+  );
   const ids = joined.filter((j) => j.model_id === 'm').map((j) => j.prediction_id);
   expect(ids.length).toBe(expected.joined.size);
   expect(new Set(ids).size).toBe(expected.joined.size);
@@ -169,7 +250,11 @@ async function scenarioEnv(name: string): Promise<Record<string, string>> {
   return env;
 }
 
-function start(service: string, env: Record<string, string>, extra: Record<string, string> = {}): ServiceProcess {
+function start(
+  service: string,
+  env: Record<string, string>,
+  extra: Record<string, string> = {},
+): ServiceProcess {
   const p = startServiceProcess(service, { ...env, ...extra });
   cleanups.push(() => p.stop('SIGKILL'));
   return p;
@@ -182,7 +267,9 @@ async function metricSum(p: ServiceProcess, name: string, filter = ''): Promise<
 }
 
 async function killedBy(p: ServiceProcess, timeoutMs = 120_000): Promise<void> {
-  const timer = new Promise((_, reject) => setTimeout(() => reject(new Error(`not killed; logs:\n${p.logs().slice(-3000)}`)), timeoutMs));
+  const timer = new Promise((_, reject) =>
+    setTimeout(() => reject(new Error(`not killed; logs:\n${p.logs().slice(-3000)}`)), timeoutMs),
+  );
   await Promise.race([p.exited, timer]);
   expect(p.child.signalCode).toBe('SIGKILL');
 }
@@ -202,9 +289,15 @@ describe(`label-joiner end to end (real Kafka, registry, ClickHouse; seed ${SEED
     await Promise.all([waitReady(sink), waitReady(joiner)]);
     await produceStream(env, stream);
     await verify(env, stream.expected);
-    expect(await metricSum(joiner, 'driftline_joiner_joined_total', 'model_id="m"')).toBe(stream.expected.joined.size);
-    expect(await metricSum(joiner, 'driftline_joiner_expired_total', 'kind="unlabeled"')).toBe(stream.expected.unlabeled.size);
-    expect(await metricSum(joiner, 'driftline_joiner_expired_total', 'kind="orphan"')).toBe(stream.expected.orphans.size);
+    expect(await metricSum(joiner, 'driftline_joiner_joined_total', 'model_id="m"')).toBe(
+      stream.expected.joined.size,
+    );
+    expect(await metricSum(joiner, 'driftline_joiner_expired_total', 'kind="unlabeled"')).toBe(
+      stream.expected.unlabeled.size,
+    );
+    expect(await metricSum(joiner, 'driftline_joiner_expired_total', 'kind="orphan"')).toBe(
+      stream.expected.orphans.size,
+    );
     expect(await metricSum(joiner, 'driftline_joiner_pending', 'kind="prediction"')).toBe(0);
     await joiner.stop();
     expect(joiner.child.exitCode).toBe(0);
@@ -255,7 +348,13 @@ describe(`label-joiner end to end (real Kafka, registry, ClickHouse; seed ${SEED
     const topics = topicNames({ topicPrefix: env.DRIFTLINE_TOPIC_PREFIX! });
     const admin = kafka.admin();
     await admin.connect();
-    await admin.createTopics({ waitForLeaders: true, topics: [{ topic: topics.inference, numPartitions: 3 }, { topic: topics.groundTruth, numPartitions: 2 }] });
+    await admin.createTopics({
+      waitForLeaders: true,
+      topics: [
+        { topic: topics.inference, numPartitions: 3 },
+        { topic: topics.groundTruth, numPartitions: 2 },
+      ],
+    });
     await admin.disconnect();
     const joiner = start('label-joiner', env);
     expect(await joiner.exited).toBe(1);
@@ -273,7 +372,16 @@ describe(`label-joiner end to end (real Kafka, registry, ClickHouse; seed ${SEED
     await produceStream(env, stream, async (step) => {
       if (step !== 10) return;
       // Half the predictions are out: both instances must have joined some, then b leaves.
-      await waitFor('both instances joining', async () => Math.min(await metricSum(a, 'driftline_joiner_joined_total'), await metricSum(b, 'driftline_joiner_joined_total')), (n) => n > 0, 60_000);
+      await waitFor(
+        'both instances joining',
+        async () =>
+          Math.min(
+            await metricSum(a, 'driftline_joiner_joined_total'),
+            await metricSum(b, 'driftline_joiner_joined_total'),
+          ),
+        (n) => n > 0,
+        60_000,
+      );
       stoppedAt = step;
       await b.stop();
     });

@@ -1,6 +1,14 @@
 import { describe, expect, it } from 'vitest';
-import type { GroundTruthEvent, InferenceEvent } from '../../../services/core/src/records/records.generated.ts';
-import { JoinProcessor, type JoinInput, type JoinOptions, type JoinOutput } from '../../../services/label-joiner/src/join-processor.ts';
+import type {
+  GroundTruthEvent,
+  InferenceEvent,
+} from '../../../services/core/src/records/records.generated.ts';
+import {
+  JoinProcessor,
+  type JoinInput,
+  type JoinOptions,
+  type JoinOutput,
+} from '../../../services/label-joiner/src/join-processor.ts';
 import type { JoinState } from '../../../services/label-joiner/src/join-state.ts';
 
 const DAY = 86_400_000;
@@ -9,7 +17,16 @@ const T = Date.parse('2026-05-01T00:00:00Z');
 
 const prediction = (id: string, ts = T, label = 'a'): JoinInput => ({
   kind: 'prediction',
-  event: { prediction_id: id, model_id: 'm', model_version: 'v1', timestamp: ts, features: { x: 1 }, prediction: { label, scores: { a: 0.8, b: 0.2 }, value: null }, latency_ms: null, tags: { region: 'eu' } } as InferenceEvent,
+  event: {
+    prediction_id: id,
+    model_id: 'm',
+    model_version: 'v1',
+    timestamp: ts,
+    features: { x: 1 },
+    prediction: { label, scores: { a: 0.8, b: 0.2 }, value: null },
+    latency_ms: null,
+    tags: { region: 'eu' },
+  } as InferenceEvent,
 });
 const label = (id: string, ts = T + 5000, value: string | number = 'a'): JoinInput => ({
   kind: 'label',
@@ -33,9 +50,24 @@ function run(processor: JoinProcessor, inputs: JoinInput[], watermark = -Infinit
 
 describe('JoinProcessor', () => {
   it('shouldJoinWhenTheLabelComesAfterThePrediction', () => {
-    const { joined, states } = run(new JoinProcessor(options), [prediction('p1'), label('p1', T + 5000, 'b')]);
+    const { joined, states } = run(new JoinProcessor(options), [
+      prediction('p1'),
+      label('p1', T + 5000, 'b'),
+    ]);
     expect(joined).toHaveLength(1);
-    expect(joined[0]).toMatchObject({ pair: { prediction_id: 'p1', model_id: 'm', predicted_at: T, labeled_at: T + 5000, label: 'b', predicted_label: 'a', scores: { a: 0.8, b: 0.2 }, tags: { region: 'eu' }, correction: false } });
+    expect(joined[0]).toMatchObject({
+      pair: {
+        prediction_id: 'p1',
+        model_id: 'm',
+        predicted_at: T,
+        labeled_at: T + 5000,
+        label: 'b',
+        predicted_label: 'a',
+        scores: { a: 0.8, b: 0.2 },
+        tags: { region: 'eu' },
+        correction: false,
+      },
+    });
     expect(states.get('p1')).toMatchObject({ kind: 'joined', expiresAt: T + 5000 + DAY, prediction: null });
   });
 
@@ -46,20 +78,35 @@ describe('JoinProcessor', () => {
   });
 
   it('shouldIgnoreASecondLabelWhenThePolicyIsFirst', () => {
-    const { joined, outputs } = run(new JoinProcessor(options), [prediction('p1'), label('p1', T + 1, 'a'), label('p1', T + 2, 'b')]);
+    const { joined, outputs } = run(new JoinProcessor(options), [
+      prediction('p1'),
+      label('p1', T + 1, 'a'),
+      label('p1', T + 2, 'b'),
+    ]);
     expect(joined).toHaveLength(1);
     expect(joined[0]).toMatchObject({ pair: { label: 'a' } });
     expect(outputs).toContainEqual({ type: 'duplicate', of: 'label' });
   });
 
   it('shouldKeepTheFirstWaitingLabelWhenDuplicatesArriveBeforeThePrediction', () => {
-    const { joined } = run(new JoinProcessor(options), [label('p1', T + 1, 'a'), label('p1', T + 2, 'b'), prediction('p1')]);
+    const { joined } = run(new JoinProcessor(options), [
+      label('p1', T + 1, 'a'),
+      label('p1', T + 2, 'b'),
+      prediction('p1'),
+    ]);
     expect(joined.map((j) => j.type === 'joined' && j.pair.label)).toEqual(['a']);
   });
 
   it('shouldEmitACorrectionWithThePreviousLabelWhenThePolicyIsLast', () => {
-    const { joined } = run(new JoinProcessor({ ...options, duplicateLabels: 'last' }), [prediction('p1'), label('p1', T + 1, 'a'), label('p1', T + 2, 'b'), label('p1', T + 3, 'c')]);
-    expect(joined.map((j) => j.type === 'joined' && [j.pair.label, j.pair.correction, j.previousLabel])).toEqual([
+    const { joined } = run(new JoinProcessor({ ...options, duplicateLabels: 'last' }), [
+      prediction('p1'),
+      label('p1', T + 1, 'a'),
+      label('p1', T + 2, 'b'),
+      label('p1', T + 3, 'c'),
+    ]);
+    expect(
+      joined.map((j) => j.type === 'joined' && [j.pair.label, j.pair.correction, j.previousLabel]),
+    ).toEqual([
       ['a', false, null],
       ['b', true, 'a'],
       ['c', true, 'b'],
@@ -67,12 +114,23 @@ describe('JoinProcessor', () => {
   });
 
   it('shouldJoinTheLastWaitingLabelWithoutACorrectionWhenThePolicyIsLastAndThePredictionComesLater', () => {
-    const { joined } = run(new JoinProcessor({ ...options, duplicateLabels: 'last' }), [label('p1', T + 1, 'a'), label('p1', T + 2, 'b'), prediction('p1')]);
-    expect(joined.map((j) => j.type === 'joined' && [j.pair.label, j.pair.correction])).toEqual([['b', false]]);
+    const { joined } = run(new JoinProcessor({ ...options, duplicateLabels: 'last' }), [
+      label('p1', T + 1, 'a'),
+      label('p1', T + 2, 'b'),
+      prediction('p1'),
+    ]);
+    expect(joined.map((j) => j.type === 'joined' && [j.pair.label, j.pair.correction])).toEqual([
+      ['b', false],
+    ]);
   });
 
   it('shouldIgnoreADuplicatePredictionWhetherPendingOrJoined', () => {
-    const { joined, outputs } = run(new JoinProcessor(options), [prediction('p1', T, 'a'), prediction('p1', T, 'z'), label('p1'), prediction('p1', T, 'y')]);
+    const { joined, outputs } = run(new JoinProcessor(options), [
+      prediction('p1', T, 'a'),
+      prediction('p1', T, 'z'),
+      label('p1'),
+      prediction('p1', T, 'y'),
+    ]);
     expect(joined).toHaveLength(1);
     expect(joined[0]).toMatchObject({ pair: { predicted_label: 'a' } });
     expect(outputs.filter((o) => o.type === 'duplicate')).toHaveLength(2);
@@ -82,14 +140,29 @@ describe('JoinProcessor', () => {
     const processor = new JoinProcessor(options);
     const { states } = run(processor, [prediction('p1'), label('l1', T + 7)]);
     expect(processor.expire('p1', states.get('p1')!)).toEqual([
-      { type: 'expired', source: null, expiration: { prediction_id: 'p1', model_id: 'm', model_version: 'v1', kind: 'unlabeled', event_at: T, expired_at: T + DAY } },
+      {
+        type: 'expired',
+        source: null,
+        expiration: {
+          prediction_id: 'p1',
+          model_id: 'm',
+          model_version: 'v1',
+          kind: 'unlabeled',
+          event_at: T,
+          expired_at: T + DAY,
+        },
+      },
     ]);
-    expect(processor.expire('l1', states.get('l1')!)).toMatchObject([{ expiration: { kind: 'orphan', model_id: '', event_at: T + 7, expired_at: T + 7 + DAY } }]);
+    expect(processor.expire('l1', states.get('l1')!)).toMatchObject([
+      { expiration: { kind: 'orphan', model_id: '', event_at: T + 7, expired_at: T + 7 + DAY } },
+    ]);
   });
 
   it('shouldExpireALatePredictionAtOnceWhenItsDeadlineIsBehindTheWatermark', () => {
     const { outputs, states } = run(new JoinProcessor(options), [prediction('old', T)], T + DAY + 1);
-    expect(outputs).toMatchObject([{ type: 'expired', expiration: { kind: 'unlabeled', prediction_id: 'old' } }]);
+    expect(outputs).toMatchObject([
+      { type: 'expired', expiration: { kind: 'unlabeled', prediction_id: 'old' } },
+    ]);
     expect(states.size).toBe(0);
   });
 
@@ -116,7 +189,13 @@ describe('JoinProcessor', () => {
   });
 
   it('shouldJoinANumericLabelToARegressor', () => {
-    const reg: JoinInput = { kind: 'prediction', event: { ...(prediction('r1').event as InferenceEvent), prediction: { label: null, scores: null, value: 12.5 } } };
+    const reg: JoinInput = {
+      kind: 'prediction',
+      event: {
+        ...(prediction('r1').event as InferenceEvent),
+        prediction: { label: null, scores: null, value: 12.5 },
+      },
+    };
     const { joined } = run(new JoinProcessor(options), [reg, label('r1', T + 1, 13)]);
     expect(joined[0]).toMatchObject({ pair: { predicted_value: 12.5, predicted_label: null, label: 13 } });
   });

@@ -7,9 +7,23 @@ import type { JoinState } from '../../../services/label-joiner/src/join-state.ts
 const pending = (expiresAt: number): JoinState => ({
   kind: 'prediction',
   expiresAt,
-  prediction: { model_id: 'm', model_version: 'v', predicted_at: expiresAt - 100, predicted_label: 'a', predicted_value: null, scores: null, tags: null },
+  prediction: {
+    model_id: 'm',
+    model_version: 'v',
+    predicted_at: expiresAt - 100,
+    predicted_label: 'a',
+    predicted_value: null,
+    scores: null,
+    tags: null,
+  },
 });
-const marker = (expiresAt: number): JoinState => ({ kind: 'joined', expiresAt, prediction: null, label: null, corrections: 0 });
+const marker = (expiresAt: number): JoinState => ({
+  kind: 'joined',
+  expiresAt,
+  prediction: null,
+  label: null,
+  corrections: 0,
+});
 
 /** Buckets of 10 ms: an entry is due once the watermark passed the end of its deadline's bucket. */
 const options = { bucketMs: 10 };
@@ -22,11 +36,16 @@ async function storeWith(entries: [string, JoinState][], kv = new MemoryStore())
   return { kv, store };
 }
 
-const dueIds = async (store: JoinStore, watermark: number, limit = 100) => (await store.due(watermark, limit)).entries.map((d) => d.id);
+const dueIds = async (store: JoinStore, watermark: number, limit = 100) =>
+  (await store.due(watermark, limit)).entries.map((d) => d.id);
 
 describe('JoinStore', () => {
   it('shouldReturnEntriesOfBucketsThatEndedBeforeTheWatermarkOldestFirst', async () => {
-    const { store } = await storeWith([['c', pending(300)], ['a', pending(100)], ['b', pending(205)]]);
+    const { store } = await storeWith([
+      ['c', pending(300)],
+      ['a', pending(100)],
+      ['b', pending(205)],
+    ]);
     expect(await dueIds(store, 209)).toEqual(['a']);
     expect(await dueIds(store, 215)).toEqual(['a', 'b']);
     expect(await dueIds(store, -Infinity)).toEqual([]);
@@ -67,14 +86,22 @@ describe('JoinStore', () => {
   });
 
   it('shouldCountEntriesByKindInTheMeta', async () => {
-    const { kv, store } = await storeWith([['a', pending(100)], ['b', pending(100)]]);
+    const { kv, store } = await storeWith([
+      ['a', pending(100)],
+      ['b', pending(100)],
+    ]);
     store.stage('a', pending(100), marker(200));
     store.stage('b', pending(100), null);
     store.watermark = { predictions: 10, labels: 5, watermark: 5 };
     await store.writeStaged();
     const reloaded = new JoinStore(kv, options);
     await reloaded.load();
-    expect(reloaded.meta).toMatchObject({ predictions: 10, labels: 5, watermark: 5, counts: { prediction: 0, label: 0, joined: 1 } });
+    expect(reloaded.meta).toMatchObject({
+      predictions: 10,
+      labels: 5,
+      watermark: 5,
+      counts: { prediction: 0, label: 0, joined: 1 },
+    });
   });
 
   it('shouldLogStateAndMetaButNotTheIndex', async () => {
@@ -106,7 +133,10 @@ describe('JoinStore', () => {
     const store = new JoinStore(restored, options);
     await store.load();
     const due = await store.due(1000, 10);
-    expect(due.entries.map((d) => [d.id, d.state.kind])).toEqual([['c', 'prediction'], ['a', 'joined']]);
+    expect(due.entries.map((d) => [d.id, d.state.kind])).toEqual([
+      ['c', 'prediction'],
+      ['a', 'joined'],
+    ]);
     expect(store.meta.counts).toEqual({ prediction: 1, label: 0, joined: 1 });
   });
 });

@@ -27,11 +27,19 @@ function harness() {
     logger: createLogger('test', 'silent'),
     open: async (ps) => {
       opened.push([...ps]);
-      return new Map(ps.map((p) => {
-        const t: FakeTask = { partition: p, broken: false, checkpoint: BigInt(100 + p), closed: false, close: async () => void (t.closed = true) };
-        tasks.push(t);
-        return [p, t as unknown as PartitionTask];
-      }));
+      return new Map(
+        ps.map((p) => {
+          const t: FakeTask = {
+            partition: p,
+            broken: false,
+            checkpoint: BigInt(100 + p),
+            closed: false,
+            close: async () => void (t.closed = true),
+          };
+          tasks.push(t);
+          return [p, t as unknown as PartitionTask];
+        }),
+      );
     },
   });
   return { manager, opened, tasks };
@@ -76,10 +84,14 @@ describe('TaskManager', () => {
     const { manager, opened, tasks } = harness();
     manager.assign([3]);
     await expect(
-      manager.run(3, async (t) => {
-        (t as unknown as FakeTask).broken = true;
-        throw new Error('transaction failed');
-      }, heartbeat),
+      manager.run(
+        3,
+        async (t) => {
+          (t as unknown as FakeTask).broken = true;
+          throw new Error('transaction failed');
+        },
+        heartbeat,
+      ),
     ).rejects.toThrow('transaction failed');
     expect(await manager.run(3, async () => {}, heartbeat)).toBe(true);
     expect(opened).toEqual([[3], [3]]);
@@ -95,7 +107,12 @@ describe('TaskManager', () => {
       open: async (ps) => {
         attempts += 1;
         if (attempts === 1) throw new Error('broker away');
-        return new Map(ps.map((p) => [p, { broken: false, checkpoint: undefined, close: async () => {} } as unknown as PartitionTask]));
+        return new Map(
+          ps.map((p) => [
+            p,
+            { broken: false, checkpoint: undefined, close: async () => {} } as unknown as PartitionTask,
+          ]),
+        );
       },
     });
     manager.assign([4]);
@@ -110,11 +127,19 @@ describe('TaskManager', () => {
       logger: createLogger('test', 'silent'),
       open: async (ps) => {
         await new Promise((r) => setTimeout(r, 2200));
-        return new Map(ps.map((p) => [p, { broken: false, close: async () => {} } as unknown as PartitionTask]));
+        return new Map(
+          ps.map((p) => [p, { broken: false, close: async () => {} } as unknown as PartitionTask]),
+        );
       },
     });
     manager.assign([0]);
-    expect(await manager.run(0, async () => {}, async () => void (beats += 1))).toBe(true);
+    expect(
+      await manager.run(
+        0,
+        async () => {},
+        async () => void (beats += 1),
+      ),
+    ).toBe(true);
     expect(beats).toBeGreaterThanOrEqual(2);
   });
 });

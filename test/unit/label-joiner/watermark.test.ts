@@ -5,7 +5,11 @@ const active = { predictions: false, labels: false };
 
 describe('watermark', () => {
   it('shouldMatchTheDocumentedExample', () => {
-    expect(advance({ predictions: 500, labels: 200, watermark: 100 }, active)).toEqual({ predictions: 500, labels: 200, watermark: 200 });
+    expect(advance({ predictions: 500, labels: 200, watermark: 100 }, active)).toEqual({
+      predictions: 500,
+      labels: 200,
+      watermark: 200,
+    });
   });
 
   it('shouldStayUnsetUntilBothSidesWereSeenWhenNeitherIsIdle', () => {
@@ -25,7 +29,9 @@ describe('watermark', () => {
   });
 
   it('shouldTakeTheLargestWhenBothSidesAreIdle', () => {
-    expect(advance({ predictions: 3, labels: 7, watermark: 0 }, { predictions: true, labels: true }).watermark).toBe(7);
+    expect(
+      advance({ predictions: 3, labels: 7, watermark: 0 }, { predictions: true, labels: true }).watermark,
+    ).toBe(7);
   });
 });
 

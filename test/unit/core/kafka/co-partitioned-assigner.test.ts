@@ -1,14 +1,21 @@
 import { AssignerProtocol } from 'kafkajs';
 import { describe, expect, it } from 'vitest';
-import { assignCoPartitioned, coPartitionedAssigner } from '../../../../services/core/src/kafka/co-partitioned-assigner.ts';
+import {
+  assignCoPartitioned,
+  coPartitionedAssigner,
+} from '../../../../services/core/src/kafka/co-partitioned-assigner.ts';
 
 describe('assignCoPartitioned', () => {
   it('shouldGiveEveryTopicsPartitionPToTheSameMemberWhenTopicsAreCoPartitioned', () => {
     const partitions = [0, 1, 2, 3, 4, 5];
-    const got = assignCoPartitioned(['m-2', 'm-1', 'm-3', 'm-4'], { inference: partitions, truth: partitions });
+    const got = assignCoPartitioned(['m-2', 'm-1', 'm-3', 'm-4'], {
+      inference: partitions,
+      truth: partitions,
+    });
     const owners = new Map<string, string>();
     for (const [member, topics] of got) {
-      for (const [topic, ps] of Object.entries(topics)) for (const p of ps) owners.set(`${topic}/${p}`, member);
+      for (const [topic, ps] of Object.entries(topics))
+        for (const p of ps) owners.set(`${topic}/${p}`, member);
     }
     for (const p of partitions) expect(owners.get(`inference/${p}`)).toBe(owners.get(`truth/${p}`));
     expect(owners.size).toBe(12);
@@ -36,7 +43,9 @@ describe('assignCoPartitioned', () => {
 
   it('shouldBeTheSameWhicheverMemberComputesIt', () => {
     const topics = { x: [2, 0, 1], y: [1, 2, 0] };
-    expect(assignCoPartitioned(['b', 'c', 'a'], topics)).toEqual(assignCoPartitioned(['c', 'a', 'b'], topics));
+    expect(assignCoPartitioned(['b', 'c', 'a'], topics)).toEqual(
+      assignCoPartitioned(['c', 'a', 'b'], topics),
+    );
   });
 });
 
@@ -44,9 +53,17 @@ describe('coPartitionedAssigner', () => {
   it('shouldEncodeAssignmentsKafkajsCanDecode', async () => {
     const cluster = { findTopicPartitionMetadata: () => [0, 1, 2].map((partitionId) => ({ partitionId })) };
     const assigner = coPartitionedAssigner({ cluster, groupId: 'g', logger: {} } as never);
-    const members = ['m1', 'm2'].map((memberId) => ({ memberId, memberMetadata: assigner.protocol({ topics: ['i', 'g'] }).metadata }));
+    const members = ['m1', 'm2'].map((memberId) => ({
+      memberId,
+      memberMetadata: assigner.protocol({ topics: ['i', 'g'] }).metadata,
+    }));
     const result = await assigner.assign({ members, topics: ['i', 'g'] });
-    const decoded = Object.fromEntries(result.map((r) => [r.memberId, AssignerProtocol.MemberAssignment.decode(r.memberAssignment)!.assignment]));
+    const decoded = Object.fromEntries(
+      result.map((r) => [
+        r.memberId,
+        AssignerProtocol.MemberAssignment.decode(r.memberAssignment)!.assignment,
+      ]),
+    );
     expect(decoded).toEqual({ m1: { i: [0, 2], g: [0, 2] }, m2: { i: [1], g: [1] } });
     expect(assigner.protocol({ topics: ['i'] }).name).toBe('CoPartitionedAssigner');
   });

@@ -14,7 +14,10 @@ describe('BatchOverlayStore', () => {
   it('shouldLeaveTheInnerStoreUntouchedUntilFlushed', async () => {
     const inner = await committed(['a']);
     const overlay = new BatchOverlayStore(inner);
-    await overlay.write([{ key: 'a', value: null }, { key: 'b', value: b('new') }]);
+    await overlay.write([
+      { key: 'a', value: null },
+      { key: 'b', value: b('new') },
+    ]);
     expect(await overlay.get('a')).toBeUndefined();
     expect((await inner.get('a'))?.toString()).toBe('a');
     expect(await inner.get('b')).toBeUndefined();
@@ -35,14 +38,21 @@ describe('BatchOverlayStore', () => {
   it('shouldFillALimitedRangeWhenPendingDeletesHideCommittedKeys', async () => {
     const inner = await committed(['k1', 'k2', 'k3', 'k4', 'k5']);
     const overlay = new BatchOverlayStore(inner);
-    await overlay.write([{ key: 'k1', value: null }, { key: 'k2', value: null }, { key: 'k25', value: b('p') }]);
+    await overlay.write([
+      { key: 'k1', value: null },
+      { key: 'k2', value: null },
+      { key: 'k25', value: b('p') },
+    ]);
     const got = await overlay.range({ gte: 'k', lt: 'l', limit: 3 });
     expect(got.map((e) => e.key)).toEqual(['k25', 'k3', 'k4']);
   });
 
   it('shouldReportNetWritesWhenAsked', async () => {
     const overlay = new BatchOverlayStore(new MemoryStore());
-    await overlay.write([{ key: 'a', value: b('1') }, { key: 'a', value: null }]);
+    await overlay.write([
+      { key: 'a', value: b('1') },
+      { key: 'a', value: null },
+    ]);
     expect(overlay.pendingOps()).toEqual([{ key: 'a', value: null }]);
   });
 });

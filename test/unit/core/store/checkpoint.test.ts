@@ -2,7 +2,11 @@ import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
-import { deleteCheckpoint, readCheckpoint, writeCheckpoint } from '../../../../services/core/src/store/checkpoint.ts';
+import {
+  deleteCheckpoint,
+  readCheckpoint,
+  writeCheckpoint,
+} from '../../../../services/core/src/store/checkpoint.ts';
 
 const dir = await mkdtemp(path.join(tmpdir(), 'cp-'));
 afterAll(() => rm(dir, { recursive: true, force: true }));

@@ -40,7 +40,10 @@ const factories: [string, () => Promise<KeyValueStore>][] = [
   ['LevelDbStore', levelDb],
   ['BatchOverlayStore', overlayWithCommittedData],
   ['ChangeLoggingStore', async () => new ChangeLoggingStore(new MemoryStore())],
-  ['ChangeLoggingStore over BatchOverlayStore over LevelDbStore', async () => new ChangeLoggingStore(new BatchOverlayStore(await levelDb()))],
+  [
+    'ChangeLoggingStore over BatchOverlayStore over LevelDbStore',
+    async () => new ChangeLoggingStore(new BatchOverlayStore(await levelDb())),
+  ],
 ];
 
 const b = (s: string) => Buffer.from(s);
@@ -48,9 +51,16 @@ const b = (s: string) => Buffer.from(s);
 describe.each(factories)('KeyValueStore contract: %s', (_name, create) => {
   it('shouldReturnWhatWasPutWhenReadBack', async () => {
     const store = await create();
-    await store.write([{ key: 'a', value: b('1') }, { key: 'b', value: b('2') }]);
+    await store.write([
+      { key: 'a', value: b('1') },
+      { key: 'b', value: b('2') },
+    ]);
     expect((await store.get('a'))?.toString()).toBe('1');
-    expect((await store.getMany(['b', 'missing', 'a'])).map((v) => v?.toString())).toEqual(['2', undefined, '1']);
+    expect((await store.getMany(['b', 'missing', 'a'])).map((v) => v?.toString())).toEqual([
+      '2',
+      undefined,
+      '1',
+    ]);
   });
 
   it('shouldForgetAKeyWhenDeleted', async () => {
@@ -63,7 +73,12 @@ describe.each(factories)('KeyValueStore contract: %s', (_name, create) => {
 
   it('shouldKeepTheLastWriteWhenOneBatchWritesAKeyTwice', async () => {
     const store = await create();
-    await store.write([{ key: 'a', value: b('1') }, { key: 'a', value: b('2') }, { key: 'c', value: b('x') }, { key: 'c', value: null }]);
+    await store.write([
+      { key: 'a', value: b('1') },
+      { key: 'a', value: b('2') },
+      { key: 'c', value: b('x') },
+      { key: 'c', value: null },
+    ]);
     expect((await store.get('a'))?.toString()).toBe('2');
     expect(await store.get('c')).toBeUndefined();
   });
