@@ -37,7 +37,8 @@ export function decodeJoinExpiration(value: Buffer | null): JoinExpiration {
   }
   const strings = ['prediction_id', 'model_id', 'model_version'] as const;
   for (const f of strings) if (typeof v[f] !== 'string') throw invalid(`${f} must be a string`);
-  for (const f of ['event_at', 'expired_at']) if (!Number.isFinite(v[f])) throw invalid(`${f} must be a number`);
+  for (const f of ['event_at', 'expired_at'])
+    if (!Number.isFinite(v[f])) throw invalid(`${f} must be a number`);
   if (v.kind !== 'unlabeled' && v.kind !== 'orphan') throw invalid('kind must be unlabeled or orphan');
   return v as unknown as JoinExpiration;
 }
