@@ -214,6 +214,8 @@ async function baseline(env: Record<string, string>, messages: number): Promise<
   const admin = kafka.admin();
   await admin.connect();
   await admin.createTopics({ topics: [{ topic: out, numPartitions: 6 }], waitForLeaders: true });
+  // A topic just created may not be in every broker's metadata yet ("does not host this topic-partition").
+  await new Promise((r) => setTimeout(r, 2000));
   await admin.disconnect();
   const producer = kafka.producer({ idempotent: true, maxInFlightRequests: 1 });
   await producer.connect();
@@ -222,8 +224,9 @@ async function baseline(env: Record<string, string>, messages: number): Promise<
   await consumer.subscribe({ topics: [topics.inference, topics.groundTruth], fromBeginning: true });
   let seen = 0;
   let first = 0;
-  const done = new Promise<number>((resolve) => {
-    void consumer.run({
+  const done = new Promise<number>((resolve, reject) => {
+    consumer.on(consumer.events.CRASH, ({ payload }) => reject(payload.error));
+    consumer.run({
       // The joiner's default concurrency, so both sides overlap their round trips alike.
       partitionsConsumedConcurrently: 3,
       eachBatch: async ({ batch }) => {
@@ -236,7 +239,7 @@ async function baseline(env: Record<string, string>, messages: number): Promise<
         seen += batch.messages.length;
         if (seen >= messages) resolve(performance.now());
       },
-    });
+    }).catch(reject);
   });
   const end = await done;
   await consumer.disconnect();
