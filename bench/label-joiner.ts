@@ -113,11 +113,31 @@ async function until(
   throw new Error(`timed out waiting for ${what}: ${last}/${target}`);
 }
 
-function memory(pid: number): { rssMb: number; anonMb: number; fileMb: number; peakMb: number } {
-  const status = readFileSync(`/proc/${pid}/status`, 'utf8');
+interface Memory {
+  rssMb: number;
+  anonMb: number;
+  fileMb: number;
+  peakMb: number;
+  /** Live JavaScript objects after the last GC: what would grow if state were kept in memory. */
+  heapUsedMb: number;
+  /** V8's heap as allocated (live objects plus garbage not yet collected). */
+  heapTotalMb: number;
+}
+
+/** RSS from /proc (anonymous, file-backed, peak) and the V8 heap from the joiner's own metrics. */
+async function memory(p: ServiceProcess): Promise<Memory> {
+  const status = readFileSync(`/proc/${p.child.pid!}/status`, 'utf8');
   const kb = (field: string) =>
     Number(new RegExp(`^${field}:\\s+(\\d+)`, 'm').exec(status)?.[1] ?? NaN) / 1024;
-  return { rssMb: kb('VmRSS'), anonMb: kb('RssAnon'), fileMb: kb('RssFile'), peakMb: kb('VmHWM') };
+  const mb = async (name: string) => (await metric(p, name)) / 2 ** 20;
+  return {
+    rssMb: kb('VmRSS'),
+    anonMb: kb('RssAnon'),
+    fileMb: kb('RssFile'),
+    peakMb: kb('VmHWM'),
+    heapUsedMb: await mb('driftline_process_nodejs_heap_size_used_bytes'),
+    heapTotalMb: await mb('driftline_process_nodejs_heap_size_total_bytes'),
+  };
 }
 
 /** CPU seconds (user + system, all threads) a process has used so far. */
@@ -131,9 +151,9 @@ interface RunResult {
   joinsPerSecond: number;
   /** Joiner CPU per join: a figure the machine's other load disturbs less than wall-clock throughput. */
   cpuMicrosPerJoin: number;
-  memory: ReturnType<typeof memory>;
+  memory: Memory;
   /** The first process right after it stored the pending predictions (it wrote them, so its LevelDB is warm). */
-  afterPreload: ReturnType<typeof memory>;
+  afterPreload: Memory;
   env: Record<string, string>;
 }
 
@@ -170,7 +190,9 @@ async function run(pending: number, stateDir: string): Promise<RunResult> {
   console.log(
     `  ${pending} pending predictions stored in ${((performance.now() - started) / 1000).toFixed(1)} s`,
   );
-  const afterPreload = memory(joiner.child.pid!);
+  // A few idle seconds first: the batches in flight finish and V8 may give back what it no longer needs.
+  await new Promise((r) => setTimeout(r, 5000));
+  const afterPreload = await memory(joiner);
   await joiner.stop();
   // The measured stream: predictions and their labels, joined while the joiner catches up.
   started = performance.now();
@@ -199,7 +221,7 @@ async function run(pending: number, stateDir: string): Promise<RunResult> {
     pending,
     joinsPerSecond: PAIRS / ((t.end - t.first) / 1000),
     cpuMicrosPerJoin,
-    memory: memory(joiner.child.pid!),
+    memory: await memory(joiner),
     afterPreload,
     env,
   };
@@ -261,6 +283,32 @@ async function cleanup(env: Record<string, string>): Promise<void> {
   );
 }
 
+const f0 = (n: number) => n.toFixed(0);
+const mem = (m: Memory) =>
+  `${f0(m.rssMb)} (${f0(m.anonMb)} + ${f0(m.fileMb)}) | ${f0(m.heapUsedMb)} / ${f0(m.heapTotalMb)}`;
+
+function printTable(results: RunResult[], copy: number): void {
+  console.log(
+    '\n| pending predictions | joins/s | joiner CPU µs/join | input msgs/s | vs plain copy | RSS after the pairs, MB (anon + file) | V8 heap used / total, MB | RSS right after storing the pending, MB | V8 heap used / total, MB |',
+  );
+  console.log('|---|---|---|---|---|---|---|---|---|');
+  for (const r of results) {
+    const input = 2 * r.joinsPerSecond;
+    console.log(
+      `| ${r.pending} | ${f0(r.joinsPerSecond)} | ${f0(r.cpuMicrosPerJoin)} | ${f0(input)} | ${(input / copy).toFixed(2)} | ${mem(r.memory)} | ${mem(r.afterPreload)} |`,
+    );
+  }
+  if (results.length < 2) return;
+  const [a, b] = [results[0]!, results[results.length - 1]!];
+  const d = (x: Memory, y: Memory) =>
+    `RSS ${f0(y.rssMb - x.rssMb)} MB, V8 heap used ${f0(y.heapUsedMb - x.heapUsedMb)} MB`;
+  console.log(`\n${b.pending} vs ${a.pending} pending (goal: RSS within 100 MB):`);
+  console.log(`  after the same ${PAIRS} pairs: ${d(a.memory, b.memory)}`);
+  console.log(
+    `  right after storing them (the 1M process has decoded 100x more events): ${d(a.afterPreload, b.afterPreload)}`,
+  );
+}
+
 async function main(): Promise<void> {
   const stateDir = await mkdtemp(path.join(tmpdir(), 'bench-joiner-'));
   const results: RunResult[] = [];
@@ -280,24 +328,7 @@ async function main(): Promise<void> {
         .map((l) => l.toFixed(1))
         .join(' ')} (2 cores; above ~2 the figures are disturbed)`,
     );
-    console.log(
-      '\n| pending predictions | joins/s | joiner CPU µs/join | input msgs/s | vs plain copy | RSS MB | anon MB | file-backed MB | RSS after storing them MB |',
-    );
-    console.log('|---|---|---|---|---|---|---|---|---|');
-    for (const r of results) {
-      const input = 2 * r.joinsPerSecond;
-      console.log(
-        `| ${r.pending} | ${Math.round(r.joinsPerSecond)} | ${r.cpuMicrosPerJoin.toFixed(0)} | ${Math.round(input)} | ${(input / copy).toFixed(2)} | ${r.memory.rssMb.toFixed(0)} | ${r.memory.anonMb.toFixed(0)} | ${r.memory.fileMb.toFixed(0)} | ${r.afterPreload.rssMb.toFixed(0)} |`,
-      );
-    }
-    if (results.length >= 2) {
-      const [a, b] = [results[0]!, results[results.length - 1]!];
-      const delta = b.memory.rssMb - a.memory.rssMb;
-      const preload = b.afterPreload.rssMb - a.afterPreload.rssMb;
-      console.log(
-        `\nRSS difference, ${b.pending} vs ${a.pending} pending: ${delta.toFixed(0)} MB after joining, ${preload.toFixed(0)} MB right after storing them (goal: within 100 MB)`,
-      );
-    }
+    printTable(results, copy);
   } finally {
     for (const c of children) await c.stop('SIGKILL');
     // BENCH_LOG_DIR=/tmp/x keeps the joiners' logs (with BENCH_JOINER_LOG_LEVEL=debug: per-batch timings).
