@@ -51,6 +51,8 @@ function benchEnv(stateDir: string): Record<string, string> {
     DRIFTLINE_STATE_DIR: stateDir,
     DRIFTLINE_LOG_LEVEL: process.env.BENCH_JOINER_LOG_LEVEL ?? 'info',
     KAFKAJS_NO_PARTITIONER_WARNING: '1',
+    // Joiner settings given to the benchmark apply to the joiners it starts.
+    ...Object.fromEntries(Object.entries(process.env).filter(([k]) => k.startsWith('DRIFTLINE_JOINER_'))),
   };
 }
 
