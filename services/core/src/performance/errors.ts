@@ -85,9 +85,5 @@ export class InsufficientDataError extends PerformanceError {
   }
 }
 
-/** An iterative special function did not converge (never expected for finite inputs). */
-export class ConvergenceError extends PerformanceError {
-  constructor(what: string, iterations: number) {
-    super(`${what} did not converge in ${iterations} iterations`);
-  }
-}
+/** Thrown by the special functions behind the p-values; re-exported so this library still names it. */
+export { ConvergenceError } from '../math/errors.ts';

@@ -34,7 +34,12 @@ export type { Proportion, TestStatistic } from './two-proportion-test.ts';
 export { welchTTest } from './welch-t-test.ts';
 export type { SampleSummary, WelchResult } from './welch-t-test.ts';
 export { normalTwoSidedPValue, chiSquareSurvival, studentTTwoSidedPValue } from './p-values.ts';
-export { logGamma, logBeta, regularizedIncompleteBeta, regularizedUpperGamma } from './special-functions.ts';
+export {
+  logGamma,
+  logBeta,
+  regularizedIncompleteBeta,
+  regularizedUpperGamma,
+} from '../math/special-functions.ts';
 export { RollingCountWindow } from './rolling-count-window.ts';
 export type { RollingCountWindowJson } from './rolling-count-window.ts';
 export { CLASSIFICATION_METRICS, REGRESSION_METRICS, perClassMetricName } from './metric-names.ts';

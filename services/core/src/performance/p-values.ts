@@ -3,7 +3,7 @@
  * {@link regularizedIncompleteBeta} and {@link regularizedUpperGamma} (not jStat, whose Student t
  * tail is only accurate to about 1e-8).
  */
-import { regularizedIncompleteBeta, regularizedUpperGamma } from './special-functions.ts';
+import { regularizedIncompleteBeta, regularizedUpperGamma } from '../math/special-functions.ts';
 
 /**
  * P(|Z| ≥ |z|) for a standard normal Z, i.e. erfc(|z|/√2) = Q(½, z²/2).

@@ -4,8 +4,8 @@
  * the reference proportions times the window size).
  */
 
+import { chiSquareSf } from '../math/special-functions.ts';
 import { EmptySampleError, InvalidSampleError } from './errors.ts';
-import { chiSquareSf } from './special-functions.ts';
 
 /** Result of a chi-square test. */
 export interface ChiSquareResult {

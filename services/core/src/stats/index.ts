@@ -23,7 +23,7 @@ export {
 } from './chi-square.ts';
 export { psi, emptyBinProportion, PSI_EPSILON } from './psi.ts';
 export { jensenShannonDistance } from './jensen-shannon.ts';
-export { chiSquareSf, normalSf, gammaQ, logGamma } from './special-functions.ts';
+export { chiSquareSf, normalSf, regularizedUpperGamma, logGamma } from '../math/special-functions.ts';
 export { referenceBins, quantileSorted, binIndex, DEFAULT_BINS, type BinSpec } from './reference-bins.ts';
 export { NumericHistogram, type NumericHistogramJSON } from './numeric-histogram.ts';
 export { CategoryCounts, alignCategories, type CategoryCountsJSON } from './category-counts.ts';

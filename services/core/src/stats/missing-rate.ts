@@ -4,8 +4,8 @@
  * (= statsmodels.stats.proportion.proportions_ztest([m_win, m_ref], [t_win, t_ref])).
  */
 
+import { normalSf } from '../math/special-functions.ts';
 import { EmptySampleError } from './errors.ts';
-import { normalSf } from './special-functions.ts';
 
 /** Missing and total observation counts of one side. */
 export interface MissingCounts {

@@ -4,7 +4,6 @@ import {
   normalTwoSidedPValue,
   studentTTwoSidedPValue,
 } from '../../../../services/core/src/performance/p-values.ts';
-import { logBeta, logGamma } from '../../../../services/core/src/performance/special-functions.ts';
 import type { ComparisonFixture } from './fixture-types.ts';
 import { expectClose, loadFixture } from './helpers.ts';
 
@@ -36,17 +35,5 @@ describe('p-values against scipy.stats', () => {
 
   it('shouldReturnZeroWhenTIsInfinite', () => {
     expect(studentTTwoSidedPValue(Infinity, 5)).toBe(0);
-  });
-});
-
-describe('special functions', () => {
-  it('shouldMatchFactorialsWhenArgumentsAreIntegers', () => {
-    expectClose(logGamma(1), 0, 'lgamma(1)', 0, 1e-14);
-    expectClose(logGamma(5), Math.log(24), 'lgamma(5)', 1e-14, 0);
-    expectClose(logGamma(0.5), 0.5 * Math.log(Math.PI), 'lgamma(0.5)', 1e-14, 0);
-    expectClose(logGamma(171), 706.5730622457874, 'lgamma(171)', 1e-14, 0);
-    expectClose(logBeta(2, 3), Math.log(1 / 12), 'lbeta(2,3)', 1e-14, 0);
-    // Large arguments use the cancellation-free split: B(a, ½) = √π·Γ(a)/Γ(a+½) ≈ √(π/a)·(1 + 1/(8a)).
-    expectClose(logBeta(1e6, 0.5), 0.5 * Math.log(Math.PI) - 0.5 * Math.log(1e6) + 1 / 8e6, 'lbeta', 1e-9, 0);
   });
 });

@@ -17,12 +17,6 @@ import {
 import { psi } from '../../../../services/core/src/stats/psi.ts';
 import { mulberry32 } from '../../../../services/core/src/stats/random.ts';
 import { smirnovSf } from '../../../../services/core/src/stats/smirnov.ts';
-import {
-  chiSquareSf,
-  gammaQ,
-  logGamma,
-  normalSf,
-} from '../../../../services/core/src/stats/special-functions.ts';
 import { expectClose } from './fixtures.ts';
 
 describe('TSDoc examples', () => {
@@ -50,7 +44,7 @@ describe('TSDoc examples', () => {
     expect(gcd(12, 18)).toBe(6);
   });
 
-  it('chi-square and special functions', () => {
+  it('chi-square', () => {
     const t = chiSquareTest([16, 18, 16, 14, 12, 12], [16, 16, 16, 16, 16, 8]);
     expect(t.statistic).toBe(3.5);
     expectClose(t.pValue, 0.6234, { abs: 1e-4 });
@@ -66,10 +60,6 @@ describe('TSDoc examples', () => {
     );
     expect(d.statistic).toBe(10);
     expectClose(d.pValue, 0.00157, { abs: 1e-5 });
-    expectClose(chiSquareSf(3.841458820694124, 1), 0.05, { rel: 1e-12 });
-    expectClose(normalSf(1.959963984540054), 0.025, { rel: 1e-12 });
-    expectClose(gammaQ(1, 2), Math.exp(-2), { rel: 1e-14 });
-    expectClose(logGamma(5), Math.log(24), { rel: 1e-14 });
   });
 
   it('PSI, Jensen–Shannon, missing rate, corrections', () => {
