@@ -1,4 +1,6 @@
 // The only module that imports kafkajs: a seam so another KafkaJS-compatible client can be measured against it.
+// Our patches go into the require cache before kafkajs loads.
+import './kafkajs-patches.ts';
 import { Kafka, logLevel, type KafkaConfig, type LogEntry } from 'kafkajs';
 import type { DriftlineConfig } from '../config/settings.ts';
 import type { Logger } from '../logger.ts';

@@ -1,0 +1,84 @@
+/**
+ * Our corrections to kafkajs 2.2.4, put into the require cache before kafkajs loads (client.ts imports this
+ * first): the read_committed filter (kafkajs-read-committed-fix.ts), the Produce request encoder
+ * (kafkajs-produce-encoder.ts) and a linear grouping of outgoing messages by partition (kafkajs copies the
+ * partition's array for every message, quadratic in the batch). Each keeps kafkajs' calling convention.
+ * @throws DriftlineError if kafkajs was loaded already
+ */
+import { createRequire, Module } from 'node:module';
+import { DriftlineError } from '../errors.ts';
+import { encodeProduceRequest, type ProduceRequestArgs } from './kafkajs-produce-encoder.ts';
+import './kafkajs-read-committed-fix.ts';
+
+const require = createRequire(import.meta.url);
+const PATCHED = Symbol.for('driftline.kafkajs.patched');
+
+type Patched = ((...args: never[]) => unknown) & { [PATCHED]?: true };
+
+/** Replaces the exports of kafkajs' module `file`, which `loadedBy` (also kafkajs') must not have loaded yet. */
+function replaceModule(file: string, loadedBy: string, make: (original: () => unknown) => Patched): void {
+  const target = require.resolve(`kafkajs/src/${file}`);
+  if ((require.cache[target]?.exports as Patched | undefined)?.[PATCHED]) return;
+  if (require.cache[require.resolve(`kafkajs/src/${loadedBy}`)]) {
+    throw new DriftlineError(
+      `kafkajs was loaded before its patch of ${file}: import kafkajs-patches.ts first`,
+    );
+  }
+  const patched = make(() => require(target) as unknown);
+  patched[PATCHED] = true;
+  const entry = new Module(target);
+  entry.filename = target;
+  entry.loaded = true;
+  entry.exports = patched;
+  require.cache[target] = entry;
+}
+
+interface Request {
+  encode: () => Promise<unknown>;
+}
+type Encoder = { buf: Buffer; offset: number };
+
+replaceModule(
+  'protocol/requests/produce/v3/request.js',
+  'protocol/requests/produce/v4/request.js',
+  (load) => {
+    // The original module, loaded under our entry's path before we take it over.
+    const original = load() as (args: ProduceRequestArgs) => Request;
+    const EncoderClass = require('kafkajs/src/protocol/encoder.js') as new (size: number) => Encoder;
+    const produce = (args: ProduceRequestArgs) => {
+      const request = original(args);
+      return {
+        ...request,
+        encode: async () => {
+          const body = encodeProduceRequest(args);
+          if (body === undefined) return request.encode();
+          const encoder = new EncoderClass(0);
+          encoder.buf = body;
+          encoder.offset = body.length;
+          return encoder;
+        },
+      };
+    };
+    // Kept for the test that compares the two encoders byte for byte.
+    return Object.assign(produce, { original });
+  },
+);
+
+interface GroupArgs {
+  topic: string;
+  partitionMetadata: unknown[];
+  messages: unknown[];
+  partitioner: (a: { topic: string; partitionMetadata: unknown[]; message: unknown }) => number;
+}
+
+replaceModule('producer/groupMessagesPerPartition.js', 'producer/sendMessages.js', () => {
+  return ({ topic, partitionMetadata, messages, partitioner }: GroupArgs) => {
+    const result: Record<number, unknown[]> = {};
+    if (partitionMetadata.length === 0) return result;
+    for (const message of messages) {
+      const partition = partitioner({ topic, partitionMetadata, message });
+      (result[partition] ??= []).push(message);
+    }
+    return result;
+  };
+});
