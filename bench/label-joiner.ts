@@ -33,7 +33,9 @@ const kafka = new Kafka({ clientId: 'bench', brokers: BROKERS.split(','), logLev
 const children: ServiceProcess[] = [];
 
 function startJoiner(env: Record<string, string>): ServiceProcess {
-  const p = startServiceProcess('label-joiner', env);
+  // e.g. BENCH_JOINER_NODE_ARGS='--cpu-prof --cpu-prof-dir=/tmp/prof' to profile the joiner.
+  const nodeArgs = process.env.BENCH_JOINER_NODE_ARGS?.split(' ').filter(Boolean) ?? [];
+  const p = startServiceProcess('label-joiner', env, nodeArgs);
   children.push(p);
   return p;
 }
@@ -41,7 +43,6 @@ function startJoiner(env: Record<string, string>): ServiceProcess {
 function benchEnv(stateDir: string): Record<string, string> {
   const id = randomBytes(4).toString('hex');
   return {
-    // e.g. BENCH_JOINER_NODE_OPTIONS='--cpu-prof --cpu-prof-dir=/tmp/prof' to profile the joiner.
     ...(process.env.BENCH_JOINER_NODE_OPTIONS ? { NODE_OPTIONS: process.env.BENCH_JOINER_NODE_OPTIONS } : {}),
     DRIFTLINE_KAFKA_BROKERS: BROKERS,
     DRIFTLINE_SCHEMA_REGISTRY_URL: REGISTRY,

@@ -14,10 +14,15 @@ export interface ServiceProcess {
   stop: (signal?: NodeJS.Signals) => Promise<number | null>;
 }
 
-export function startServiceProcess(service: string, env: Record<string, string>): ServiceProcess {
+/** `nodeArgs` go before the script, for flags NODE_OPTIONS refuses (e.g. `--cpu-prof`). */
+export function startServiceProcess(
+  service: string,
+  env: Record<string, string>,
+  nodeArgs: readonly string[] = [],
+): ServiceProcess {
   const child = spawn(
     process.execPath,
-    ['--import', 'tsx', path.join(ROOT, 'services', service, 'src', 'main.ts')],
+    [...nodeArgs, '--import', 'tsx', path.join(ROOT, 'services', service, 'src', 'main.ts')],
     {
       cwd: ROOT,
       env: { ...process.env, DRIFTLINE_HTTP_PORT: '0', ...env },
