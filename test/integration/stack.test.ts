@@ -10,7 +10,13 @@ import { fileURLToPath } from 'node:url';
 import { promisify } from 'node:util';
 import { createClient } from '@clickhouse/client';
 import { SchemaRegistry, SchemaType } from '@kafkajs/confluent-schema-registry';
-import { Kafka, logLevel, type Admin, type Consumer, type KafkaMessage } from 'kafkajs';
+import {
+  Kafka,
+  logLevel,
+  type Admin,
+  type Consumer,
+  type KafkaMessage,
+} from '../../services/core/src/kafka/client.ts';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 
 const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');

@@ -1,5 +1,5 @@
 import { SchemaRegistry, SchemaType } from '@kafkajs/confluent-schema-registry';
-import { Kafka, logLevel, type Message } from 'kafkajs';
+import { Kafka, logLevel, type Message } from '../../../services/core/src/kafka/client.ts';
 import { readSchema, type RecordName } from '../../../services/core/src/records/schema-files.ts';
 
 export function testKafka(): Kafka {

@@ -1,7 +1,7 @@
 // The only module that imports kafkajs: a seam so another KafkaJS-compatible client can be measured against it.
 // Our patches go into the require cache before kafkajs loads.
 import './kafkajs-patches.ts';
-import { Kafka, logLevel, type KafkaConfig, type LogEntry } from 'kafkajs';
+import { AssignerProtocol, Kafka, logLevel, Partitioners, type KafkaConfig, type LogEntry } from 'kafkajs';
 import type { DriftlineConfig } from '../config/settings.ts';
 import type { Logger } from '../logger.ts';
 
@@ -15,7 +15,7 @@ export type {
   Producer,
   Transaction,
 } from 'kafkajs';
-export { Kafka };
+export { AssignerProtocol, Kafka, logLevel, Partitioners };
 
 // kafkajs 2 already uses the Java client's murmur2 partitioner, the one every Driftline topic assumes; the
 // warning about the old default is noise.

@@ -1,5 +1,6 @@
-// Lives in the kafka/ seam, so it may use kafkajs' assigner protocol directly.
-import { AssignerProtocol, type PartitionAssigner } from 'kafkajs';
+// kafkajs' values come through client.ts, which loads our kafkajs patches first.
+import type { PartitionAssigner } from 'kafkajs';
+import { AssignerProtocol } from './client.ts';
 
 /** Partitions per topic, for one member. */
 export type TopicPartitions = Record<string, number[]>;

@@ -1,6 +1,6 @@
-// Lives in the kafka/ seam, so it may use kafkajs' partitioners directly.
-import { Partitioners, type RecordMetadata } from 'kafkajs';
-import type { Kafka, Message, Producer } from './client.ts';
+// kafkajs' values come through client.ts, which loads our kafkajs patches first.
+import type { RecordMetadata } from 'kafkajs';
+import { Partitioners, type Kafka, type Message, type Producer } from './client.ts';
 import { crashPoint } from '../crash-point.ts';
 import { describe, DriftlineError } from '../errors.ts';
 

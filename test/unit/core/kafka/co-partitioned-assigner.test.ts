@@ -1,4 +1,4 @@
-import { AssignerProtocol } from 'kafkajs';
+import { AssignerProtocol } from '../../../../services/core/src/kafka/client.ts';
 import { describe, expect, it } from 'vitest';
 import {
   assignCoPartitioned,
