@@ -361,35 +361,45 @@ describe(`label-joiner end to end (real Kafka, registry, ClickHouse; seed ${SEED
     expect(joiner.logs()).toMatch(/topics must be co-partitioned: .*ground-truth\.v1 has 2/);
   });
 
-  it('shouldGiveTheSameExactResultWhenOneOfTwoInstancesStopsHalfWay', { timeout: 600_000 }, async () => {
-    const env = await scenarioEnv('rebalance');
-    const stream = buildStream(SEED, 3);
-    const sink = start('sink', env);
-    const a = start('label-joiner', env, { DRIFTLINE_JOINER_INSTANCE_ID: 'a' });
-    const b = start('label-joiner', env, { DRIFTLINE_JOINER_INSTANCE_ID: 'b' });
-    await Promise.all([waitReady(sink), waitReady(a), waitReady(b)]);
-    let stoppedAt = -1;
-    await produceStream(env, stream, async (step) => {
-      if (step !== 10) return;
-      // Half the predictions are out: both instances must have joined some, then b leaves.
-      await waitFor(
-        'both instances joining',
-        async () =>
-          Math.min(
-            await metricSum(a, 'driftline_joiner_joined_total'),
-            await metricSum(b, 'driftline_joiner_joined_total'),
-          ),
-        (n) => n > 0,
-        60_000,
-      );
-      stoppedAt = step;
-      await b.stop();
-    });
-    expect(stoppedAt).toBe(10);
-    expect(b.child.exitCode).toBe(0);
-    await verify(env, stream.expected);
-    // a took over b's partitions by replaying their changelogs.
-    expect(await metricSum(a, 'driftline_joiner_restored_records_total')).toBeGreaterThan(0);
-    await a.stop();
-  });
+  // SIGTERM: b finishes its batch, leaves the group and checkpoints. SIGKILL: b vanishes mid-transaction; a gets
+  // its partitions once b's session expires, and fencing aborts b's open transactions.
+  it.each([
+    ['Stops', 'SIGTERM'],
+    ['IsKilled', 'SIGKILL'],
+  ] as const)(
+    'shouldGiveTheSameExactResultWhenOneOfTwoInstances%sHalfWay (%s)',
+    async (_how, signal) => {
+      const env = await scenarioEnv(`rebalance-${signal}`);
+      const stream = buildStream(SEED, 3);
+      const sink = start('sink', env);
+      const a = start('label-joiner', env, { DRIFTLINE_JOINER_INSTANCE_ID: 'a' });
+      const b = start('label-joiner', env, { DRIFTLINE_JOINER_INSTANCE_ID: 'b' });
+      await Promise.all([waitReady(sink), waitReady(a), waitReady(b)]);
+      let stoppedAt = -1;
+      await produceStream(env, stream, async (step) => {
+        if (step !== 10) return;
+        // Half the predictions are out: both instances must have joined some, then b goes.
+        await waitFor(
+          'both instances joining',
+          async () =>
+            Math.min(
+              await metricSum(a, 'driftline_joiner_joined_total'),
+              await metricSum(b, 'driftline_joiner_joined_total'),
+            ),
+          (n) => n > 0,
+          60_000,
+        );
+        stoppedAt = step;
+        await b.stop(signal);
+      });
+      expect(stoppedAt).toBe(10);
+      if (signal === 'SIGTERM') expect(b.child.exitCode).toBe(0);
+      else expect(b.child.signalCode).toBe('SIGKILL');
+      await verify(env, stream.expected);
+      // a took over b's partitions by replaying their changelogs.
+      expect(await metricSum(a, 'driftline_joiner_restored_records_total')).toBeGreaterThan(0);
+      await a.stop();
+    },
+    600_000,
+  );
 });
