@@ -181,6 +181,7 @@ async function main(): Promise<void> {
   const env: Record<string, string> = {
     DRIFTLINE_KAFKA_BROKERS: BROKERS,
     DRIFTLINE_SCHEMA_REGISTRY_URL: REGISTRY,
+    DRIFTLINE_CLICKHOUSE_URL: process.env.DRIFTLINE_CLICKHOUSE_URL ?? 'http://127.0.0.1:8123',
     DRIFTLINE_TOPIC_PREFIX: `bench${id}.`,
     DRIFTLINE_CLICKHOUSE_DATABASE: `bench_${id}`,
     DRIFTLINE_PERF_GROUP_ID: `bench-perf-${id}`,
