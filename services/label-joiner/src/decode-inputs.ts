@@ -27,7 +27,10 @@ export async function decodeInputs(
   for (const message of messages) {
     try {
       if (side === 'predictions') {
-        inputs.push({ kind: 'prediction', event: await codecs.inference.decode(message.value) });
+        inputs.push({
+          kind: 'prediction',
+          event: await codecs.inferenceWithoutFeatures.decode(message.value),
+        });
       } else {
         const event = await codecs.groundTruth.decode(message.value);
         const source = keepLabelSource ? { partition, offset: message.offset, value: message.value! } : null;

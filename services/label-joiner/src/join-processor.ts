@@ -1,9 +1,6 @@
 import type { JoinExpiration } from '../../core/src/kafka/join-expiration.ts';
-import type {
-  GroundTruthEvent,
-  InferenceEvent,
-  JoinedPrediction,
-} from '../../core/src/records/records.generated.ts';
+import type { GroundTruthEvent, JoinedPrediction } from '../../core/src/records/records.generated.ts';
+import type { InferenceWithoutFeatures } from '../../core/src/serde/codecs.ts';
 import type { JoinState, LabelSource, PendingPrediction, StoredLabel } from './join-state.ts';
 
 export interface JoinOptions {
@@ -16,7 +13,7 @@ export interface JoinOptions {
 }
 
 export type JoinInput =
-  | { kind: 'prediction'; event: InferenceEvent }
+  | { kind: 'prediction'; event: InferenceWithoutFeatures }
   /** `source` is kept with a waiting label only when orphans are dead-lettered. */
   | { kind: 'label'; event: GroundTruthEvent; source: LabelSource | null };
 
@@ -80,7 +77,7 @@ export class JoinProcessor {
     return [];
   }
 
-  private prediction(event: InferenceEvent, current: JoinState | undefined): JoinStep {
+  private prediction(event: InferenceWithoutFeatures, current: JoinState | undefined): JoinStep {
     if (current?.kind === 'prediction' || current?.kind === 'joined') {
       return unchanged([{ type: 'duplicate', of: 'prediction' }]);
     }
@@ -152,7 +149,7 @@ export class JoinProcessor {
   }
 }
 
-function pendingOf(e: InferenceEvent): PendingPrediction {
+function pendingOf(e: InferenceWithoutFeatures): PendingPrediction {
   return {
     model_id: e.model_id,
     model_version: e.model_version,

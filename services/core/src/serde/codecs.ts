@@ -11,9 +11,14 @@ import { RecordCodec, type WriterSchemaSource } from './record-codec.ts';
 import type { SchemaRegistryClient } from './schema-registry.ts';
 import { checkGroundTruth, checkInference } from './validate.ts';
 
+/** An inference event as the label joiner reads it: all but the features, which it never keeps. */
+export type InferenceWithoutFeatures = Omit<InferenceEvent, 'features'>;
+
 /** One codec per record Driftline handles. */
 export interface Codecs {
   inference: RecordCodec<InferenceEvent>;
+  /** Decodes only; skips the features' bytes. */
+  inferenceWithoutFeatures: RecordCodec<InferenceWithoutFeatures>;
   groundTruth: RecordCodec<GroundTruthEvent>;
   alert: RecordCodec<Alert>;
   retrainTrigger: RecordCodec<RetrainTrigger>;
@@ -26,6 +31,12 @@ export function createCodecs(writerSchemas: WriterSchemaSource): Codecs {
       schema: readSchema('InferenceEvent'),
       writerSchemas,
       check: checkInference,
+    }),
+    inferenceWithoutFeatures: new RecordCodec<InferenceWithoutFeatures>({
+      schema: readSchema('InferenceEvent'),
+      writerSchemas,
+      check: checkInference,
+      skipFields: ['features'],
     }),
     groundTruth: new RecordCodec<GroundTruthEvent>({
       schema: readSchema('GroundTruthEvent'),

@@ -19,6 +19,11 @@ export interface RecordCodecOptions<T> {
   schemaId?: number;
   /** Contract rules beyond the Avro type. @throws DecodeError */
   check?: (record: T) => void;
+  /**
+   * Fields of the schema this reader leaves out: Avro decoding skips their bytes instead of building them (a
+   * projection; cheaper for a reader that never looks at them). JSON is still checked against the whole schema.
+   */
+  skipFields?: readonly string[];
 }
 
 /**
@@ -27,12 +32,17 @@ export interface RecordCodecOptions<T> {
  */
 export class RecordCodec<T> {
   readonly type: avro.Type;
+  /** `type` without the skipped fields. */
+  private readonly readerType: avro.Type;
   private readonly resolvers = new Map<number, avro.Resolver>();
   private readonly timestampFields: string[];
   schemaId: number | undefined;
 
   constructor(private readonly options: RecordCodecOptions<T>) {
     this.type = avro.Type.forSchema(options.schema as avro.Schema);
+    this.readerType = options.skipFields?.length
+      ? projectedType(options.schema, options.skipFields)
+      : this.type;
     this.schemaId = options.schemaId;
     this.timestampFields = timestampFieldsOf(options.schema);
   }
@@ -66,7 +76,7 @@ export class RecordCodec<T> {
     const id = readSchemaId(value);
     const resolver = await this.resolverFor(id);
     try {
-      return this.type.fromBuffer(value.subarray(HEADER_LENGTH), resolver);
+      return this.readerType.fromBuffer(value.subarray(HEADER_LENGTH), resolver);
     } catch (error) {
       throw new DecodeError(
         'avro_decode_failed',
@@ -79,6 +89,7 @@ export class RecordCodec<T> {
   private decodeJson(value: Buffer): unknown {
     const record = applyDefaults(this.type, parseJsonEvent(value, this.timestampFields));
     checkAgainstType(this.type, record);
+    for (const field of this.options.skipFields ?? []) delete (record as Record<string, unknown>)[field];
     return record;
   }
 
@@ -88,7 +99,7 @@ export class RecordCodec<T> {
     const writer = await this.options.writerSchemas.writerType(id);
     let resolver: avro.Resolver;
     try {
-      resolver = this.type.createResolver(writer);
+      resolver = this.readerType.createResolver(writer);
     } catch (error) {
       throw new DecodeError(
         'schema_mismatch',
@@ -99,6 +110,14 @@ export class RecordCodec<T> {
     this.resolvers.set(id, resolver);
     return resolver;
   }
+}
+
+function projectedType(schema: AvroSchema, skip: readonly string[]): avro.Type {
+  const fields = (schema.fields ?? []) as { name: string }[];
+  return avro.Type.forSchema({
+    ...schema,
+    fields: fields.filter((f) => !skip.includes(f.name)),
+  } as avro.Schema);
 }
 
 function timestampFieldsOf(schema: AvroSchema): string[] {

@@ -21,7 +21,7 @@ export function checkAgainstType(type: avro.Type, value: unknown): void {
   if (problems.length > 0) throw new DecodeError('invalid_record', problems.slice(0, 3).join('; '));
 }
 
-export function checkInference(e: InferenceEvent): void {
+export function checkInference(e: Omit<InferenceEvent, 'features'>): void {
   requireId(e.prediction_id, 'prediction_id');
   requireId(e.model_id, 'model_id');
   requireId(e.model_version, 'model_version');

@@ -61,6 +61,26 @@ describe('RecordCodec', () => {
     expect({ ...(await codecs.inference.decode(bytes)) }).toEqual(event);
   });
 
+  it('shouldDecodeEverythingButTheFeaturesWhenTheyAreSkipped', async () => {
+    const { features: _skipped, ...rest } = event;
+    const reader = codecs.inferenceWithoutFeatures;
+    expect({ ...(await reader.decode(codecs.inference.encode(event))) }).toEqual(rest);
+    // An older writer (no tags, no latency) and JSON give the same shape; JSON is still checked whole.
+    const older = writers.get(2)!.toBuffer({ ...event, tags: undefined, latency_ms: undefined });
+    expect(Object.keys(await reader.decode(withHeader(2, older)))).not.toContain('features');
+    expect({ ...(await reader.decode(Buffer.from(JSON.stringify(event)))) }).toEqual(rest);
+    const badFeatures = Buffer.from(JSON.stringify({ ...event, features: { x: [1] } }));
+    expect(await reasonOf(reader.decode(badFeatures))).toBe(
+      await reasonOf(codecs.inference.decode(badFeatures)),
+    );
+    // Skipped bytes are still read: a body cut inside the features fails as before.
+    const cut = codecs.inference.encode(event).subarray(0, 30);
+    expect(await reasonOf(reader.decode(cut))).toMatch(/^avro_decode_failed/);
+    expect(await reasonOf(reader.decode(codecs.inference.encode({ ...event, latency_ms: -1 })))).toBe(
+      'invalid_record: latency_ms must be >= 0, got -1',
+    );
+  });
+
   it('shouldResolveAnOlderWriterSchemaFillingDefaults', async () => {
     const body = writers.get(2)!.toBuffer({ ...event, tags: undefined, latency_ms: undefined });
     const decoded = await codecs.inference.decode(withHeader(2, body));
