@@ -29,20 +29,29 @@ export class CalibrationBins {
     this.correctCount = new Float64Array(bins);
   }
 
-  /** Records one sample with top-class confidence in [0, 1]. */
-  update(confidence: number, correct: boolean): void {
+  /**
+   * Records one sample with top-class confidence in [0, 1]; `weight` −1 retracts a sample recorded before.
+   * A bin whose count returns to 0 gets a confidence sum of exactly 0 (no float residue).
+   */
+  update(confidence: number, correct: boolean, weight: 1 | -1 = 1): void {
     const bin = Math.min(Math.floor(confidence * this.bins), this.bins - 1);
-    this.count[bin] = (this.count[bin] ?? 0) + 1;
-    this.confidenceSum[bin] = (this.confidenceSum[bin] ?? 0) + confidence;
-    if (correct) this.correctCount[bin] = (this.correctCount[bin] ?? 0) + 1;
+    const n = (this.count[bin] ?? 0) + weight;
+    this.count[bin] = n;
+    this.confidenceSum[bin] = n === 0 ? 0 : (this.confidenceSum[bin] ?? 0) + weight * confidence;
+    if (correct) this.correctCount[bin] = (this.correctCount[bin] ?? 0) + weight;
   }
 
-  /** Adds the bins of `other`, which must have the same number of bins (checked by the owner). */
-  merge(other: CalibrationBins): void {
+  /**
+   * Adds the bins of `other` (`sign` −1: subtracts them), which must have the same number of bins (checked
+   * by the owner).
+   */
+  merge(other: CalibrationBins, sign: 1 | -1 = 1): void {
     for (let b = 0; b < this.bins; b++) {
-      this.count[b] = (this.count[b] ?? 0) + (other.count[b] ?? 0);
-      this.confidenceSum[b] = (this.confidenceSum[b] ?? 0) + (other.confidenceSum[b] ?? 0);
-      this.correctCount[b] = (this.correctCount[b] ?? 0) + (other.correctCount[b] ?? 0);
+      const n = (this.count[b] ?? 0) + sign * (other.count[b] ?? 0);
+      this.count[b] = n;
+      this.confidenceSum[b] =
+        n === 0 ? 0 : (this.confidenceSum[b] ?? 0) + sign * (other.confidenceSum[b] ?? 0);
+      this.correctCount[b] = (this.correctCount[b] ?? 0) + sign * (other.correctCount[b] ?? 0);
     }
   }
 

@@ -95,7 +95,7 @@ function pushScoreMetrics(
 ): void {
   const n = state.scoredCount;
   push(M.logLoss, state.logLossSum / n);
-  push(M.brier, (state.labels.length <= 2 ? 0.5 : 1) * (state.brierSum / n));
+  push(M.brier, (state.activeLabels.length <= 2 ? 0.5 : 1) * (state.brierSum / n));
   const ece = state.calibrationBins.expectedCalibrationError();
   if (ece !== null) push(M.ece, ece);
   const auc = stateRocAuc(state, options.positiveLabel);

@@ -8,7 +8,14 @@ import type { CalibrationBinsJson } from './calibration-bins.ts';
 import { resolveClassificationOptions } from './classification-options.ts';
 import type { ResolvedClassificationOptions } from './classification-options.ts';
 import { InvalidStateJsonError } from './errors.ts';
-import { expectCount, expectFinite, expectIndexedCounts, expectLabels, expectRecord } from './json-guards.ts';
+import {
+  expectArray,
+  expectCount,
+  expectFinite,
+  expectIndexedCounts,
+  expectLabels,
+  expectRecord,
+} from './json-guards.ts';
 import { ScoreHistograms } from './score-histograms.ts';
 import type { ScoreHistogramsJson } from './score-histograms.ts';
 
@@ -17,6 +24,8 @@ export interface ClassificationStateJson {
   readonly version: 1;
   readonly options: ResolvedClassificationOptions;
   readonly labels: readonly string[];
+  /** Per label: held samples carrying it (true, predicted or score key). Absent in older snapshots. */
+  readonly labelSamples?: readonly number[];
   readonly count: number;
   /** Non-zero confusion cells as `[trueIndex, predictedIndex, count]`, indices into `labels`. */
   readonly confusion: readonly (readonly [number, number, number])[];
@@ -33,6 +42,8 @@ export interface ClassificationStateJson {
 export interface ParsedClassificationState {
   readonly options: ResolvedClassificationOptions;
   readonly labels: readonly string[];
+  /** Undefined for a snapshot written before label counts existed. */
+  readonly labelSamples: readonly number[] | undefined;
   readonly count: number;
   readonly confusion: readonly (readonly [number, number, number])[];
   readonly scoredCount: number;
@@ -66,6 +77,15 @@ function parseConfusion(value: unknown, labelCount: number, count: number): [num
   return cells;
 }
 
+function parseLabelSamples(value: unknown, labelCount: number, count: number): number[] | undefined {
+  if (value === undefined) return undefined;
+  const samples = expectArray(value, 'labelSamples').map((n, i) => expectCount(n, `labelSamples[${i}]`));
+  if (samples.length !== labelCount) throw new InvalidStateJsonError('labelSamples', `${labelCount} counts`);
+  if (samples.some((n) => n > count))
+    throw new InvalidStateJsonError('labelSamples', `counts ≤ count (${count})`);
+  return samples;
+}
+
 /**
  * Checks a snapshot written by `ClassificationState.toJSON` (version 1).
  * @throws {InvalidStateJsonError} naming the first offending path (not retriable)
@@ -83,6 +103,7 @@ export function parseClassificationState(value: unknown): ParsedClassificationSt
   return {
     options,
     labels,
+    labelSamples: parseLabelSamples(json['labelSamples'], labels.length, count),
     count,
     confusion,
     scoredCount,

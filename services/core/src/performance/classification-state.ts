@@ -7,6 +7,12 @@
  * commutative up to float rounding for the three float sums (log loss, Brier, calibration
  * confidence), i.e. within ~1e-15 relative: partial states from partitions, late events and
  * rollups combine to what one pass over all samples gives.
+ *
+ * Every sample enters linearly (weight +1), so a sample can also be taken out again (`retract`,
+ * weight −1; `subtract` for a whole state): counts come back exactly, float sums up to rounding,
+ * and sums of a state left with no scored sample are exactly 0. For that the state counts, per
+ * label, the held samples that carry it (true, predicted or score key): labels no held sample
+ * carries stay in {@link labels} but not in {@link activeLabels}, which is what the metrics use.
  */
 import { CalibrationBins } from './calibration-bins.ts';
 import { CLASSIFICATION_DEFAULTS, resolveClassificationOptions } from './classification-options.ts';
@@ -31,6 +37,8 @@ export class ClassificationState {
   readonly options: ResolvedClassificationOptions;
   private readonly labelList: string[] = [];
   private readonly indexOf = new Map<string, number>();
+  /** Per label index: held samples carrying the label as true, predicted or score key. */
+  private readonly labelSamples: number[] = [];
   /** Dense row-major confusion counts, `capacity` × `capacity`, grown by doubling. */
   private confusion = new Float64Array(0);
   private capacity = 0;
@@ -51,6 +59,15 @@ export class ClassificationState {
   /** Labels in order of first appearance (true, predicted or score key). */
   get labels(): readonly string[] {
     return this.labelList;
+  }
+
+  /**
+   * Labels that some held sample carries, in {@link labels} order: the classes the metrics count (as
+   * the labels of a recomputation over the held samples would be). Equal to {@link labels} until a
+   * sample is retracted.
+   */
+  get activeLabels(): readonly string[] {
+    return this.labelList.filter((_, c) => (this.labelSamples[c] ?? 0) > 0);
   }
 
   /** Number of labeled samples. */
@@ -113,36 +130,42 @@ export class ClassificationState {
    *   unchanged (not retriable)
    */
   update(trueLabel: string, predictedLabel: string, scores?: ClassScores): this {
-    const newLabels = scores === undefined ? undefined : this.checkScores(scores);
-    const t = this.ensureLabel(trueLabel);
-    const p = this.ensureLabel(predictedLabel);
-    if (scores !== undefined) {
-      if (newLabels !== undefined) for (const label of newLabels) this.ensureLabel(label);
-      this.recordScores(t, scores);
+    return this.apply(trueLabel, predictedLabel, scores, 1);
+  }
+
+  /**
+   * Takes out one sample added earlier by `update` with the same arguments (weight −1): afterwards
+   * the state equals, up to float rounding of the sums, one that never saw it.
+   * @throws {StateUnderflowError} when no such sample can be held (not retriable); the state is then unchanged
+   * @throws {InvalidScoreError} when a score is not a finite number in [0, 1] (not retriable)
+   */
+  retract(trueLabel: string, predictedLabel: string, scores?: ClassScores): this {
+    if (scores !== undefined) this.checkScores(scores);
+    const t = this.indexOf.get(trueLabel);
+    const p = this.indexOf.get(predictedLabel);
+    const cell = t === undefined || p === undefined ? 0 : this.confusionCount(t, p);
+    const scored = scores === undefined || this.scoredTotal > 0;
+    const carried = scores === undefined || Object.keys(scores).every((l) => this.carried(l) > 0);
+    if (cell <= 0 || !scored || !carried) {
+      throw new StateUnderflowError(`sample (${trueLabel} → ${predictedLabel}${scores ? ', scored' : ''})`);
     }
-    const cell = t * this.capacity + p;
-    this.confusion[cell] = (this.confusion[cell] ?? 0) + 1;
-    this.total += 1;
-    return this;
+    return this.apply(trueLabel, predictedLabel, scores, -1);
   }
 
   /**
    * Removes one unscored sample added earlier by `update(trueLabel, predictedLabel)` (River's
-   * `revert`), as the rolling count window needs. Score sums cannot be reverted exactly, so a
-   * scored sample cannot be removed this way.
+   * `revert`), as the rolling count window needs; unlike {@link retract} it refuses when every held
+   * sample is scored.
    * @throws {StateUnderflowError} when no such sample is held (not retriable)
    */
   revert(trueLabel: string, predictedLabel: string): this {
     const t = this.indexOf.get(trueLabel);
     const p = this.indexOf.get(predictedLabel);
-    const cell = t === undefined || p === undefined ? -1 : t * this.capacity + p;
-    const held = cell < 0 ? 0 : (this.confusion[cell] ?? 0);
+    const held = t === undefined || p === undefined ? 0 : this.confusionCount(t, p);
     if (held <= 0 || this.total - this.scoredTotal <= 0) {
       throw new StateUnderflowError(`unscored sample (${trueLabel} → ${predictedLabel})`);
     }
-    this.confusion[cell] = held - 1;
-    this.total -= 1;
-    return this;
+    return this.apply(trueLabel, predictedLabel, undefined, -1);
   }
 
   /**
@@ -150,6 +173,40 @@ export class ClassificationState {
    * @throws {IncompatibleStateError} when the options differ (not retriable)
    */
   merge(other: ClassificationState): this {
+    return this.combine(other, 1);
+  }
+
+  /**
+   * Takes every sample of `other` out of this state, which must hold them all (e.g. `other` was
+   * merged in before): the inverse of {@link merge}, exact for counts, up to rounding for sums.
+   * @throws {IncompatibleStateError} when the options differ (not retriable)
+   * @throws {StateUnderflowError} when this state cannot hold every sample of `other`; it is then unchanged
+   */
+  subtract(other: ClassificationState): this {
+    const fits =
+      other.total <= this.total &&
+      other.scoredTotal <= this.scoredTotal &&
+      other.labelList.every((label, from) => {
+        if ((other.labelSamples[from] ?? 0) > this.carried(label)) return false;
+        const t = this.indexOf.get(label);
+        return other.labelList.every((pLabel, fromP) => {
+          const n = other.confusionCount(from, fromP);
+          if (n === 0) return true;
+          const p = this.indexOf.get(pLabel);
+          return t !== undefined && p !== undefined && this.confusionCount(t, p) >= n;
+        });
+      });
+    if (!fits) throw new StateUnderflowError(`a state of ${other.total} samples`);
+    return this.combine(other, -1);
+  }
+
+  /** An independent copy. */
+  clone(): ClassificationState {
+    return ClassificationState.fromJSON(this.toJSON());
+  }
+
+  /** Adds (`sign` 1) or subtracts (−1) every sample of `other`. Linear in the samples, so exact both ways. */
+  private combine(other: ClassificationState, sign: 1 | -1): this {
     const source = other === this ? other.clone() : other;
     for (const key of Object.keys(CLASSIFICATION_DEFAULTS) as (keyof ResolvedClassificationOptions)[]) {
       if (this.options[key] !== source.options[key]) {
@@ -161,26 +218,50 @@ export class ClassificationState {
     const mapped = new Set(map);
     // Classes this state knew that `source` never saw scored 0 in every one of its scored samples.
     for (let c = 0; c < known; c++) {
-      if (!mapped.has(c)) this.histograms.addZeroScoreNegatives(c, source.scoredTotal);
+      if (!mapped.has(c)) this.histograms.addZeroScoreNegatives(c, sign * source.scoredTotal);
     }
     map.forEach((to, from) => {
-      this.histograms.mergeClass(to, source.histograms, from);
+      this.histograms.mergeClass(to, source.histograms, from, sign);
+      this.labelSamples[to] = (this.labelSamples[to] ?? 0) + sign * (source.labelSamples[from] ?? 0);
       map.forEach((toP, fromP) => {
         const n = source.confusionCount(from, fromP);
-        if (n !== 0) this.confusion[to * this.capacity + toP] = this.confusionCount(to, toP) + n;
+        if (n !== 0) this.confusion[to * this.capacity + toP] = this.confusionCount(to, toP) + sign * n;
       });
     });
-    this.calibration.merge(source.calibration);
-    this.total += source.total;
-    this.scoredTotal += source.scoredTotal;
-    this.logLoss += source.logLoss;
-    this.brier += source.brier;
+    this.calibration.merge(source.calibration, sign);
+    this.total += sign * source.total;
+    this.addScoredSums(sign * source.scoredTotal, sign * source.logLoss, sign * source.brier);
     return this;
   }
 
-  /** An independent copy. */
-  clone(): ClassificationState {
-    return ClassificationState.fromJSON(this.toJSON());
+  /** Held samples carrying `label` (0 when unknown). */
+  private carried(label: string): number {
+    const c = this.indexOf.get(label);
+    return c === undefined ? 0 : (this.labelSamples[c] ?? 0);
+  }
+
+  /** Adds to the scored count and sums; with no scored sample left the sums are exactly 0. */
+  private addScoredSums(count: number, logLoss: number, brier: number): void {
+    this.scoredTotal += count;
+    this.logLoss = this.scoredTotal === 0 ? 0 : this.logLoss + logLoss;
+    this.brier = this.scoredTotal === 0 ? 0 : this.brier + brier;
+  }
+
+  /** One sample in (`w` 1) or out (−1); the caller checked that it can be taken out. */
+  private apply(trueLabel: string, predictedLabel: string, scores: ClassScores | undefined, w: 1 | -1): this {
+    const newLabels = scores === undefined ? undefined : this.checkScores(scores);
+    const t = this.ensureLabel(trueLabel);
+    const p = this.ensureLabel(predictedLabel);
+    this.labelSamples[t] = (this.labelSamples[t] ?? 0) + w;
+    if (p !== t) this.labelSamples[p] = (this.labelSamples[p] ?? 0) + w;
+    if (scores !== undefined) {
+      if (newLabels !== undefined) for (const label of newLabels) this.ensureLabel(label);
+      this.recordScores(t, p, scores, w);
+    }
+    const cell = t * this.capacity + p;
+    this.confusion[cell] = (this.confusion[cell] ?? 0) + w;
+    this.total += w;
+    return this;
   }
 
   toJSON(): ClassificationStateJson {
@@ -196,6 +277,7 @@ export class ClassificationState {
       version: 1,
       options: { ...this.options },
       labels: [...this.labelList],
+      labelSamples: this.labelList.map((_, c) => this.labelSamples[c] ?? 0),
       count: this.total,
       confusion,
       scored: {
@@ -216,6 +298,8 @@ export class ClassificationState {
     const parsed = parseClassificationState(value);
     const state = new ClassificationState(parsed.options);
     for (const label of parsed.labels) state.ensureLabel(label);
+    // A snapshot from before label counts existed: every label counts as carried while anything is held.
+    parsed.labels.forEach((_, c) => (state.labelSamples[c] = parsed.labelSamples?.[c] ?? parsed.count));
     for (const [t, p, n] of parsed.confusion) state.confusion[t * state.capacity + p] = n;
     state.total = parsed.count;
     state.scoredTotal = parsed.scoredCount;
@@ -234,6 +318,7 @@ export class ClassificationState {
     if (index >= this.capacity) this.grow(Math.max(4, this.capacity * 2));
     this.labelList.push(label);
     this.indexOf.set(label, index);
+    this.labelSamples.push(0);
     this.histograms.addClass(this.scoredTotal);
     return index;
   }
@@ -264,30 +349,38 @@ export class ClassificationState {
     return unknown;
   }
 
-  /** One pass over all classes: Brier term, AUC histograms and the top class for ECE. */
-  private recordScores(t: number, scores: ClassScores): void {
+  /**
+   * One pass over all classes: Brier term, AUC histograms, the score keys' label counts and the top
+   * class for ECE, all with weight `w`.
+   */
+  private recordScores(t: number, predicted: number, scores: ClassScores, w: 1 | -1): void {
     const labels = this.labelList;
     let brier = 0;
-    let top = 0;
+    let top = t;
     let topScore = -1;
     for (let c = 0; c < labels.length; c++) {
       const label = labels[c] ?? '';
-      const p = scores[label] ?? 0;
+      const given = scores[label];
+      const p = given ?? 0;
       const isTrue = c === t;
       const diff = isTrue ? p - 1 : p;
       brier += diff * diff;
-      this.histograms.record(c, p, isTrue);
-      // Ties go to the smallest label, as numpy's argmax over sklearn's sorted class columns.
-      if (p > topScore || (p === topScore && label < (labels[top] ?? ''))) {
+      this.histograms.record(c, p, isTrue, w);
+      if (given !== undefined && !isTrue && c !== predicted) {
+        this.labelSamples[c] = (this.labelSamples[c] ?? 0) + w;
+      }
+      // The top class among the sample's own labels (score keys, true, predicted), so it does not
+      // depend on what else the state holds; ties go to the smallest label, as numpy's argmax over
+      // sklearn's sorted class columns. Only all-zero scores can tie with a label outside the keys.
+      const own = given !== undefined || isTrue || c === predicted;
+      if (own && (p > topScore || (p === topScore && label < (labels[top] ?? '')))) {
         top = c;
         topScore = p;
       }
     }
     const eps = this.options.logLossEpsilon;
     const pTrue = Math.min(Math.max(scores[labels[t] ?? ''] ?? 0, eps), 1 - eps);
-    this.logLoss -= Math.log(pTrue);
-    this.brier += brier;
-    this.calibration.update(topScore, top === t);
-    this.scoredTotal += 1;
+    this.calibration.update(topScore, top === t, w);
+    this.addScoredSums(w, -w * Math.log(pTrue), w * brier);
   }
 }

@@ -6,9 +6,11 @@
  *
  * Moments merge with Chan's formula, so merged variances match one pass within ~1e-12 relative,
  * without the cancellation of Σy² − n·ȳ² on large targets. Merging is associative and commutative
- * up to float rounding.
+ * up to float rounding. `retract` and `subtract` take samples out again (Chan's formula solved for
+ * the removed part): counts come back exactly, sums up to rounding, and an emptied state is exactly
+ * an empty one.
  */
-import { InvalidStateJsonError, InvalidValueError } from './errors.ts';
+import { InvalidStateJsonError, InvalidValueError, StateUnderflowError } from './errors.ts';
 import { expectCount, expectFinite, expectRecord } from './json-guards.ts';
 import { RunningMoments } from './running-moments.ts';
 import type { RunningMomentsJson } from './running-moments.ts';
@@ -91,6 +93,40 @@ export class RegressionState {
       this.percentageSum += absError / Math.abs(target);
       this.percentageCount += 1;
     }
+    return this;
+  }
+
+  /**
+   * Takes out one sample added earlier by `update(target, prediction)`.
+   * @throws {InvalidValueError} when either value is not finite (not retriable)
+   * @throws {StateUnderflowError} when the state holds no sample, or none with a zero target when
+   *   `target` is 0; the state is then unchanged (not retriable)
+   */
+  retract(target: number, prediction: number): this {
+    return this.subtract(new RegressionState().update(target, prediction));
+  }
+
+  /**
+   * Takes every sample of `other` out of this state, which must hold them (the inverse of {@link merge}).
+   * @throws {StateUnderflowError} when this state holds fewer samples (or zero targets) than `other`;
+   *   it is then unchanged (not retriable)
+   */
+  subtract(other: RegressionState): this {
+    const source = other === this ? other.clone() : other;
+    if (
+      source.count > this.count ||
+      source.zeros > this.zeros ||
+      source.percentageCount > this.percentageCount
+    ) {
+      throw new StateUnderflowError(`a state of ${source.count} samples`);
+    }
+    this.target.subtract(source.target);
+    this.absolute.subtract(source.absolute);
+    this.percentageCount -= source.percentageCount;
+    this.zeros -= source.zeros;
+    const empty = this.target.count === 0;
+    this.errors = empty ? 0 : this.errors - source.errors;
+    this.percentageSum = this.percentageCount === 0 ? 0 : this.percentageSum - source.percentageSum;
     return this;
   }
 

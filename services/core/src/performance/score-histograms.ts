@@ -35,12 +35,15 @@ export class ScoreHistograms {
     this.negative.push(negative);
   }
 
-  /** Records the score of class `classIndex` for one sample (positive when the sample is of that class). */
-  record(classIndex: number, score: number, isPositive: boolean): void {
+  /**
+   * Records the score of class `classIndex` for one sample (positive when the sample is of that class);
+   * `weight` −1 retracts one recorded before.
+   */
+  record(classIndex: number, score: number, isPositive: boolean, weight: 1 | -1 = 1): void {
     const histogram = isPositive ? this.positive[classIndex] : this.negative[classIndex];
     if (histogram === undefined) return;
     const bin = Math.min(Math.floor(score * this.bins), this.bins - 1);
-    histogram[bin] = (histogram[bin] ?? 0) + 1;
+    histogram[bin] = (histogram[bin] ?? 0) + weight;
   }
 
   /** Adds `negatives` samples with score 0 (a merged partner's samples that never scored this class). */
@@ -49,10 +52,10 @@ export class ScoreHistograms {
     if (histogram !== undefined) histogram[0] = (histogram[0] ?? 0) + negatives;
   }
 
-  /** Adds class `from` of `other` into class `to` of this. */
-  mergeClass(to: number, other: ScoreHistograms, from: number): void {
-    addInto(this.positive[to], other.positive[from]);
-    addInto(this.negative[to], other.negative[from]);
+  /** Adds class `from` of `other` into class `to` of this (`sign` −1: subtracts it). */
+  mergeClass(to: number, other: ScoreHistograms, from: number, sign: 1 | -1 = 1): void {
+    addInto(this.positive[to], other.positive[from], sign);
+    addInto(this.negative[to], other.negative[from], sign);
   }
 
   toJSON(): ScoreHistogramsJson {
@@ -76,9 +79,9 @@ export class ScoreHistograms {
   }
 }
 
-function addInto(target: Float64Array | undefined, source: Float64Array | undefined): void {
+function addInto(target: Float64Array | undefined, source: Float64Array | undefined, sign: 1 | -1): void {
   if (target === undefined || source === undefined) return;
-  for (let b = 0; b < target.length; b++) target[b] = (target[b] ?? 0) + (source[b] ?? 0);
+  for (let b = 0; b < target.length; b++) target[b] = (target[b] ?? 0) + sign * (source[b] ?? 0);
 }
 
 function toSparse(histogram: Float64Array): [number, number][] {

@@ -41,8 +41,10 @@ export function stateRocAuc(state: ClassificationState, positiveLabel?: string):
   if (positiveLabel !== undefined && state.indexOfLabel(positiveLabel) === undefined) {
     throw new InvalidOptionError('positiveLabel', positiveLabel, JSON.stringify(labels));
   }
-  if (labels.length <= 2) {
-    const positive = positiveLabel ?? [...labels].sort().at(-1);
+  // Labels no held sample carries any more (after a retraction) do not make a state multiclass.
+  const active = state.activeLabels;
+  if (active.length <= 2) {
+    const positive = positiveLabel ?? [...active].sort().at(-1);
     const index = positive === undefined ? undefined : state.indexOfLabel(positive);
     const result = index === undefined ? null : classAuc(state, index);
     if (result === null || positive === undefined) return null;
