@@ -73,7 +73,7 @@ function advanceAlerts(state: ModelState, w: ResultWindow, conditions: Condition
   for (const c of conditions) {
     const key = alertKey(w.modelVersion, c.kind, c.metric);
     const [after, notice] = step(next[key] ?? INACTIVE, c.verdict, c.lifecycle, w.endMs);
-    next[key] = after;
+    next[key] = { ...after, value: c.value, threshold: c.threshold };
     if (notice.kind === 'none') continue;
     const event = alertEvent(c, notice, w, s, diagnose(c.kind, s), now);
     alerts.push(event);

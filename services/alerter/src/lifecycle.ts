@@ -31,6 +31,9 @@ export interface AlertState {
   notifiedAtMs: number;
   /** alert_id of the FIRING event that opened the alert. */
   openedBy: string;
+  /** The metric's value and the threshold at the last window evaluated: what a RESOLVED without a window reports. */
+  value?: number;
+  threshold?: number;
 }
 
 export const INACTIVE: AlertState = {
@@ -107,4 +110,14 @@ export function step(s: AlertState, v: Verdict, o: LifecycleOptions, nowMs: numb
   const [next, notice] =
     s.phase === 'inactive' || s.phase === 'pending' ? whileQuiet(s, v, o) : whileOpen(s, v, o, nowMs);
   return [move(s, next), notice];
+}
+
+/**
+ * Ends an alert whose series stopped getting windows (see stale.ts): an open alert resolves, a pending one is
+ * forgotten without a word, an inactive one stays. Not a window step: no verdict, no hysteresis.
+ */
+export function expire(s: AlertState): [AlertState, Notice] {
+  const notice: Notice =
+    s.phase === 'firing' || s.phase === 'resolving' ? { kind: 'resolved' } : { kind: 'none' };
+  return [move(s, INACTIVE), notice];
 }

@@ -7,6 +7,7 @@ import { readWindows } from './inputs.ts';
 import type { InputDeps } from './input-deps.ts';
 import { publish, writeRows, type OutputDeps } from './outputs.ts';
 import { rulesFor, type Rules } from './rules/load.ts';
+import { DEFAULT_STALE_AFTER_MS, expireStale } from './stale.ts';
 import { newModelState, type ModelState } from './state.ts';
 import { windowOrder, type ResultWindow } from './window.ts';
 
@@ -23,6 +24,8 @@ export interface LoopDeps {
   metrics: AlerterMetrics;
   logger: Logger;
   now?: () => number;
+  /** A series silent this long (event time) while its model moves on resolves its alerts (stale.ts); 0: never. */
+  staleAfterMs?: number;
 }
 
 /** The lower bound of the next read for one source: the oldest live cursor (0 before the first window). */
@@ -50,10 +53,12 @@ export function evaluateAll(d: LoopDeps, windows: ResultWindow[]): ModelState[] 
     d.metrics.windows.inc({ source: w.source });
     if (e.decision.action === 'held_back')
       d.metrics.heldBack.inc({ model_id: w.modelId, why: e.decision.why });
+    // The window moved the model's clock: alerts of versions left behind by more than the span resolve.
+    const expired = expireStale(e.state, w.source, d.staleAfterMs ?? DEFAULT_STALE_AFTER_MS, now);
     changed.set(w.modelId, {
-      ...e.state,
+      ...expired.state,
       outbox: {
-        alerts: [...before.outbox.alerts, ...e.alerts],
+        alerts: [...before.outbox.alerts, ...e.alerts, ...expired.alerts],
         triggers: [...before.outbox.triggers, ...e.triggers],
       },
     });

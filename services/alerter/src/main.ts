@@ -73,6 +73,7 @@ async function main(): Promise<void> {
       states,
       metrics,
       logger,
+      staleAfterMs: settings.staleAfter,
     },
     settings.pollMs,
     (error) => {
@@ -82,7 +83,10 @@ async function main(): Promise<void> {
   );
   rt.onShutdown(stop);
   rt.setReady(true);
-  logger.info({ pollMs: settings.pollMs, window: settings.performanceWindow }, 'alerter running');
+  logger.info(
+    { pollMs: settings.pollMs, window: settings.performanceWindow, staleAfterMs: settings.staleAfter },
+    'alerter running',
+  );
 }
 
 main().catch((error) => exitOnStartupError('alerter', error));

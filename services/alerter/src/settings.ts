@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import { registerSettings } from '../../core/src/config/load.ts';
 import { setting, settingKinds } from '../../core/src/config/settings.ts';
+import { duration } from './rules/schema.ts';
 
 const { text, positiveInt } = settingKinds;
 
@@ -35,6 +36,12 @@ export const ALERTER_SETTINGS = {
     '30000',
     positiveInt,
     "How long a crashed alerter's open transaction may hold back read_committed readers.",
+  ),
+  staleAfter: setting(
+    'DRIFTLINE_ALERTER_STALE_AFTER',
+    '24h',
+    duration,
+    "An open alert resolves (RESOLVED naming the silence) once its version got no window of its source while the model's other versions moved on by more than this, in event time (a retired or replaced version); `0s`: never. A model silent as a whole resolves nothing.",
   ),
 };
 
