@@ -49,9 +49,9 @@ function perfRows(model: string, i: number, accuracy: number) {
   }));
 }
 
-function driftRows(model: string, i: number, drifted: string[]) {
+function driftRows(model: string, i: number, drifted: string[], version = 'v1') {
   const startMs = T0 + i * HOUR;
-  const common = { model_id: model, model_version: 'v1', window_start: seconds(startMs) };
+  const common = { model_id: model, model_version: version, window_start: seconds(startMs) };
   const rest = { window_end: seconds(startMs + HOUR), p_value_adjusted: null, reason: '', basis: 'exact' };
   const more = {
     correction: 'bh',
@@ -263,5 +263,76 @@ describe('alerter over the real servers', () => {
     expect(p.logs()).toContain(
       `rules file ${file}: model fraud: rule performance.accuracy_drop: setting critical_pct: expected a number, got \\"five\\"`,
     );
+  });
+
+  it('shouldResolveTheAlertOfAVersionThatStoppedGettingWindowsOnceAcrossASigkill', async () => {
+    const model = 'rollout-model';
+    const staleEnv = { ...env, DRIFTLINE_ALERTER_STALE_AFTER: '3h' };
+    const drifting = ['age', 'income'];
+    const B = 10; // past the other models' cursors: the read starts at the oldest live one
+    const both = (from: number, pattern: string[][]) =>
+      pattern.flatMap((d, i) => [
+        ...driftRows(model, from + i, d, 'v1'),
+        ...driftRows(model, from + i, d, 'v2'),
+      ]);
+    const v2 = (from: number, pattern: string[][]) =>
+      pattern.flatMap((d, i) => driftRows(model, from + i, d, 'v2'));
+    await alerter.stop();
+    alerter = startServiceProcess('alerter', staleEnv);
+    await waitReady(alerter);
+    // Both versions drift in windows B..B+2 (both fire); then v1 is retired and only v2 gets windows B+3..B+6,
+    // still drifting. At the window ending B+7 the model is 4h past v1's last window (B+3): more than 3h.
+    await insert('drift_metrics', both(B, [[], drifting, drifting]));
+    await waitFor(
+      'two FIRING',
+      () => stored('alerts', model),
+      (n) => n === 2,
+      30_000,
+    );
+    await insert('drift_metrics', v2(B + 3, [drifting, drifting, drifting, drifting]));
+    await waitFor(
+      'the stale RESOLVED',
+      () => stored('alerts', model),
+      (n) => n === 3,
+      30_000,
+    );
+    // A SIGKILL right after, then more v2 windows (clear twice: v2 resolves on its own, the sign the restarted
+    // alerter evaluated them): the restored state knows v1 is done, nothing about it is published again.
+    await alerter.stop('SIGKILL');
+    await insert('drift_metrics', v2(B + 7, [[], []]));
+    alerter = startServiceProcess('alerter', staleEnv);
+    await waitReady(alerter);
+    await waitFor(
+      'v2 RESOLVED',
+      () => stored('alerts', model),
+      (n) => n === 4,
+      30_000,
+    );
+
+    const alerts = await alertsOf(model, 4);
+    expect(alerts.map((a) => [a.model_version, a.kind, a.status, a.window_start, a.window_end])).toEqual([
+      ['v1', 'DATA_DRIFT', 'FIRING', T0 + (B + 2) * HOUR, T0 + (B + 3) * HOUR],
+      ['v2', 'DATA_DRIFT', 'FIRING', T0 + (B + 2) * HOUR, T0 + (B + 3) * HOUR],
+      ['v1', 'DATA_DRIFT', 'RESOLVED', T0 + (B + 3) * HOUR, T0 + (B + 7) * HOUR],
+      ['v2', 'DATA_DRIFT', 'RESOLVED', T0 + (B + 8) * HOUR, T0 + (B + 9) * HOUR],
+    ]);
+    const stale = alerts[2]!;
+    expect(stale.message).toContain(
+      `no drift windows for version v1 since 2026-03-01T13:00:00.000Z while the model's reached 2026-03-01T17:00:00.000Z (more than 3h): the version stopped receiving traffic`,
+    );
+    expect(stale).toMatchObject({ severity: 'INFO', diagnosis: 'operational', metric: 'share_drifted' });
+    expect(stale.evidence).toMatchObject([{ subject: 'no_windows', score: 4, threshold: 3 }]);
+    expect(alerts[3]!.message).not.toContain('no drift windows');
+    const row = await rows<{ model_version: string; status: string; message: string }>(
+      ch,
+      `SELECT model_version, status, message FROM ${db}.alerts FINAL WHERE model_id = '${model}' ORDER BY window_end, model_version`,
+    );
+    expect(row.map((r) => [r.model_version, r.status])).toEqual([
+      ['v1', 'FIRING'],
+      ['v2', 'FIRING'],
+      ['v1', 'RESOLVED'],
+      ['v2', 'RESOLVED'],
+    ]);
+    expect(row[2]!.message).toBe(stale.message);
   });
 });
