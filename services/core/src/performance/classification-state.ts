@@ -145,7 +145,7 @@ export class ClassificationState {
     const p = this.indexOf.get(predictedLabel);
     const cell = t === undefined || p === undefined ? 0 : this.confusionCount(t, p);
     const scored = scores === undefined || this.scoredTotal > 0;
-    const carried = scores === undefined || Object.keys(scores).every((l) => this.carried(l) > 0);
+    const carried = scores === undefined || Object.keys(scores).every((l) => this.labelSampleCount(l) > 0);
     if (cell <= 0 || !scored || !carried) {
       throw new StateUnderflowError(`sample (${trueLabel} → ${predictedLabel}${scores ? ', scored' : ''})`);
     }
@@ -183,11 +183,20 @@ export class ClassificationState {
    * @throws {StateUnderflowError} when this state cannot hold every sample of `other`; it is then unchanged
    */
   subtract(other: ClassificationState): this {
-    const fits =
+    if (!this.holds(other)) throw new StateUnderflowError(`a state of ${other.total} samples`);
+    return this.combine(other, -1);
+  }
+
+  /**
+   * Whether this state can hold every sample of `other`: at least its counts in every confusion cell,
+   * of scored samples and of samples carrying each label ({@link subtract} succeeds exactly then).
+   */
+  holds(other: ClassificationState): boolean {
+    return (
       other.total <= this.total &&
       other.scoredTotal <= this.scoredTotal &&
       other.labelList.every((label, from) => {
-        if ((other.labelSamples[from] ?? 0) > this.carried(label)) return false;
+        if ((other.labelSamples[from] ?? 0) > this.labelSampleCount(label)) return false;
         const t = this.indexOf.get(label);
         return other.labelList.every((pLabel, fromP) => {
           const n = other.confusionCount(from, fromP);
@@ -195,9 +204,14 @@ export class ClassificationState {
           const p = this.indexOf.get(pLabel);
           return t !== undefined && p !== undefined && this.confusionCount(t, p) >= n;
         });
-      });
-    if (!fits) throw new StateUnderflowError(`a state of ${other.total} samples`);
-    return this.combine(other, -1);
+      })
+    );
+  }
+
+  /** Held samples carrying `label` as true, predicted or score key (0 for an unknown label). */
+  labelSampleCount(label: string): number {
+    const c = this.indexOf.get(label);
+    return c === undefined ? 0 : (this.labelSamples[c] ?? 0);
   }
 
   /** An independent copy. */
@@ -232,12 +246,6 @@ export class ClassificationState {
     this.total += sign * source.total;
     this.addScoredSums(sign * source.scoredTotal, sign * source.logLoss, sign * source.brier);
     return this;
-  }
-
-  /** Held samples carrying `label` (0 when unknown). */
-  private carried(label: string): number {
-    const c = this.indexOf.get(label);
-    return c === undefined ? 0 : (this.labelSamples[c] ?? 0);
   }
 
   /** Adds to the scored count and sums; with no scored sample left the sums are exactly 0. */

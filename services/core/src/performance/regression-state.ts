@@ -113,13 +113,7 @@ export class RegressionState {
    */
   subtract(other: RegressionState): this {
     const source = other === this ? other.clone() : other;
-    if (
-      source.count > this.count ||
-      source.zeros > this.zeros ||
-      source.percentageCount > this.percentageCount
-    ) {
-      throw new StateUnderflowError(`a state of ${source.count} samples`);
-    }
+    if (!this.holds(source)) throw new StateUnderflowError(`a state of ${source.count} samples`);
     this.target.subtract(source.target);
     this.absolute.subtract(source.absolute);
     this.percentageCount -= source.percentageCount;
@@ -128,6 +122,13 @@ export class RegressionState {
     this.errors = empty ? 0 : this.errors - source.errors;
     this.percentageSum = this.percentageCount === 0 ? 0 : this.percentageSum - source.percentageSum;
     return this;
+  }
+
+  /** Whether this state can hold every sample of `other` (by its counts: {@link subtract} succeeds exactly then). */
+  holds(other: RegressionState): boolean {
+    return (
+      other.count <= this.count && other.zeros <= this.zeros && other.percentageCount <= this.percentageCount
+    );
   }
 
   /** Adds every sample of `other` into this state (`other` is unchanged). */

@@ -69,6 +69,31 @@ export class RollingCountWindow {
     return this;
   }
 
+  /** The (true, predicted) labels of the `k`-th held sample, oldest first; undefined outside [0, size). */
+  sample(k: number): readonly [string, string] | undefined {
+    if (!Number.isInteger(k) || k < 0 || k >= this.held) return undefined;
+    const slot = this.slot(k);
+    const labels = this.state.labels;
+    return [labels[this.trueIndex[slot] ?? 0] ?? '', labels[this.predictedIndex[slot] ?? 0] ?? ''];
+  }
+
+  /**
+   * Replaces the true label of the `k`-th held sample, oldest first (a label correction): the counts are
+   * then those of the held samples with the new label, and the sample keeps its place in the eviction order.
+   * @throws {RangeError} when `k` is outside [0, size)
+   */
+  relabel(k: number, trueLabel: string): this {
+    const sample = this.sample(k);
+    if (sample === undefined) throw new RangeError(`no held sample ${k} (size ${this.held})`);
+    this.state.revert(sample[0], sample[1]).update(trueLabel, sample[1]);
+    this.trueIndex[this.slot(k)] = this.state.indexOfLabel(trueLabel) ?? 0;
+    return this;
+  }
+
+  private slot(k: number): number {
+    return (this.head - this.held + k + 2 * this.capacity) % this.capacity;
+  }
+
   /** A copy of the confusion state of the held samples (labels that left the window keep zero counts). */
   snapshot(): ClassificationState {
     return this.state.clone();
