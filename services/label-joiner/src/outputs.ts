@@ -2,11 +2,9 @@ import type { Message } from '../../core/src/kafka/client.ts';
 import { toDeadLetter, type Rejected } from '../../core/src/kafka/dead-letter.ts';
 import { encodeJoinExpiration } from '../../core/src/kafka/join-expiration.ts';
 import type { Codecs } from '../../core/src/serde/codecs.ts';
+import { encodePreviousLabel, PREVIOUS_LABEL_HEADER } from '../../core/src/serde/previous-label-header.ts';
 import type { JoinOutput } from './join-processor.ts';
 import type { JoinerMetrics } from './joiner-metrics.ts';
-
-/** Header on a correction: the label it replaces (JSON), so a consumer can retract the earlier pair. */
-export const PREVIOUS_LABEL_HEADER = 'driftline.correction.previous-label';
 
 export interface OutputMessages {
   joined: Message[];
@@ -35,7 +33,9 @@ export function toMessages(
   for (const o of outputs) {
     if (o.type === 'joined') {
       const headers =
-        o.previousLabel === null ? undefined : { [PREVIOUS_LABEL_HEADER]: JSON.stringify(o.previousLabel) };
+        o.previousLabel === null
+          ? undefined
+          : { [PREVIOUS_LABEL_HEADER]: encodePreviousLabel(o.previousLabel) };
       out.joined.push({ key: o.pair.model_id, value: ctx.codecs.joined.encode(o.pair), headers });
     } else if (o.type === 'expired') {
       out.expired.push({ key: o.expiration.prediction_id, value: encodeJoinExpiration(o.expiration) });

@@ -6,13 +6,10 @@ import { decodeJoinExpiration } from '../../../services/core/src/kafka/join-expi
 import type { JoinedPrediction } from '../../../services/core/src/records/records.generated.ts';
 import { readSchema } from '../../../services/core/src/records/schema-files.ts';
 import { createCodecs } from '../../../services/core/src/serde/codecs.ts';
+import { PREVIOUS_LABEL_HEADER } from '../../../services/core/src/serde/previous-label-header.ts';
 import type { JoinOutput } from '../../../services/label-joiner/src/join-processor.ts';
 import { createJoinerMetrics } from '../../../services/label-joiner/src/joiner-metrics.ts';
-import {
-  countOutputs,
-  PREVIOUS_LABEL_HEADER,
-  toMessages,
-} from '../../../services/label-joiner/src/outputs.ts';
+import { countOutputs, toMessages } from '../../../services/label-joiner/src/outputs.ts';
 
 const codecs = createCodecs({
   writerType: async () => avro.Type.forSchema(readSchema('JoinedPrediction') as avro.Schema),
