@@ -1,4 +1,12 @@
-import { emptyState, mergeState, stateFromJSON, stateMetrics, stateToJSON } from './kind-state.ts';
+import {
+  emptyState,
+  holdsState,
+  mergeState,
+  stateFromJSON,
+  stateMetrics,
+  stateToJSON,
+  subtractState,
+} from './kind-state.ts';
 import type { Kind, KindState, KindStateJson } from './kind-state.ts';
 
 export interface BaselineJson {
@@ -29,6 +37,13 @@ export class Baseline {
   add(state: KindState, isWindow: boolean): void {
     mergeState(this.state, state);
     if (isWindow) this.windows += 1;
+  }
+
+  /** Takes a correction's earlier pair out (period mode, while incomplete); false when it is not held. */
+  subtract(state: KindState): boolean {
+    if (!holdsState(this.state, state)) return false;
+    subtractState(this.state, state);
+    return true;
   }
 
   /** Marks the baseline complete; its figures are fixed from now on. */

@@ -4,6 +4,7 @@ import type { KafkaMessage, Producer } from '../../core/src/kafka/client.ts';
 import type { Rejected } from '../../core/src/kafka/dead-letter.ts';
 import type { Logger } from '../../core/src/logger.ts';
 import type { JoinedPrediction } from '../../core/src/records/records.generated.ts';
+import { decodePreviousLabel, PREVIOUS_LABEL_HEADER } from '../../core/src/serde/previous-label-header.ts';
 import type { FlushResult } from './emit.ts';
 import type { PerformanceMetrics } from './perf-metrics.ts';
 import type { PerformanceProcessor, ProcessResult } from './processor.ts';
@@ -44,6 +45,7 @@ export async function prepareBatch(
   const rejected: Rejected[] = [];
   const outcomes: Record<ProcessResult['outcome'], number> = {
     accepted: 0,
+    corrected: 0,
     late: 0,
     correction: 0,
     invalid: 0,
@@ -67,7 +69,10 @@ export async function prepareBatch(
       });
       continue;
     }
-    const { outcome, detail } = processor.process(record);
+    const previous = record.correction
+      ? decodePreviousLabel(message.headers?.[PREVIOUS_LABEL_HEADER])
+      : undefined;
+    const { outcome, detail } = processor.process(record, previous);
     outcomes[outcome] += 1;
     if (outcome === 'invalid') {
       const error = detail ?? 'unusable joined prediction';
@@ -76,8 +81,21 @@ export async function prepareBatch(
   }
   for (const [outcome, n] of Object.entries(outcomes)) if (n > 0) deps.metrics.records.inc({ outcome }, n);
   if (outcomes.late > 0) deps.metrics.lateDropped.inc(outcomes.late);
+  if (outcomes.correction > 0) {
+    deps.logger.warn(
+      { partition, skipped: outcomes.correction, header: PREVIOUS_LABEL_HEADER },
+      'label corrections without a readable previous-label header skipped: the label they replace is unknown',
+    );
+  }
   const nextOffset = (BigInt(messages[messages.length - 1]!.offset) + 1n).toString();
   const result = processor.flush(Number(nextOffset), nextOffset);
+  if (result.unmatchedCorrections > 0) {
+    deps.metrics.unmatchedCorrections.inc(result.unmatchedCorrections);
+    deps.logger.warn(
+      { partition, corrections: result.unmatchedCorrections },
+      'label corrections whose earlier pair was not in its window: the new label was added, nothing taken out',
+    );
+  }
   return {
     partition,
     fromOffset: messages[0]!.offset,

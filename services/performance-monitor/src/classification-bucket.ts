@@ -4,6 +4,8 @@ import { DriftlineError } from '../../core/src/errors.ts';
 /** Plain-data form for the changelog. */
 export interface ClassificationBucketJson {
   labels: string[];
+  /** Per label of `labels`: held samples carrying it. Absent in older snapshots. */
+  labelSamples?: number[];
   confusion: [string, string, number][];
   scoredCount: number;
   logLossSum: number;
@@ -17,8 +19,13 @@ export interface ClassificationBucketJson {
  * it holds no score histograms, so a bucket costs a few hundred bytes, not tens of kilobytes.
  */
 export class ClassificationBucket {
-  /** Every label seen (true, predicted or score key): Brier's ½ applies when there are at most two. */
+  /**
+   * Every label a held sample carries (true, predicted or score key): Brier's ½ applies when there are at
+   * most two. A label leaves when a correction takes out the last sample carrying it.
+   */
   readonly labels = new Set<string>();
+  /** Label → held samples carrying it. */
+  private readonly labelSamples = new Map<string, number>();
   /** `true` → `predicted` → count. */
   readonly confusion = new Map<string, Map<string, number>>();
   count = 0;
@@ -34,27 +41,62 @@ export class ClassificationBucket {
 
   /** Adds a batch's samples of this bucket (a fresh window state) into the sums. */
   add(delta: ClassificationState): void {
-    const labels = delta.labels;
-    for (const label of labels) this.labels.add(label);
-    for (let t = 0; t < labels.length; t++) {
-      for (let p = 0; p < labels.length; p++) {
-        const n = delta.confusionCount(t, p);
-        if (n !== 0) this.addCell(labels[t] ?? '', labels[p] ?? '', n);
-      }
-    }
-    this.scoredCount += delta.scoredCount;
-    this.logLossSum += delta.logLossSum;
-    this.brierSum += delta.brierSum;
+    this.combine(delta, 1);
+  }
+
+  /** Takes out samples added before (a correction's earlier pair); the caller checked {@link holds}. */
+  subtract(gone: ClassificationState): void {
+    this.combine(gone, -1);
+  }
+
+  /** Whether every sample of `state` can be held here (confusion cells, scored samples, labels). */
+  holds(state: ClassificationState): boolean {
+    const labels = state.labels;
+    if (state.count > this.count || state.scoredCount > this.scoredCount) return false;
+    return labels.every((t, ti) => {
+      if (state.labelSampleCount(t) > (this.labelSamples.get(t) ?? 0)) return false;
+      const row = this.confusion.get(t);
+      return labels.every((p, pi) => state.confusionCount(ti, pi) <= (row?.get(p) ?? 0));
+    });
+  }
+
+  private combine(delta: ClassificationState, sign: 1 | -1): void {
     if (delta.calibrationBins.bins !== this.calibration.bins) {
       throw new DriftlineError('bucket and window states must use the same calibration bins');
     }
-    this.calibration.merge(delta.calibrationBins as CalibrationBins);
+    const labels = delta.labels;
+    for (const label of labels) this.addLabel(label, sign * delta.labelSampleCount(label));
+    for (let t = 0; t < labels.length; t++) {
+      for (let p = 0; p < labels.length; p++) {
+        const n = delta.confusionCount(t, p);
+        if (n !== 0) this.addCell(labels[t] ?? '', labels[p] ?? '', sign * n);
+      }
+    }
+    this.scoredCount += sign * delta.scoredCount;
+    // With no scored sample left the sums are exactly 0, as in a bucket that never had one.
+    this.logLossSum = this.scoredCount === 0 ? 0 : this.logLossSum + sign * delta.logLossSum;
+    this.brierSum = this.scoredCount === 0 ? 0 : this.brierSum + sign * delta.brierSum;
+    this.calibration.merge(delta.calibrationBins as CalibrationBins, sign);
+  }
+
+  private addLabel(label: string, n: number): void {
+    const held = (this.labelSamples.get(label) ?? 0) + n;
+    if (held > 0) {
+      this.labelSamples.set(label, held);
+      this.labels.add(label);
+    } else {
+      this.labelSamples.delete(label);
+      this.labels.delete(label);
+    }
   }
 
   private addCell(trueLabel: string, predictedLabel: string, n: number): void {
     let row = this.confusion.get(trueLabel);
     if (!row) this.confusion.set(trueLabel, (row = new Map()));
-    row.set(predictedLabel, (row.get(predictedLabel) ?? 0) + n);
+    const held = (row.get(predictedLabel) ?? 0) + n;
+    // A cell emptied by a correction goes, so the row's cells are those of the held samples.
+    if (held !== 0) row.set(predictedLabel, held);
+    else if (row.delete(predictedLabel) && row.size === 0) this.confusion.delete(trueLabel);
     this.count += n;
     if (trueLabel === predictedLabel) this.correct += n;
   }
@@ -68,8 +110,10 @@ export class ClassificationBucket {
 
   toJSON(): ClassificationBucketJson {
     const c = this.calibration;
+    const labels = [...this.labels].sort(compare);
     return {
-      labels: [...this.labels].sort(compare),
+      labels,
+      labelSamples: labels.map((label) => this.labelSamples.get(label) ?? 0),
       confusion: this.cells(),
       scoredCount: this.scoredCount,
       logLossSum: this.logLossSum,
@@ -84,8 +128,11 @@ export class ClassificationBucket {
 
   static fromJSON(json: ClassificationBucketJson): ClassificationBucket {
     const bucket = new ClassificationBucket(json.calibration.count.length);
-    for (const label of json.labels) bucket.labels.add(label);
     for (const [t, p, n] of json.confusion) bucket.addCell(t, p, n);
+    // Older snapshots have no label counts: every label counts as carried while anything is held.
+    json.labels.forEach((label, i) =>
+      bucket.addLabel(label, json.labelSamples?.[i] ?? Math.max(1, bucket.count)),
+    );
     bucket.scoredCount = json.scoredCount;
     bucket.logLossSum = json.logLossSum;
     bucket.brierSum = json.brierSum;

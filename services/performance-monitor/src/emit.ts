@@ -26,6 +26,13 @@ export interface EmitContext {
   dirtyWindows: Map<string, DirtyWindow>;
   dirtyBuckets: Map<string, BucketRef>;
   evictedBuckets: BucketRef[];
+  /**
+   * Figures a window had at its last emission, for the windows a correction changes (by window id): a
+   * figure among them that the window no longer has is written once more as NaN.
+   */
+  previousFigures: Map<string, ReadonlySet<string>>;
+  /** Corrections whose earlier pair was not held (counted once, on the all-traffic segment). */
+  unmatchedCorrections: number;
 }
 
 /** Everything one flush produced: rows for ClickHouse, entries for the changelog. */
@@ -36,12 +43,29 @@ export interface FlushResult {
   changelog: ChangelogEntry[];
   windowsEmitted: number;
   windowsFinal: number;
+  /** Corrections applied as a plain addition, because their earlier pair was not held. */
+  unmatchedCorrections: number;
+}
+
+function windowId(series: Series, sizeMs: number, start: number): string {
+  return `${series.model}\u0000${series.version}\u0000${series.segment}\u0000${sizeMs}\u0000${start}`;
 }
 
 /** Queues a window for emission (rows, comparisons, changelog) at this flush. */
 export function markWindow(ctx: EmitContext, series: Series, size: WindowSize, start: number): void {
-  const id = `${series.model}\u0000${series.version}\u0000${series.segment}\u0000${size.ms}\u0000${start}`;
+  const id = windowId(series, size.ms, start);
   if (!ctx.dirtyWindows.has(id)) ctx.dirtyWindows.set(id, { series, size, start });
+}
+
+/**
+ * Notes the figures of a window as last emitted, before a correction changes it in this flush; call before
+ * the flush merges anything into it (its state is then the one of its last emission).
+ */
+export function rememberFigures(ctx: EmitContext, series: Series, sizeMs: number, start: number): void {
+  const id = windowId(series, sizeMs, start);
+  const entry = series.windows.get(sizeMs)?.get(start);
+  if (!entry || ctx.previousFigures.has(id)) return;
+  ctx.previousFigures.set(id, new Set(stateMetrics(entry.state).map((m) => m.metric)));
 }
 
 /**
@@ -90,16 +114,22 @@ export function emitRows(
     changelog: [],
     windowsEmitted: 0,
     windowsFinal: 0,
+    unmatchedCorrections: ctx.unmatchedCorrections,
   };
-  for (const d of ctx.dirtyWindows.values()) {
+  for (const [id, d] of ctx.dirtyWindows) {
     const entry = d.series.windows.get(d.size.ms)?.get(d.start);
     if (!entry) continue;
+    const figures = stateMetrics(entry.state);
+    const previous = ctx.previousFigures.get(id);
+    const now = previous && new Set(figures.map((m) => m.metric));
+    const gone = previous ? [...previous].filter((metric) => !now?.has(metric)) : [];
     const rows = metricRows(
       identity(d, entry.final),
-      stateMetrics(entry.state),
+      figures,
       entry.state.count,
       baselineFigures(ctx.options, d.series, d, entry),
       revision,
+      gone,
     );
     for (const row of rows) result.metricRows.push(row);
     result.windowsEmitted += 1;

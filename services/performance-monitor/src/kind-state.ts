@@ -35,6 +35,21 @@ export function mergeState(target: KindState, source: KindState): void {
   else throw new DriftlineError(`cannot merge a ${kindOf(source)} state into a ${kindOf(target)} state`);
 }
 
+/** Takes the samples of `source` out of `target` (a correction's earlier pair); the caller checked {@link holdsState}. */
+export function subtractState(target: KindState, source: KindState): void {
+  if (target instanceof ClassificationState && source instanceof ClassificationState) target.subtract(source);
+  else if (target instanceof RegressionState && source instanceof RegressionState) target.subtract(source);
+  else throw new DriftlineError(`cannot subtract a ${kindOf(source)} state from a ${kindOf(target)} state`);
+}
+
+/** Whether `target` can hold every sample of `source` (both of one kind). */
+export function holdsState(target: KindState, source: KindState): boolean {
+  if (target instanceof ClassificationState && source instanceof ClassificationState)
+    return target.holds(source);
+  if (target instanceof RegressionState && source instanceof RegressionState) return target.holds(source);
+  return false;
+}
+
 /** The metric name of one confusion-matrix cell: `confusion:<true>|<predicted>`. */
 export function confusionMetricName(trueLabel: string, predictedLabel: string): string {
   return `confusion:${trueLabel}|${predictedLabel}`;
@@ -42,8 +57,9 @@ export function confusionMetricName(trueLabel: string, predictedLabel: string): 
 
 /**
  * Every defined figure of a state: the performance library's metrics and, for classifiers, the non-zero
- * cells of the confusion matrix. Counts only grow, so a figure once present stays present: a row is never
- * orphaned by a later update of its window.
+ * cells of the confusion matrix. Counts only grow, except when a label correction takes a pair out: a figure
+ * that then vanishes (a confusion cell, a class, the one-vs-rest AUC) gets a NaN row (see emit.ts), so no
+ * row of its window is left stale.
  */
 export function stateMetrics(state: KindState): MetricValue[] {
   if (state instanceof RegressionState) return regressionMetrics(state);

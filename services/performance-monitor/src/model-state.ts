@@ -25,6 +25,8 @@ export type Bucket = ClassificationBucket | RegressionState;
  */
 export class Series {
   readonly deltas = new Map<number, KindState>();
+  /** This batch's corrected pairs to take out, per bucket, one single-sample state each (after the deltas). */
+  readonly retractions = new Map<number, KindState[]>();
   readonly buckets = new Map<number, Bucket>();
   /** sizeMs → window start → window. */
   readonly windows = new Map<number, Map<number, WindowEntry>>();
@@ -43,6 +45,13 @@ export class Series {
     let state = this.deltas.get(bucketStart);
     if (!state) this.deltas.set(bucketStart, (state = emptyState(this.kind)));
     return state;
+  }
+
+  /** Queues the earlier pair of a correction (as a one-sample state) to be taken out of bucket `start`. */
+  retract(bucketStart: number, pair: KindState): void {
+    const list = this.retractions.get(bucketStart);
+    if (list) list.push(pair);
+    else this.retractions.set(bucketStart, [pair]);
   }
 
   bucket(start: number): Bucket {

@@ -4,6 +4,7 @@ import { Counter, Gauge, Histogram, type Registry } from 'prom-client';
 export interface PerformanceMetrics {
   records: Counter<'outcome'>;
   lateDropped: Counter;
+  unmatchedCorrections: Counter;
   windowsEmitted: Counter<'final'>;
   openWindows: Gauge<'partition'>;
   restoreSeconds: Histogram;
@@ -16,13 +17,18 @@ export function createPerformanceMetrics(registry: Registry): PerformanceMetrics
   return {
     records: new Counter({
       name: 'driftline_perf_records_total',
-      help: 'Joined predictions by outcome: accepted, late (dropped), correction (skipped), invalid (dead-lettered).',
+      help: 'Joined predictions by outcome: accepted, corrected (label correction applied), late (dropped), correction (skipped: no previous-label header), invalid (dead-lettered).',
       labelNames: ['outcome'],
       registers,
     }),
     lateDropped: new Counter({
       name: 'driftline_perf_late_dropped_total',
       help: 'Labeled predictions older than the stream time minus the allowed lateness: in no window.',
+      registers,
+    }),
+    unmatchedCorrections: new Counter({
+      name: 'driftline_perf_corrections_unmatched_total',
+      help: 'Label corrections whose earlier pair was not in its window or bucket (e.g. an earlier correction was skipped): the new label was added, nothing taken out.',
       registers,
     }),
     windowsEmitted: new Counter({

@@ -2,20 +2,28 @@ import { ClassificationState, RegressionState } from '../../core/src/performance
 import type { JoinedPrediction } from '../../core/src/records/records.generated.ts';
 import { Baseline } from './baseline.ts';
 import { ClassificationBucket } from './classification-bucket.ts';
-import { mergeState, type Kind, type KindState } from './kind-state.ts';
+import {
+  emptyState,
+  holdsState,
+  mergeState,
+  subtractState,
+  type Kind,
+  type KindState,
+} from './kind-state.ts';
 import { ModelState, type Series } from './model-state.ts';
 import type { ProcessorOptions } from './options.ts';
 import { recordKind, segmentsOf, type SkipReason } from './record-check.ts';
 import { restoreEntry } from './restore.ts';
 import { RollingSeries, type RollingSnapshot } from './rolling-series.ts';
-import { emitRows, markWindow, type EmitContext, type FlushResult } from './emit.ts';
+import { emitRows, markWindow, rememberFigures, type EmitContext, type FlushResult } from './emit.ts';
 import { WindowStateStore, type ChangelogEntry } from './window-state-store.ts';
 import { closeWindows } from './close-windows.ts';
 
 export type { FlushResult } from './emit.ts';
 
 export interface ProcessResult {
-  outcome: 'accepted' | SkipReason;
+  /** `corrected`: a correction whose earlier pair was replaced by the new one. */
+  outcome: 'accepted' | 'corrected' | SkipReason;
   /** Why an invalid record was rejected (for the dead-letter header). */
   detail?: string;
 }
@@ -43,9 +51,17 @@ export class PerformanceProcessor {
 
   constructor(readonly options: ProcessorOptions) {}
 
-  /** Adds one labeled prediction to its windows, bucket and rolling window, or says why not. */
-  process(r: JoinedPrediction): ProcessResult {
-    if (r.correction) return { outcome: 'correction' };
+  /**
+   * Adds one labeled prediction to its windows, bucket and rolling window, or says why not. A correction
+   * (`r.correction`, from the joiner's `last` duplicate policy) needs the label it replaces,
+   * `previousLabel` (the joiner's PREVIOUS_LABEL_HEADER): its earlier pair is taken out of the windows,
+   * bucket and segments it went into and the new pair added, as if the first label had been the corrected
+   * one. Without it the correction is skipped (`correction`). A correction beyond the allowed lateness is
+   * `late`, like any late record. If the earlier pair was never counted (rejected, or a version this
+   * processor never saw), the new pair is simply added.
+   */
+  process(r: JoinedPrediction, previousLabel?: string | number): ProcessResult {
+    if (r.correction && previousLabel === undefined) return { outcome: 'correction' };
     const kind = recordKind(r);
     if (typeof kind !== 'string') return { outcome: 'invalid', detail: kind.detail };
     const model = this.model(r.model_id);
@@ -59,18 +75,27 @@ export class PerformanceProcessor {
     if (!known)
       model.addVersion({ version: r.model_version, kind, arm: r.tags?.[this.options.armTag] ?? '' });
     this.touched.add(model);
+    // The earlier pair, when it was counted: a valid record of this version's kind.
+    const earlier =
+      r.correction && known && previousLabel !== undefined ? { ...r, label: previousLabel } : undefined;
+    const replaced = earlier && recordKind(earlier) === kind ? earlier : undefined;
     const ts = r.predicted_at;
     const late = ts < model.streamTime - this.options.allowedLatenessMs;
     if (ts > model.streamTime) model.streamTime = ts;
     const bucketStart = floorTo(ts, this.options.bucketMs);
     for (const segment of segmentsOf(r.tags, this.options.segmentTags)) {
       const series = model.seriesFor(r.model_version, segment, kind);
-      if (this.options.rollingSize > 0) this.roll(series, r, kind);
+      if (this.options.rollingSize > 0) {
+        if (replaced) this.correctRolling(series, replaced, r, kind);
+        else this.roll(series, r, kind);
+      }
       if (late) continue;
+      if (replaced) series.retract(bucketStart, addSample(emptyState(kind), replaced));
       addSample(series.delta(bucketStart), r);
       this.deltaSeries.add(series);
     }
-    return { outcome: late ? 'late' : 'accepted' };
+    if (late) return { outcome: 'late' };
+    return { outcome: r.correction ? 'corrected' : 'accepted' };
   }
 
   /**
@@ -85,6 +110,8 @@ export class PerformanceProcessor {
       dirtyWindows: new Map(),
       dirtyBuckets: new Map(),
       evictedBuckets: [],
+      previousFigures: new Map(),
+      unmatchedCorrections: 0,
     };
     this.applyDeltas(ctx);
     for (const model of this.touched) closeWindows(ctx, model);
@@ -142,40 +169,117 @@ export class PerformanceProcessor {
       this.rollingRows.push({ series, snapshot: rolling.snapshot() });
   }
 
-  /** One merge per (series, bucket) and window size per batch, instead of one update per record and size. */
+  /**
+   * A correction in the rolling window over the last N labeled predictions: the earlier pair's label is
+   * replaced in place while it is still held; once evicted the correction is ignored there (emissions made
+   * before keep their figures, and a correction is no new labeled prediction, so it triggers none).
+   */
+  private correctRolling(series: Series, earlier: JoinedPrediction, r: JoinedPrediction, kind: Kind): void {
+    const rolling = series.rolling;
+    if (!rolling) return;
+    const changed =
+      kind === 'classification'
+        ? rolling.correctClass(
+            r.predicted_at,
+            earlier.label as string,
+            r.predicted_label ?? '',
+            r.label as string,
+          )
+        : rolling.correctValue(
+            r.predicted_at,
+            earlier.label as number,
+            r.predicted_value ?? 0,
+            r.label as number,
+          );
+    if (changed) this.rollingDirty.add(series);
+  }
+
+  /**
+   * One merge per (series, bucket) and window size per batch, instead of one update per record and size;
+   * then the earlier pairs of this batch's corrections are taken out, one by one.
+   */
   private applyDeltas(ctx: EmitContext): void {
-    const { windows, baseline } = this.options;
+    const { windows } = this.options;
     for (const series of this.deltaSeries) {
-      for (const [start, delta] of series.deltas) {
-        const bucket = series.bucket(start);
-        if (bucket instanceof ClassificationBucket) bucket.add(delta as ClassificationState);
-        else bucket.merge(delta as RegressionState);
-        ctx.dirtyBuckets.set(`${series.model}\u0000${series.version}\u0000${series.segment}\u0000${start}`, {
-          series,
-          start,
-        });
-        for (const size of windows) {
-          const windowStart = floorTo(start, size.ms);
-          const entry = series.window(size.ms, windowStart);
-          mergeState(entry.state, delta);
-          markWindow(ctx, series, size, windowStart);
-        }
-        if (baseline.mode === 'period' && start >= baseline.fromMs && start < baseline.toMs) {
-          addToPeriodBaseline(ctx, series, delta);
-        }
+      // Before anything changes: the figures the corrected windows showed, to rewrite those that vanish.
+      for (const start of series.retractions.keys()) {
+        for (const size of windows) rememberFigures(ctx, series, size.ms, floorTo(start, size.ms));
+      }
+      for (const [start, delta] of series.deltas) this.applyDelta(ctx, series, start, delta);
+      for (const [start, pairs] of series.retractions) {
+        for (const pair of pairs) this.retractPair(ctx, series, start, pair);
       }
       series.deltas.clear();
+      series.retractions.clear();
     }
     this.deltaSeries.clear();
   }
+
+  private applyDelta(ctx: EmitContext, series: Series, start: number, delta: KindState): void {
+    const { windows, baseline } = this.options;
+    const bucket = series.bucket(start);
+    if (bucket instanceof ClassificationBucket) bucket.add(delta as ClassificationState);
+    else bucket.merge(delta as RegressionState);
+    markBucket(ctx, series, start);
+    for (const size of windows) {
+      const windowStart = floorTo(start, size.ms);
+      const entry = series.window(size.ms, windowStart);
+      mergeState(entry.state, delta);
+      markWindow(ctx, series, size, windowStart);
+    }
+    if (baseline.mode === 'period' && start >= baseline.fromMs && start < baseline.toMs) {
+      addToPeriodBaseline(ctx, series, delta);
+    }
+  }
+
+  /**
+   * Takes a correction's earlier pair out of its bucket, windows and period baseline. All of them hold it
+   * (the deltas went in first, and a non-late record's windows and bucket are still open), unless the
+   * earlier pair never went in (e.g. an earlier correction was skipped): then nothing changes and it is
+   * counted, the new pair staying added.
+   */
+  private retractPair(ctx: EmitContext, series: Series, start: number, pair: KindState): void {
+    const { windows, baseline } = this.options;
+    const bucket = series.buckets.get(start);
+    const entries = windows.map((size) => series.windows.get(size.ms)?.get(floorTo(start, size.ms)));
+    const held =
+      bucket !== undefined &&
+      (bucket instanceof ClassificationBucket
+        ? bucket.holds(pair as ClassificationState)
+        : holdsState(bucket, pair)) &&
+      entries.every((e) => e !== undefined && holdsState(e.state, pair));
+    if (!held) {
+      if (series.segment === '') ctx.unmatchedCorrections += 1;
+      return;
+    }
+    if (bucket instanceof ClassificationBucket) bucket.subtract(pair as ClassificationState);
+    else subtractState(bucket, pair);
+    markBucket(ctx, series, start);
+    windows.forEach((size, i) => {
+      subtractState(entries[i]!.state, pair);
+      markWindow(ctx, series, size, floorTo(start, size.ms));
+    });
+    const period = series.baselines.get('period');
+    if (baseline.mode === 'period' && start >= baseline.fromMs && start < baseline.toMs && period) {
+      if (!period.complete && period.subtract(pair)) putPeriodBaseline(ctx, series, period);
+    }
+  }
 }
 
-function addSample(state: KindState, r: JoinedPrediction): void {
+function markBucket(ctx: EmitContext, series: Series, start: number): void {
+  ctx.dirtyBuckets.set(`${series.model}\u0000${series.version}\u0000${series.segment}\u0000${start}`, {
+    series,
+    start,
+  });
+}
+
+function addSample(state: KindState, r: JoinedPrediction): KindState {
   if (state instanceof ClassificationState) {
     state.update(r.label as string, r.predicted_label ?? '', r.scores ?? undefined);
   } else {
     state.update(r.label as number, r.predicted_value ?? 0);
   }
+  return state;
 }
 
 function addToPeriodBaseline(ctx: EmitContext, series: Series, delta: KindState): void {
@@ -183,7 +287,10 @@ function addToPeriodBaseline(ctx: EmitContext, series: Series, delta: KindState)
   if (!baseline) series.baselines.set('period', (baseline = new Baseline(series.kind)));
   if (baseline.complete) return;
   baseline.add(delta, false);
-  const b = baseline;
+  putPeriodBaseline(ctx, series, baseline);
+}
+
+function putPeriodBaseline(ctx: EmitContext, series: Series, b: Baseline): void {
   ctx.store.put(
     {
       type: 'baseline',

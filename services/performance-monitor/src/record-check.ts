@@ -6,8 +6,8 @@ export type SkipReason =
   /** Beyond the allowed lateness: counted, never silently lost. */
   | 'late'
   /**
-   * A replacement label for a prediction already counted. The window states cannot subtract the earlier
-   * label (the record does not carry it, and scored samples cannot be reverted), so the first label wins.
+   * A replacement label without the label it replaces (no readable previous-label header): the earlier pair
+   * cannot be taken out, so the correction is skipped and the earlier label stays.
    */
   | 'correction'
   /** Unusable as a labeled prediction: dead-lettered with the detail. */

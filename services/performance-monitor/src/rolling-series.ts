@@ -67,6 +67,42 @@ export class RollingSeries {
     this.push(at);
   }
 
+  /**
+   * A label correction: the newest held sample with this prediction time, earlier label and prediction gets
+   * the new label, in place (no new emission, no eviction). False when none is held any more: the correction
+   * is then ignored here, since the rolling window only covers the last N labeled predictions.
+   */
+  correctClass(at: number, previousLabel: string, predictedLabel: string, label: string): boolean {
+    const k = this.find(at, (_, j) => {
+      const held = this.window?.sample(j);
+      return held?.[0] === previousLabel && held[1] === predictedLabel;
+    });
+    if (k === undefined) return false;
+    this.window?.relabel(k, label);
+    return true;
+  }
+
+  /** As {@link correctClass}, for a regressor's target. */
+  correctValue(at: number, previousTarget: number, prediction: number, target: number): boolean {
+    const k = this.find(
+      at,
+      (s) => this.targets?.[s] === previousTarget && this.predictions?.[s] === prediction,
+    );
+    if (k === undefined || !this.targets) return false;
+    this.targets[this.slots()[k] ?? 0] = target;
+    return true;
+  }
+
+  /** Position (oldest first) of the newest held sample at `at` that `match`es (slot, position). */
+  private find(at: number, match: (slot: number, k: number) => boolean): number | undefined {
+    const slots = this.slots();
+    for (let k = slots.length - 1; k >= 0; k--) {
+      const s = slots[k] ?? 0;
+      if (this.times[s] === at && match(s, k)) return k;
+    }
+    return undefined;
+  }
+
   private push(at: number): void {
     this.times[this.head] = at;
     this.head = (this.head + 1) % this.capacity;

@@ -43,37 +43,42 @@ export interface MetricRow {
 
 const seconds = (ms: number) => Math.floor(ms / 1000);
 
-/** The rows of one window emission; figures without a finite value are left out. Pure. */
+/**
+ * The rows of one window emission; figures without a finite value are left out. A figure in `gone` (the
+ * window had it, a label correction took it away) is written with value NaN and no baseline, so the stale
+ * figure does not survive in `FINAL`. Pure.
+ */
 export function metricRows(
   w: WindowIdentity,
   metrics: readonly MetricValue[],
   sampleCount: number,
   baseline: ReadonlyMap<string, number> | undefined,
   revision: number,
+  gone: readonly string[] = [],
 ): MetricRow[] {
+  const row = (metric: string, value: number, base: number | undefined): MetricRow => ({
+    model_id: w.modelId,
+    model_version: w.version,
+    segment: w.segment,
+    window_size: w.windowSize,
+    window_id: w.windowId,
+    window_start: seconds(w.startMs),
+    window_end: seconds(w.endMs),
+    window_start_ms: w.startMs,
+    window_end_ms: w.endMs,
+    metric,
+    value,
+    sample_count: sampleCount,
+    baseline: base ?? null,
+    delta: base === undefined ? null : value - base,
+    is_final: w.final ? 1 : 0,
+    revision,
+  });
   const rows: MetricRow[] = [];
   for (const { metric, value } of metrics) {
-    if (!Number.isFinite(value)) continue;
-    const base = baseline?.get(metric);
-    rows.push({
-      model_id: w.modelId,
-      model_version: w.version,
-      segment: w.segment,
-      window_size: w.windowSize,
-      window_id: w.windowId,
-      window_start: seconds(w.startMs),
-      window_end: seconds(w.endMs),
-      window_start_ms: w.startMs,
-      window_end_ms: w.endMs,
-      metric,
-      value,
-      sample_count: sampleCount,
-      baseline: base ?? null,
-      delta: base === undefined ? null : value - base,
-      is_final: w.final ? 1 : 0,
-      revision,
-    });
+    if (Number.isFinite(value)) rows.push(row(metric, value, baseline?.get(metric)));
   }
+  for (const metric of gone) rows.push(row(metric, Number.NaN, undefined));
   return rows;
 }
 
