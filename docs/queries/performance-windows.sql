@@ -10,6 +10,7 @@ WHERE model_id = {model_id}
   AND segment = {segment}
   AND window_size = {window_size}
   AND metric IN ('accuracy', 'f1_macro', 'log_loss', 'roc_auc', 'mae', 'rmse')
+  AND isFinite(value) -- NaN: a figure a label correction took away
   AND window_start >= toDateTime({from}, 'UTC')
   AND window_start < toDateTime({to}, 'UTC')
 ORDER BY model_version, window_start, metric;
@@ -30,6 +31,7 @@ WHERE model_id = {model_id}
   AND window_start >= toDateTime({from}, 'UTC')
   AND window_start < toDateTime({to}, 'UTC')
 GROUP BY model_version, segment, window_size, window_id, window_start, metric
+HAVING isFinite(value)
 ORDER BY model_version, window_start, metric;
 
 -- name: version_verdicts

@@ -19,7 +19,7 @@ async function readPerformanceWindows(d: InputDeps, sinceMs: number): Promise<Pe
     d.clickhouse,
     `SELECT model_id, model_version, window_start_ms, window_end_ms, metric, value, baseline, sample_count
      FROM ${d.database}.performance_metrics FINAL
-     WHERE segment = '' AND window_size = '${d.performanceWindow}' AND is_final = 1
+     WHERE segment = '' AND window_size = '${d.performanceWindow}' AND is_final = 1 AND isFinite(value)
        AND window_end_ms > ${Math.max(0, Math.floor(sinceMs))}`,
   );
   const windows = new Map<string, PerformanceWindow>();

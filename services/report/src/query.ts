@@ -81,7 +81,7 @@ async function readPerformance(client: ClickHouseClient, q: ReportQuery): Promis
             toUInt64(window_end_ms) AS end_ms, metric, value, toUInt64(sample_count) AS samples, is_final
      FROM ${q.database}.performance_metrics FINAL
      WHERE model_id = ${quote(q.model)} AND segment = '' AND window_size NOT LIKE 'last%'
-       AND metric NOT LIKE '%:%'
+       AND metric NOT LIKE '%:%' AND isFinite(value)
        AND window_start_ms >= ${Math.floor(q.range.fromMs)} AND window_start_ms < ${Math.floor(q.range.toMs)}
        ${versionFilter(q)}
      ORDER BY window_size, model_version, start_ms, metric
