@@ -1,12 +1,10 @@
 import type { ClickHouseClient } from '../../core/src/clickhouse/client.ts';
+import { sqlString } from '../../core/src/clickhouse/sql-string.ts';
 import type { ClosedRecord, PartialMeta } from './closer.ts';
 import { profileFromJSON, profileToJSON, type ReferenceProfile } from './profile.ts';
 import type { DriftMetricRow, PartialRow, WatermarkRow } from './rows.ts';
 
-/** A SQL string literal. Query parameters ({x:String}) arrived after ClickHouse 18.16, so values are quoted. */
-export function sqlString(text: string): string {
-  return `'${text.replaceAll('\\', '\\\\').replaceAll("'", "\\'")}'`;
-}
+export { sqlString };
 
 /** A stored detector state (drift_detector_state). */
 export interface DetectorStateRow {

@@ -1,4 +1,5 @@
 import type { ClickHouseClient } from '../../core/src/clickhouse/client.ts';
+import { sqlString } from '../../core/src/clickhouse/sql-string.ts';
 import { alertSelect, type ColumnInfo } from './alert-columns.ts';
 import { ReportError } from './errors.ts';
 import type { TimeRange } from './range.ts';
@@ -25,9 +26,7 @@ export const ROW_LIMIT = 50_000;
 type Raw = Record<string, string | number | null>;
 
 /** A ClickHouse string literal. Model ids come from the command line: never splice them in raw. */
-export function quote(text: string): string {
-  return `'${text.replace(/\\/g, '\\\\').replace(/'/g, "\\'")}'`;
-}
+export const quote = sqlString;
 
 const num = (v: string | number | null | undefined): number => Number(v ?? NaN);
 const numOrNull = (v: string | number | null | undefined): number | null =>
