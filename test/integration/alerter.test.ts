@@ -269,7 +269,7 @@ describe('alerter over the real servers', () => {
     const model = 'rollout-model';
     const staleEnv = { ...env, DRIFTLINE_ALERTER_STALE_AFTER: '3h' };
     const drifting = ['age', 'income'];
-    const B = 10; // past the other models' cursors: the read starts at the oldest live one
+    const B = 10;
     const both = (from: number, pattern: string[][]) =>
       pattern.flatMap((d, i) => [
         ...driftRows(model, from + i, d, 'v1'),
@@ -334,5 +334,24 @@ describe('alerter over the real servers', () => {
       ['v2', 'RESOLVED'],
     ]);
     expect(row[2]!.message).toBe(stale.message);
+  });
+  it('shouldEvaluateANewModelWhoseFirstWindowsCloseBehindTheOtherModels', async () => {
+    // Other models' cursors are at T0 + 10 h and later by now; this one's labels come late, so its first
+    // performance windows (T0 .. T0 + 3 h) close after theirs. It must be read from the look-back, not skipped.
+    const model = 'late-labels-model';
+    await insert(
+      'performance_metrics',
+      [0.9, 0.8, 0.8].flatMap((acc, i) => perfRows(model, i, acc)),
+    );
+    await waitFor(
+      'its FIRING in ClickHouse',
+      () => stored('alerts', model),
+      (n) => n === 1,
+      30_000,
+    );
+    const alerts = await alertsOf(model, 1);
+    expect(alerts.map((a) => [a.kind, a.status, a.metric, a.window_start])).toEqual([
+      ['PERFORMANCE', 'FIRING', 'accuracy_drop_pct', T0 + 2 * HOUR],
+    ]);
   });
 });

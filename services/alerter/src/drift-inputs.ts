@@ -1,5 +1,6 @@
 import { offsetTotals, query, type InputDeps } from './input-deps.ts';
 import type { Detection, DriftWindow } from './window.ts';
+import { boundCondition, type ReadBound } from './read-bound.ts';
 
 interface DriftRow {
   model_id: string;
@@ -65,8 +66,8 @@ function addRow(w: DriftWindow, r: DriftRow): void {
   else if (!r.feature.startsWith('__')) w.features.push(result);
 }
 
-const window = (d: InputDeps, sinceMs: number) => `${d.database}.drift_metrics FINAL
-     WHERE window_end > toDateTime(${Math.max(0, Math.floor(sinceMs / 1000))})`;
+const window = (d: InputDeps, bound: ReadBound, shiftMs = 0) => `${d.database}.drift_metrics FINAL
+     WHERE ${boundCondition(bound, 'toUInt64(toUInt32(window_end)) * 1000', shiftMs)}`;
 
 /**
  * How far behind the drift windows a detection may fire and still be read: detectors run on labeled
@@ -74,12 +75,12 @@ const window = (d: InputDeps, sinceMs: number) => `${d.database}.drift_metrics F
  */
 const DETECTION_LATENESS_MS = 14 * 86_400_000;
 
-async function detections(d: InputDeps, sinceMs: number): Promise<(DriftRow & { input_version: string })[]> {
+async function detections(d: InputDeps, bound: ReadBound): Promise<(DriftRow & { input_version: string })[]> {
   return query(
     d.clickhouse,
     `SELECT model_id, model_version, toUInt32(window_start) AS start_s, toUInt32(window_end) AS end_s, feature,
             method, statistic, p_value, threshold, drifted, decisive, sample_count, detail, input_version
-     FROM ${window(d, sinceMs - DETECTION_LATENESS_MS)} AND feature = '${ERROR}'`,
+     FROM ${window(d, bound, DETECTION_LATENESS_MS)} AND feature = '${ERROR}'`,
   );
 }
 
@@ -100,16 +101,16 @@ async function latency(d: InputDeps, w: DriftWindow): Promise<Record<string, num
 }
 
 /**
- * Closed drift windows ending after `sinceMs`, each with the concept-drift detections that fired before its end
+ * Closed drift windows within `bound`, each with the concept-drift detections that fired before its end
  * (evaluate.ts keeps those not counted yet),
  * its latency percentiles and the dead-letter totals at read time.
  */
-export async function readDriftWindows(d: InputDeps, sinceMs: number): Promise<DriftWindow[]> {
+export async function readDriftWindows(d: InputDeps, bound: ReadBound): Promise<DriftWindow[]> {
   const rows = await query<DriftRow>(
     d.clickhouse,
     `SELECT model_id, model_version, toUInt32(window_start) AS start_s, toUInt32(window_end) AS end_s, feature,
             method, statistic, p_value, threshold, drifted, decisive, sample_count, detail
-     FROM ${window(d, sinceMs)} AND feature != '${ERROR}'`,
+     FROM ${window(d, bound)} AND feature != '${ERROR}'`,
   );
   const windows = new Map<string, DriftWindow>();
   for (const r of rows) {
@@ -119,7 +120,7 @@ export async function readDriftWindows(d: InputDeps, sinceMs: number): Promise<D
     addRow(w, r);
   }
   if (windows.size === 0) return [];
-  const hits = await detections(d, sinceMs);
+  const hits = await detections(d, bound);
   const dead = await offsetTotals(d.admin, [d.deadLetterTopic]);
   const input = await offsetTotals(d.admin, d.inputTopics);
   for (const w of windows.values()) {

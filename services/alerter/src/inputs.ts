@@ -1,6 +1,7 @@
 import { query, type InputDeps } from './input-deps.ts';
 import { readDriftWindows } from './drift-inputs.ts';
 import type { PerformanceWindow, ResultWindow } from './window.ts';
+import { boundCondition, type ReadBound } from './read-bound.ts';
 
 interface PerfRow {
   model_id: string;
@@ -13,14 +14,14 @@ interface PerfRow {
   sample_count: string | number;
 }
 
-/** Final performance windows of all traffic (segment '') ending after `sinceMs`. */
-async function readPerformanceWindows(d: InputDeps, sinceMs: number): Promise<PerformanceWindow[]> {
+/** Final performance windows of all traffic (segment '') within `bound`. */
+async function readPerformanceWindows(d: InputDeps, bound: ReadBound): Promise<PerformanceWindow[]> {
   const rows = await query<PerfRow>(
     d.clickhouse,
     `SELECT model_id, model_version, window_start_ms, window_end_ms, metric, value, baseline, sample_count
      FROM ${d.database}.performance_metrics FINAL
      WHERE segment = '' AND window_size = '${d.performanceWindow}' AND is_final = 1 AND isFinite(value)
-       AND window_end_ms > ${Math.max(0, Math.floor(sinceMs))}`,
+       AND ${boundCondition(bound, 'window_end_ms')}`,
   );
   const windows = new Map<string, PerformanceWindow>();
   for (const r of rows) {
@@ -47,10 +48,10 @@ async function readPerformanceWindows(d: InputDeps, sinceMs: number): Promise<Pe
   return [...windows.values()];
 }
 
-/** Every closed window ending after its source's `since`, performance and drift. */
+/** Every closed window within its source's bound, performance and drift. */
 export async function readWindows(
   d: InputDeps,
-  since: { performance: number; drift: number },
+  since: { performance: ReadBound; drift: ReadBound },
 ): Promise<ResultWindow[]> {
   const performance = await readPerformanceWindows(d, since.performance);
   const drift = await readDriftWindows(d, since.drift);

@@ -7,6 +7,7 @@ import { readWindows } from './inputs.ts';
 import type { InputDeps } from './input-deps.ts';
 import { publish, writeRows, type OutputDeps } from './outputs.ts';
 import { rulesFor, type Rules } from './rules/load.ts';
+import type { ReadBound } from './read-bound.ts';
 import { DEFAULT_STALE_AFTER_MS, expireStale } from './stale.ts';
 import { newModelState, type ModelState } from './state.ts';
 import { windowOrder, type ResultWindow } from './window.ts';
@@ -28,15 +29,25 @@ export interface LoopDeps {
   staleAfterMs?: number;
 }
 
-/** The lower bound of the next read for one source: the oldest live cursor (0 before the first window). */
-export function since(states: Iterable<ModelState>, source: 'performance' | 'drift'): number {
+/**
+ * The lower bounds of the next read for one source: the oldest live cursor for the series evaluated before, and
+ * the look-back for series never seen (a new model or version whose first windows close behind the others', e.g.
+ * because its labels arrive later). 0 before the first window.
+ */
+export function since(states: Iterable<ModelState>, source: 'performance' | 'drift'): ReadBound {
   const ends: number[] = [];
+  const known: [string, string][] = [];
   for (const s of states) {
-    for (const [key, end] of Object.entries(s.cursors)) if (key.endsWith(`|${source}`)) ends.push(end);
+    for (const [key, end] of Object.entries(s.cursors)) {
+      if (!key.endsWith(`|${source}`)) continue;
+      ends.push(end);
+      known.push([s.modelId, key.slice(0, -`|${source}`.length)]);
+    }
   }
-  if (ends.length === 0) return 0;
+  if (ends.length === 0) return { sinceMs: 0, newSeriesSinceMs: 0, known };
   const newest = Math.max(...ends);
-  return Math.min(...ends.filter((e) => e >= newest - LOOKBACK_MS));
+  const newSeriesSinceMs = newest - LOOKBACK_MS;
+  return { sinceMs: Math.min(...ends.filter((e) => e >= newSeriesSinceMs)), newSeriesSinceMs, known };
 }
 
 /** Evaluates the windows in order per model; returns the changed states, each with this round's outbox. */

@@ -2,6 +2,7 @@ import { Registry } from 'prom-client';
 import { describe, expect, it } from 'vitest';
 import { createLogger } from '../../../services/core/src/logger.ts';
 import { evaluateAll, since, type LoopDeps } from '../../../services/alerter/src/loop.ts';
+import { boundCondition } from '../../../services/alerter/src/read-bound.ts';
 import { createAlerterMetrics } from '../../../services/alerter/src/metrics.ts';
 import { parseRules } from '../../../services/alerter/src/rules/load.ts';
 import { newModelState, type ModelState } from '../../../services/alerter/src/state.ts';
@@ -25,9 +26,28 @@ describe('alerter round', () => {
     const a = { ...newModelState('a'), cursors: { '1|drift': T0 + 5 * HOUR, '1|performance': T0 } };
     const b = { ...newModelState('b'), cursors: { '1|drift': T0 + 2 * HOUR } };
     const retired = { ...newModelState('c'), cursors: { '1|drift': T0 - 30 * 24 * HOUR } };
-    expect(since([a, b, retired], 'drift')).toBe(T0 + 2 * HOUR);
-    expect(since([a, b], 'performance')).toBe(T0);
-    expect(since([], 'drift')).toBe(0);
+    expect(since([a, b, retired], 'drift').sinceMs).toBe(T0 + 2 * HOUR);
+    expect(since([a, b], 'performance').sinceMs).toBe(T0);
+    expect(since([], 'drift')).toEqual({ sinceMs: 0, newSeriesSinceMs: 0, known: [] });
+  });
+
+  it('shouldReadSeriesNeverSeenFromTheLookBackNotFromTheOldestCursor', () => {
+    const a = { ...newModelState("a'1"), cursors: { '1|drift': T0 + 5 * HOUR, '2|drift': T0 + 4 * HOUR } };
+    const bound = since([a], 'drift');
+    expect(bound).toEqual({
+      sinceMs: T0 + 4 * HOUR,
+      newSeriesSinceMs: T0 + 5 * HOUR - 7 * 24 * HOUR,
+      known: [
+        ["a'1", '1'],
+        ["a'1", '2'],
+      ],
+    });
+    // Known series from their cursor; any other (model, version) from the look-back; ids quoted.
+    expect(boundCondition(bound, 'end_ms')).toBe(
+      `(end_ms > ${T0 + 4 * HOUR} OR ((model_id, model_version) NOT IN (('a\\'1', '1'), ('a\\'1', '2'))` +
+        ` AND end_ms > ${T0 + 5 * HOUR - 7 * 24 * HOUR}))`,
+    );
+    expect(boundCondition(since([], 'drift'), 'end_ms', 10)).toBe('end_ms > 0');
   });
 
   it('shouldEvaluateWindowsInOrderAndCollectOneOutboxPerModel', () => {
