@@ -1,6 +1,9 @@
 import type { Admin } from '../../core/src/kafka/client.ts';
 
-/** Messages a consumer group has not committed yet, over all its topics. */
+/**
+ * Offsets a consumer group has not committed yet, over all its topics. Transaction markers take offsets too, so a
+ * caught-up reader of a transactional topic (the joined predictions) shows one or two per partition.
+ */
 export async function groupLag(admin: Admin, groupId: string): Promise<number> {
   let lag = 0;
   for (const { topic, partitions } of await admin.fetchOffsets({ groupId })) {
