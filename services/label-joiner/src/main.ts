@@ -1,6 +1,3 @@
-// First: kafkajs must load with its read_committed filtering fixed (see the module), or a restore could replay
-// aborted writes.
-import '../../core/src/kafka/kafkajs-read-committed-fix.ts';
 import path from 'node:path';
 import { describe } from '../../core/src/errors.ts';
 import { joinerTopicSpecs } from '../../core/src/kafka/joiner-topics.ts';

@@ -1,6 +1,3 @@
-// First: kafkajs must load with its read_committed filtering fixed, or aborted pairs of the label joiner's
-// transactions could reach ClickHouse (see the module).
-import '../../core/src/kafka/kafkajs-read-committed-fix.ts';
 import { publishDeadLetters } from '../../core/src/kafka/dead-letter.ts';
 import { runCommittingConsumer, type PartitionBatch } from '../../core/src/kafka/committing-consumer.ts';
 import { exitOnStartupError, startService } from '../../core/src/runtime/service-runtime.ts';

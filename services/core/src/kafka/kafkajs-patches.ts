@@ -8,7 +8,7 @@
 import { createRequire, Module } from 'node:module';
 import { DriftlineError } from '../errors.ts';
 import { encodeProduceRequest, type ProduceRequestArgs } from './kafkajs-produce-encoder.ts';
-import './kafkajs-read-committed-fix.ts';
+import { filterAbortedMessages } from './kafkajs-read-committed-fix.ts';
 
 const require = createRequire(import.meta.url);
 const PATCHED = Symbol.for('driftline.kafkajs.patched');
@@ -32,6 +32,8 @@ function replaceModule(file: string, loadedBy: string, make: (original: () => un
   entry.exports = patched;
   require.cache[target] = entry;
 }
+
+replaceModule('consumer/filterAbortedMessages.js', 'consumer/batch.js', () => filterAbortedMessages);
 
 interface Request {
   encode: () => Promise<unknown>;

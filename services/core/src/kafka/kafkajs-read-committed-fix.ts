@@ -7,11 +7,9 @@
  * transactional producers (one per joiner partition) writing one joined-topic partition, plus one crash, is
  * enough. kafkajs also treats any record whose key is four zero bytes as an abort marker.
  *
- * Import this module before anything imports kafkajs: it puts the corrected function in the require cache under
- * the path kafkajs' `consumer/batch.js` loads it from. @throws DriftlineError if kafkajs was loaded already.
+ * kafkajs-patches.ts puts `filterAbortedMessages` into the require cache where kafkajs' `consumer/batch.js`
+ * loads it from.
  */
-import { createRequire, Module } from 'node:module';
-import { DriftlineError } from '../errors.ts';
 
 interface FetchedRecord {
   offset: string;
@@ -62,28 +60,8 @@ function compare(a: string, b: string): number {
   return x < y ? -1 : x > y ? 1 : 0;
 }
 
-const require = createRequire(import.meta.url);
-const PATCHED = Symbol.for('driftline.kafkajs.patched');
-
-/** Installs the fix (idempotent). Runs on import. */
-export function installReadCommittedFix(): void {
-  const target = require.resolve('kafkajs/src/consumer/filterAbortedMessages.js');
-  const cache = require.cache;
-  // By a global mark, not by identity: a test runner may evaluate this module again in the same process.
-  if ((cache[target]?.exports as { [PATCHED]?: true } | undefined)?.[PATCHED]) return;
-  const batch = require.resolve('kafkajs/src/consumer/batch.js');
-  if (cache[batch]) {
-    throw new DriftlineError('kafkajs was loaded before its read_committed fix: import the fix first');
-  }
-  const patched = new Module(target);
-  patched.filename = target;
-  patched.loaded = true;
-  patched.exports = Object.assign(kafkajsShape, { [PATCHED]: true });
-  cache[target] = patched;
-}
-
 /** kafkajs' calling convention: `filterAbortedMessages({ messages, abortedTransactions })`. */
-function kafkajsShape({
+export function filterAbortedMessages({
   messages,
   abortedTransactions,
 }: {
@@ -92,5 +70,3 @@ function kafkajsShape({
 }) {
   return filterAbortedRecords(messages, abortedTransactions);
 }
-
-installReadCommittedFix();

@@ -55,11 +55,11 @@ describe('filterAbortedRecords', () => {
   });
 });
 
-describe('installReadCommittedFix', () => {
+describe('kafkajs-patches: read_committed', () => {
   it('shouldMakeKafkajsBatchesDropInterleavedAbortedRecordsWhenImportedFirst', () => {
-    // A fresh process: the fix must be in place before kafkajs loads, as in a service's main.ts.
+    // A fresh process: the fix must be in place before kafkajs loads, as client.ts does it.
     const script = `
-      await import('./services/core/src/kafka/kafkajs-read-committed-fix.ts');
+      await import('./services/core/src/kafka/kafkajs-patches.ts');
       const { createRequire } = await import('node:module');
       const Batch = createRequire(import.meta.url)('kafkajs/src/consumer/batch.js');
       const partitionData = { partition: 0, highWatermark: '9', abortedTransactions: ${JSON.stringify(abortedInAbortOrder)}, messages: ${JSON.stringify(records, (_k, v) => (v?.type === 'Buffer' ? { __b: v.data } : v))} };
