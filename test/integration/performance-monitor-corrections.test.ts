@@ -11,9 +11,10 @@ import { PerformanceProcessor } from '../../services/performance-monitor/src/pro
 import { PERFORMANCE_SETTINGS } from '../../services/performance-monitor/src/settings.ts';
 import { finalRows } from '../unit/performance-monitor/helpers.ts';
 import { joinedStream, seeded } from '../unit/performance-monitor/stream.ts';
-import { rows, testClickHouse } from './utils/clickhouse.ts';
+import { testClickHouse } from './utils/clickhouse.ts';
 import { isolatedEnv, waitFor } from './utils/env.ts';
-import { avroEncoder, produce, testKafka } from './utils/kafka.ts';
+import { avroEncoder, lagOf, produce, testKafka } from './utils/kafka.ts';
+import { storedRows } from './utils/performance-rows.ts';
 import { startServiceProcess, waitReady, type ServiceProcess } from './utils/service-process.ts';
 
 // No rolling window: its emissions made before a correction keep their figures (see the README).
@@ -79,53 +80,11 @@ function withCorrections(final: readonly JoinedPrediction[], seed: number): Publ
 
 /** Until the service has committed every offset of the joined topic. */
 async function waitConsumed(): Promise<void> {
-  const admin = kafka.admin();
-  await admin.connect();
-  try {
-    await waitFor(
-      'the service to commit every joined offset',
-      async () => {
-        const ends = await admin.fetchTopicOffsets(topics.joined);
-        const [group] = await admin.fetchOffsets({
-          groupId: env.DRIFTLINE_PERF_GROUP_ID!,
-          topics: [topics.joined],
-        });
-        const committed = new Map(group?.partitions.map((p) => [p.partition, p.offset]) ?? []);
-        return ends.filter((e) => e.high !== '0' && committed.get(e.partition) !== e.high).length;
-      },
-      (behind) => behind === 0,
-      90_000,
-    );
-  } finally {
-    await admin.disconnect();
-  }
-}
-
-interface StoredRow {
-  model_id: string;
-  model_version: string;
-  segment: string;
-  window_size: string;
-  window_id: string;
-  metric: string;
-  /** null: NaN, a figure a correction took away. */
-  value: number | null;
-  sample_count: string;
-  baseline: number | null;
-  is_final: number;
-}
-
-async function storedRows(where = '1'): Promise<Map<string, StoredRow>> {
-  const all = await rows<StoredRow>(
-    ch,
-    `SELECT model_id, model_version, segment, window_size, window_id, metric, value, sample_count, baseline, is_final
-     FROM ${db}.performance_metrics FINAL WHERE ${where}`,
-  );
-  return new Map(
-    all.map((r) => [
-      [r.model_id, r.model_version, r.segment, r.window_size, r.window_id, r.metric].join('|'),
-      r,
-    ]),
+  await waitFor(
+    'the service to commit every joined offset',
+    () => lagOf(kafka, env.DRIFTLINE_PERF_GROUP_ID!, topics.joined),
+    (lag) => lag === 0,
+    90_000,
   );
 }
 
@@ -184,7 +143,7 @@ describe('performance-monitor applies label corrections (real Kafka, registry, C
     await publish(published);
     await waitConsumed();
 
-    const stored = await storedRows();
+    const stored = await storedRows(ch, db);
     const expected = expectedRows(final);
     expect(expected.size).toBeGreaterThan(2000);
     const gone = [...stored].filter(([, r]) => r.value === null).map(([key]) => key);
@@ -224,7 +183,7 @@ describe('performance-monitor applies label corrections (real Kafka, registry, C
       { record: { ...r, model_id: 'nohdr', label: 'b', correction: true } },
     ]);
     await waitConsumed();
-    const stored = await storedRows(`model_id = 'nohdr' AND segment = '' AND window_size = '5m'`);
+    const stored = await storedRows(ch, db, `model_id = 'nohdr' AND segment = '' AND window_size = '5m'`);
     expect(stored.get(['nohdr', 'v1', '', '5m', String(T0), 'accuracy'].join('|'))?.value).toBe(1);
     const metrics = await (await fetch(`http://127.0.0.1:${await service.port()}/metrics`)).text();
     expect(metrics).toMatch(/driftline_perf_records_total\{[^}]*outcome="correction"[^}]*\} 1\b/);

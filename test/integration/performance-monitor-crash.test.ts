@@ -10,7 +10,7 @@ import { finalRows } from '../unit/performance-monitor/helpers.ts';
 import { joinedStream, seeded } from '../unit/performance-monitor/stream.ts';
 import { rows, testClickHouse } from './utils/clickhouse.ts';
 import { isolatedEnv, waitFor } from './utils/env.ts';
-import { avroEncoder, produce, testKafka } from './utils/kafka.ts';
+import { avroEncoder, lagOf, produce, testKafka } from './utils/kafka.ts';
 import { startServiceProcess, waitReady } from './utils/service-process.ts';
 
 const env = isolatedEnv({
@@ -32,27 +32,6 @@ const ch = testClickHouse();
 const T0 = Date.parse('2026-02-01T00:00:00Z');
 const SEED = Number(process.env.DRIFTLINE_TEST_SEED ?? Math.floor(Math.random() * 1e9));
 
-async function behind(): Promise<number> {
-  const admin = kafka.admin();
-  await admin.connect();
-  try {
-    const ends = await admin.fetchTopicOffsets(topics.joined);
-    const [group] = await admin.fetchOffsets({
-      groupId: env.DRIFTLINE_PERF_GROUP_ID!,
-      topics: [topics.joined],
-    });
-    const committed = new Map(group?.partitions.map((p) => [p.partition, BigInt(p.offset)]) ?? []);
-    // An empty partition has no committed offset (-1).
-    const at = (partition: number) => {
-      const c = committed.get(partition) ?? 0n;
-      return c < 0n ? 0n : c;
-    };
-    return ends.reduce((s, e) => s + Number(BigInt(e.high) - at(e.partition)), 0);
-  } finally {
-    await admin.disconnect();
-  }
-}
-
 /** One life of the service: runs until the crash point kills it, or until everything is consumed. */
 async function life(point: CrashPointName | undefined, after: number): Promise<string> {
   const extra: Record<string, string> = point
@@ -62,7 +41,12 @@ async function life(point: CrashPointName | undefined, after: number): Promise<s
   await service.port();
   const done = await Promise.race([
     service.exited.then(() => 'exited'),
-    waitFor('all consumed', behind, (n) => n === 0, 150_000).then(() => 'consumed'),
+    waitFor(
+      'all consumed',
+      () => lagOf(kafka, env.DRIFTLINE_PERF_GROUP_ID!, topics.joined),
+      (n) => n === 0,
+      150_000,
+    ).then(() => 'consumed'),
   ]).catch(async (error: Error) => {
     await service.stop('SIGKILL');
     throw new Error(`${error.message}; ${point} after ${after}; logs:\n${service.logs().slice(-6000)}`);

@@ -10,7 +10,8 @@ import { finalRows } from '../unit/performance-monitor/helpers.ts';
 import { joinedStream } from '../unit/performance-monitor/stream.ts';
 import { rows, testClickHouse } from './utils/clickhouse.ts';
 import { isolatedEnv, waitFor } from './utils/env.ts';
-import { avroEncoder, produce, testKafka } from './utils/kafka.ts';
+import { avroEncoder, lagOf, produce, testKafka } from './utils/kafka.ts';
+import { figure, storedRows } from './utils/performance-rows.ts';
 import { startServiceProcess, waitReady, type ServiceProcess } from './utils/service-process.ts';
 
 const env = isolatedEnv({
@@ -40,52 +41,11 @@ async function publish(records: JoinedPrediction[]): Promise<void> {
 
 /** Until the service has committed every offset of the joined topic. */
 async function waitConsumed(): Promise<void> {
-  const admin = kafka.admin();
-  await admin.connect();
-  try {
-    await waitFor(
-      'the service to commit every joined offset',
-      async () => {
-        const ends = await admin.fetchTopicOffsets(topics.joined);
-        const [group] = await admin.fetchOffsets({
-          groupId: env.DRIFTLINE_PERF_GROUP_ID!,
-          topics: [topics.joined],
-        });
-        const committed = new Map(group?.partitions.map((p) => [p.partition, p.offset]) ?? []);
-        return ends.filter((e) => e.high !== '0' && committed.get(e.partition) !== e.high).length;
-      },
-      (behind) => behind === 0,
-      90_000,
-    );
-  } finally {
-    await admin.disconnect();
-  }
-}
-
-interface StoredRow {
-  model_id: string;
-  model_version: string;
-  segment: string;
-  window_size: string;
-  window_id: string;
-  metric: string;
-  value: number;
-  sample_count: string;
-  baseline: number | null;
-  is_final: number;
-}
-
-async function storedRows(where = '1'): Promise<Map<string, StoredRow>> {
-  const all = await rows<StoredRow>(
-    ch,
-    `SELECT model_id, model_version, segment, window_size, window_id, metric, value, sample_count, baseline, is_final
-     FROM ${db}.performance_metrics FINAL WHERE ${where}`,
-  );
-  return new Map(
-    all.map((r) => [
-      [r.model_id, r.model_version, r.segment, r.window_size, r.window_id, r.metric].join('|'),
-      r,
-    ]),
+  await waitFor(
+    'the service to commit every joined offset',
+    () => lagOf(kafka, env.DRIFTLINE_PERF_GROUP_ID!, topics.joined),
+    (lag) => lag === 0,
+    90_000,
   );
 }
 
@@ -144,7 +104,7 @@ describe('performance-monitor end to end (real Kafka, registry, ClickHouse)', ()
     await publish(HAND.map(([t, p], i) => known(T0 + i * 10_000, t, p, `hand-${i}`)));
     await publish(joinedStream(1200, { startMs: T0, stepMs: 3000, maxDisorderMs: 4 * MIN, regressor: true }));
     await waitConsumed();
-    const stored = await storedRows();
+    const stored = await storedRows(ch, db);
     const expected = expectedRows();
     expect(expected.size).toBeGreaterThan(2000);
     expect([...stored.keys()].sort()).toEqual([...expected.keys()].sort());
@@ -155,7 +115,7 @@ describe('performance-monitor end to end (real Kafka, registry, ClickHouse)', ()
         e.is_final,
         e.baseline === null,
       ]);
-      expect(Math.abs(s.value - e.value), key).toBeLessThanOrEqual(1e-9 * Math.max(1, Math.abs(e.value)));
+      expect(Math.abs(figure(s) - e.value), key).toBeLessThanOrEqual(1e-9 * Math.max(1, Math.abs(e.value)));
     }
     expect(stored.get(['known', 'v1', '', '5m', String(T0), 'accuracy'].join('|'))?.value).toBe(6 / 8);
     expect(stored.get(['known', 'v1', 'region=eu', '1h', String(T0), 'count'].join('|'))?.value).toBe(8);
@@ -167,20 +127,20 @@ describe('performance-monitor end to end (real Kafka, registry, ClickHouse)', ()
     await waitConsumed();
     await publish([known(T0 + 2 * MIN, 'c', 'c', 'late-1')]); // 2m ≥ 8m − 10m: accepted
     await waitConsumed();
-    const [updated] = [...(await storedRows(accuracy)).values()];
+    const [updated] = [...(await storedRows(ch, db, accuracy)).values()];
     expect(updated).toMatchObject({ value: 7 / 9, sample_count: '9', is_final: 0 });
     await publish([known(T0 + 30 * MIN, 'a', 'a', 'late-2')]); // closes [0, 5m): 30m − 10m ≥ 5m
     await waitConsumed();
     await publish([known(T0 + 3 * MIN, 'a', 'b', 'late-3')]); // 3m < 20m: dropped, counted
     await waitConsumed();
-    const [closed] = [...(await storedRows(accuracy)).values()];
+    const [closed] = [...(await storedRows(ch, db, accuracy)).values()];
     expect(closed).toMatchObject({ value: 7 / 9, sample_count: '9', is_final: 1 });
     const metrics = await (await fetch(`http://127.0.0.1:${await service.port()}/metrics`)).text();
     expect(metrics).toMatch(/driftline_perf_late_dropped_total\{service="performance-monitor"\} 1\b/);
   });
 
   it('shouldMakeTheRollupQueryOverTheBucketTableEqualTheWindowRows', async () => {
-    const stored = await storedRows(`window_size = '5m' AND segment = 'region=eu'`);
+    const stored = await storedRows(ch, db, `window_size = '5m' AND segment = 'region=eu'`);
     let compared = 0;
     for (const model of ['cls-0', 'reg']) {
       for (const start of [T0, T0 + 15 * MIN, T0 + 40 * MIN]) {
@@ -196,7 +156,7 @@ describe('performance-monitor end to end (real Kafka, registry, ClickHouse)', ()
             [model, f.model_version, 'region=eu', '5m', String(start), metric].join('|');
           expect(Number(f.samples)).toBe(stored.get(key('count'))?.value);
           const metric = model === 'reg' ? 'mae' : 'accuracy';
-          expect(Number(f[metric])).toBeCloseTo(stored.get(key(metric))!.value, 9);
+          expect(Number(f[metric])).toBeCloseTo(figure(stored.get(key(metric))), 9);
           compared += 1;
         }
       }
@@ -206,6 +166,8 @@ describe('performance-monitor end to end (real Kafka, registry, ClickHouse)', ()
 
   it('shouldMakeThePerClassConfusionAndCalibrationRollupsEqualTheWindowRows', async () => {
     const stored = await storedRows(
+      ch,
+      db,
       `model_id = 'cls-1' AND window_size = '1h' AND segment = '' AND window_id = ${T0}`,
     );
     const key = (version: string, metric: string) =>
@@ -216,7 +178,7 @@ describe('performance-monitor end to end (real Kafka, registry, ClickHouse)', ()
     for (const c of perClass) {
       for (const metric of ['precision', 'recall', 'f1'] as const) {
         expect(Number(c[metric]), `${c.class} ${metric}`).toBeCloseTo(
-          stored.get(key(String(c.model_version), `${metric}:${c.class}`))!.value,
+          figure(stored.get(key(String(c.model_version), `${metric}:${c.class}`))),
           12,
         );
       }
@@ -228,8 +190,8 @@ describe('performance-monitor end to end (real Kafka, registry, ClickHouse)', ()
     }
     const calibration = await rows<Record<string, string | number>>(ch, sql('calibration', range));
     for (const c of calibration) {
-      expect(Number(c.brier)).toBeCloseTo(stored.get(key(String(c.model_version), 'brier'))!.value, 9);
-      expect(Number(c.ece)).toBeCloseTo(stored.get(key(String(c.model_version), 'ece'))!.value, 9);
+      expect(Number(c.brier)).toBeCloseTo(figure(stored.get(key(String(c.model_version), 'brier'))), 9);
+      expect(Number(c.ece)).toBeCloseTo(figure(stored.get(key(String(c.model_version), 'ece'))), 9);
     }
     expect(calibration.length).toBe(2);
   });

@@ -4,9 +4,10 @@ import type { Admin } from '../../core/src/kafka/client.ts';
  * Offsets a consumer group has not committed yet, over all its topics. Transaction markers take offsets too, so a
  * caught-up reader of a transactional topic (the joined predictions) shows one or two per partition.
  */
-export async function groupLag(admin: Admin, groupId: string): Promise<number> {
+export async function groupLag(admin: Admin, groupId: string, topics?: string[]): Promise<number> {
   let lag = 0;
-  for (const { topic, partitions } of await admin.fetchOffsets({ groupId })) {
+  // Without `topics`, only topics the group has committed to; with them, an uncommitted partition counts whole.
+  for (const { topic, partitions } of await admin.fetchOffsets(topics ? { groupId, topics } : { groupId })) {
     const ends = await admin.fetchTopicOffsets(topic);
     for (const p of partitions) {
       const end = Number(ends.find((e) => e.partition === p.partition)?.high ?? 0);

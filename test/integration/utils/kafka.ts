@@ -1,5 +1,6 @@
 import { SchemaRegistry, SchemaType } from '@kafkajs/confluent-schema-registry';
 import { Kafka, logLevel, type Message } from '../../../services/core/src/kafka/client.ts';
+import { groupLag } from '../../../services/cli/src/lag.ts';
 import { readSchema, type RecordName } from '../../../services/core/src/records/schema-files.ts';
 
 export function testKafka(): Kafka {
@@ -61,4 +62,15 @@ export async function consumeAll(kafka: Kafka, topic: string, count: number, tim
   });
   await consumer.disconnect();
   return got;
+}
+
+/** Offsets of `topic` a consumer group has not committed yet (the CLI's `groupLag`). */
+export async function lagOf(kafka: Kafka, groupId: string, topic: string): Promise<number> {
+  const admin = kafka.admin();
+  await admin.connect();
+  try {
+    return await groupLag(admin, groupId, [topic]);
+  } finally {
+    await admin.disconnect();
+  }
 }
