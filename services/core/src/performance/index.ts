@@ -45,3 +45,13 @@ export type { RollingCountWindowJson } from './rolling-count-window.ts';
 export { CLASSIFICATION_METRICS, REGRESSION_METRICS, perClassMetricName } from './metric-names.ts';
 export type { MetricValue, PerClassMetricKind } from './metric-names.ts';
 export * from './errors.ts';
+export {
+  meanBounds,
+  newcombeInterval,
+  proportionBounds,
+  proportionDropTest,
+  welchRiseTest,
+  wilsonInterval,
+} from './drop-tests.ts';
+export type { DropTest } from './drop-tests.ts';
+export { normalQuantile, studentTUpperQuantile } from './quantiles.ts';
