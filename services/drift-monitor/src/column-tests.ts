@@ -6,6 +6,7 @@ import { jensenShannonDistance } from '../../core/src/stats/jensen-shannon.ts';
 import { missingRateChange } from '../../core/src/stats/missing-rate.ts';
 import type { NumericHistogram } from '../../core/src/stats/numeric-histogram.ts';
 import { psi } from '../../core/src/stats/psi.ts';
+import { sampleKs, type ReferenceSample } from '../../core/src/stats/sample-ks.ts';
 import type { StatTestName } from '../../core/src/stats/stattest-types.ts';
 import { unseenCategoryShare } from '../../core/src/stats/unseen-categories.ts';
 
@@ -17,7 +18,7 @@ export interface TestRow {
   /** null for informational rows (wasserstein_raw) */
   threshold: number | null;
   drifted: boolean;
-  basis: 'exact' | 'binned';
+  basis: 'exact' | 'binned' | 'summary';
   detail: Record<string, unknown>;
 }
 
@@ -61,21 +62,48 @@ const distanceRow = (
   detail,
 });
 
+/** The raw values behind a numeric column, when both sides have them. */
+export interface ExactValues {
+  reference: ReferenceSample | undefined;
+  /** every value of the window, or null when the window held too many to keep */
+  window: Float64Array | null;
+}
+
 /**
- * Every numeric test from the two histograms (both non-empty): KS with its exact-statistic upper bound,
- * Wasserstein normed by the reference std and raw (feature units) with their error bounds, PSI and
- * Jensen-Shannon over the reference bins. All binned: window states are histograms so that they merge.
+ * KS from raw values when the reference sample and every window value are at hand: exact as
+ * scipy.stats.ks_2samp (or within 1/size of it on a summarised reference, `basis` = summary). Otherwise the
+ * binned KS, a lower bound of the exact statistic with its upper bound in the detail.
+ */
+function ksRow(
+  reference: NumericHistogram,
+  window: NumericHistogram,
+  t: number,
+  exact?: ExactValues,
+): TestRow {
+  if (exact?.reference !== undefined && exact.window !== null && exact.window.length === window.n) {
+    const ks = sampleKs(exact.reference, exact.window);
+    const basis = exact.reference.exact ? 'exact' : 'summary';
+    return pRow('ks', ks.statistic, ks.pValue, t, basis, { error_bound: ks.errorBound, p_method: ks.method });
+  }
+  const ks = binnedKs(reference, window);
+  return pRow('ks', ks.statistic, ks.pValue, t, 'binned', { upper_bound: ks.upperBound });
+}
+
+/**
+ * Every numeric test from the two histograms (both non-empty): KS (exact from raw values on small windows,
+ * else binned with its exact-statistic upper bound), Wasserstein normed by the reference std and raw
+ * (feature units) with their error bounds, PSI and Jensen-Shannon over the reference bins.
  */
 export function numericTests(
   reference: NumericHistogram,
   window: NumericHistogram,
   t: RowThresholds,
+  exact?: ExactValues,
 ): TestRow[] {
-  const ks = binnedKs(reference, window);
   const normed = binnedNormalizedWasserstein(reference, window);
   const raw = binnedWasserstein(reference, window);
   return [
-    pRow('ks', ks.statistic, ks.pValue, t.tests.ks, 'binned', { upper_bound: ks.upperBound }),
+    ksRow(reference, window, t.tests.ks, exact),
     distanceRow('wasserstein', normed.distance, t.tests.wasserstein, 'binned', {
       error_bound: normed.errorBound,
       reference_std: reference.std,

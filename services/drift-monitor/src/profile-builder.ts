@@ -1,11 +1,14 @@
 import { CategoryCounts } from '../../core/src/stats/category-counts.ts';
 import { NumericHistogram } from '../../core/src/stats/numeric-histogram.ts';
 import { DEFAULT_BINS, referenceBins } from '../../core/src/stats/reference-bins.ts';
+import { finiteValues } from '../../core/src/stats/sample.ts';
+import { referenceSample } from '../../core/src/stats/sample-ks.ts';
 import type { InferenceEvent } from '../../core/src/records/records.generated.ts';
 import {
   PREDICTION_COLUMN,
   PREDICTION_VALUE_COLUMN,
   SCORE_PREFIX,
+  columnToJSON,
   profileId,
   type ColumnRole,
   type ProfileColumn,
@@ -111,12 +114,7 @@ export class ProfileBuilder {
       model_version: options.modelVersion,
       event_count: this.events,
       bins,
-      columns: columns.map((c) => ({
-        name: c.name,
-        role: c.role,
-        kind: c.kind,
-        reference: c.reference.toJSON(),
-      })),
+      columns: columns.map(columnToJSON),
     };
     const profile: ReferenceProfile = {
       modelId: options.modelId,
@@ -137,7 +135,9 @@ function numeric(name: string, c: Collected, bins: number, events: number): Prof
   const h = new NumericHistogram(referenceBins(values, bins));
   for (const v of values) h.update(v);
   h.missing += events - values.length;
-  return { name, role: c.role, kind: 'numeric', reference: h };
+  // The sorted values (or their quantile summary) make KS exact on small windows: see sample-ks.ts.
+  const sample = referenceSample(finiteValues(values).sort());
+  return { name, role: c.role, kind: 'numeric', reference: h, sample };
 }
 
 function categorical(name: string, c: Collected, events: number): ProfileColumn {

@@ -1,6 +1,7 @@
 import { createHash } from 'node:crypto';
 import { CategoryCounts, type CategoryCountsJSON } from '../../core/src/stats/category-counts.ts';
 import { NumericHistogram, type NumericHistogramJSON } from '../../core/src/stats/numeric-histogram.ts';
+import type { ReferenceSample } from '../../core/src/stats/sample-ks.ts';
 import { ProfileError } from './errors.ts';
 
 /**
@@ -15,8 +16,21 @@ export const PREDICTION_COLUMN = '__prediction__';
 export const PREDICTION_VALUE_COLUMN = '__prediction_value__';
 export const SCORE_PREFIX = '__score__:';
 
+/** The stored reference values of a numeric column (sorted), for exact KS; absent in older profiles. */
+export interface ReferenceSampleJSON {
+  values: number[];
+  n: number;
+  exact: boolean;
+}
+
 export type ColumnProfileJSON =
-  | { name: string; role: ColumnRole; kind: 'numeric'; reference: NumericHistogramJSON }
+  | {
+      name: string;
+      role: ColumnRole;
+      kind: 'numeric';
+      reference: NumericHistogramJSON;
+      sample?: ReferenceSampleJSON;
+    }
   | { name: string; role: ColumnRole; kind: 'categorical'; reference: CategoryCountsJSON };
 
 /** The stored form of a profile (reference_profiles.profile). */
@@ -34,7 +48,14 @@ export interface ReferenceProfileJSON {
 
 /** One column of a loaded profile: its reference state (bin edges inside the histogram). */
 export type ProfileColumn =
-  | { name: string; role: ColumnRole; kind: 'numeric'; reference: NumericHistogram }
+  | {
+      name: string;
+      role: ColumnRole;
+      kind: 'numeric';
+      reference: NumericHistogram;
+      /** Sorted reference values (whole, or a quantile summary), for exact KS; absent in older profiles. */
+      sample?: ReferenceSample;
+    }
   | { name: string; role: ColumnRole; kind: 'categorical'; reference: CategoryCounts };
 
 /** A loaded, immutable reference profile of one model version. */
@@ -66,17 +87,35 @@ export function profileToJSON(p: ReferenceProfile): ReferenceProfileJSON {
     source: p.source,
     event_count: p.eventCount,
     bins: p.bins,
-    columns: p.columns.map(
-      (c) =>
-        ({ name: c.name, role: c.role, kind: c.kind, reference: c.reference.toJSON() }) as ColumnProfileJSON,
-    ),
+    columns: p.columns.map(columnToJSON),
   };
 }
 
+/** The stored form of a column; the sample only when there is one (older profiles hash the same). */
+export function columnToJSON(c: ProfileColumn): ColumnProfileJSON {
+  const json = { name: c.name, role: c.role, kind: c.kind, reference: c.reference.toJSON() };
+  if (c.kind !== 'numeric' || c.sample === undefined) return json as ColumnProfileJSON;
+  const { values, n, exact } = c.sample;
+  return { ...json, sample: { values: Array.from(values), n, exact } } as ColumnProfileJSON;
+}
+
 function columnFromJSON(c: ColumnProfileJSON): ProfileColumn {
-  if (c.kind === 'numeric') return { ...c, reference: NumericHistogram.fromJSON(c.reference) };
+  if (c.kind === 'numeric') {
+    const { sample, ...rest } = c;
+    const column: ProfileColumn = { ...rest, reference: NumericHistogram.fromJSON(c.reference) };
+    if (sample !== undefined) column.sample = sampleFromJSON(sample);
+    return column;
+  }
   if (c.kind === 'categorical') return { ...c, reference: CategoryCounts.fromJSON(c.reference) };
   throw new Error(`unknown column kind ${JSON.stringify((c as { kind: unknown }).kind)}`);
+}
+
+function sampleFromJSON(s: ReferenceSampleJSON): ReferenceSample {
+  const values = Float64Array.from(s.values);
+  const sorted = values.every((v, i) => Number.isFinite(v) && (i === 0 || v >= (values[i - 1] as number)));
+  if (!sorted || !(s.n >= values.length) || (s.exact && s.n !== values.length))
+    throw new Error('reference sample must be sorted finite values, n >= their count');
+  return { values, n: s.n, exact: s.exact === true };
 }
 
 /**

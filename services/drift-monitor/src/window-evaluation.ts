@@ -57,6 +57,7 @@ export interface WindowEvaluation {
 function evaluateColumn(
   column: ProfileColumn,
   state: NumericHistogram | CategoryCounts,
+  windowValues: Float64Array | null,
   config: DriftTestConfig,
 ): ColumnEvaluation {
   const ref = column.reference;
@@ -81,7 +82,10 @@ function evaluateColumn(
   };
   const tests =
     column.kind === 'numeric'
-      ? numericTests(ref as NumericHistogram, state as NumericHistogram, rowThresholds)
+      ? numericTests(ref as NumericHistogram, state as NumericHistogram, rowThresholds, {
+          reference: column.sample,
+          window: windowValues,
+        })
       : categoricalTests(ref as CategoryCounts, state as CategoryCounts, rowThresholds);
   const choice = chooseTest(
     column.kind,
@@ -133,7 +137,12 @@ export function evaluateWindow(
   config: DriftTestConfig,
 ): WindowEvaluation {
   const columns = profile.columns.map((c, i) =>
-    evaluateColumn(c, window.states[i] as NumericHistogram | CategoryCounts, config),
+    evaluateColumn(
+      c,
+      window.states[i] as NumericHistogram | CategoryCounts,
+      window.samples[i]?.values() ?? null,
+      config,
+    ),
   );
   correct(columns, config.correction);
   const decided = columns.filter((c) => c.role === 'feature' && c.decisive !== null);

@@ -1,3 +1,4 @@
+import { BoundedSample } from '../../core/src/stats/bounded-sample.ts';
 import { CategoryCounts, type CategoryCountsJSON } from '../../core/src/stats/category-counts.ts';
 import { NumericHistogram, type NumericHistogramJSON } from '../../core/src/stats/numeric-histogram.ts';
 import type { InferenceEvent } from '../../core/src/records/records.generated.ts';
@@ -15,7 +16,15 @@ export interface PartialStateJSON {
   /** values whose type did not match the profile (a string for a numeric feature), counted as missing */
   mismatched: number;
   columns: Record<string, CompactHistogramJSON | CategoryCountsJSON>;
+  /** The raw values of numeric columns that still hold every value (for exact KS); absent: none kept. */
+  samples?: Record<string, number[]>;
 }
+
+/**
+ * Raw values kept per numeric column of a window (across all its partitions) for exact KS; a window with
+ * more values falls back to the binned KS. The default test is KS up to DRIFTLINE_DRIFT_LARGE_WINDOW values.
+ */
+export const DEFAULT_EXACT_VALUES = 1000;
 
 type Source = 'feature' | 'label' | 'value' | 'score';
 
@@ -24,6 +33,7 @@ interface NumericSlot {
   key: string;
   source: Source;
   state: NumericHistogram;
+  sample: BoundedSample;
 }
 
 interface CategoricalSlot {
@@ -49,23 +59,37 @@ export class WindowPartial {
   mismatched = 0;
   /** One state per profile column, in the profile's (sorted) order. */
   readonly states: (NumericHistogram | CategoryCounts)[];
+  /** The raw values of each numeric column (null for categorical ones), in the profile's order. */
+  readonly samples: (BoundedSample | null)[] = [];
   private readonly numericNames: string[] = [];
   private readonly numericStates: NumericHistogram[] = [];
+  private readonly numericSamples: BoundedSample[] = [];
   private readonly numericOutputs: NumericSlot[] = [];
   private readonly categorical: CategoricalSlot[] = [];
 
-  constructor(readonly profile: ReferenceProfile) {
+  /**
+   * @param profile - the version's reference profile
+   * @param exactValues - raw values kept per numeric column for exact KS (@default DEFAULT_EXACT_VALUES)
+   */
+  constructor(
+    readonly profile: ReferenceProfile,
+    readonly exactValues = DEFAULT_EXACT_VALUES,
+  ) {
     this.states = profile.columns.map((c) => {
       const key = c.role === 'score' ? c.name.slice(SCORE_PREFIX.length) : c.name;
       const source = sourceOf(c.role, c.kind);
       if (c.kind === 'numeric') {
         const state = new NumericHistogram(c.reference.spec);
+        const sample = new BoundedSample(exactValues);
+        this.samples.push(sample);
         if (source === 'feature') {
           this.numericNames.push(c.name);
           this.numericStates.push(state);
-        } else this.numericOutputs.push({ name: c.name, key, source, state });
+          this.numericSamples.push(sample);
+        } else this.numericOutputs.push({ name: c.name, key, source, state, sample });
         return state;
       }
+      this.samples.push(null);
       const state = new CategoryCounts();
       this.categorical.push({ name: c.name, key, source, state });
       return state;
@@ -78,11 +102,14 @@ export class WindowPartial {
     // Input features first, in flat arrays: no per-value dispatch on where the value comes from.
     const names = this.numericNames;
     const states = this.numericStates;
+    const samples = this.numericSamples;
     for (let i = 0; i < names.length; i++) {
       const v = features[names[i] as string];
       const state = states[i] as NumericHistogram;
-      if (typeof v === 'number') state.update(v);
-      else {
+      if (typeof v === 'number') {
+        state.update(v);
+        (samples[i] as BoundedSample).add(v);
+      } else {
         // Same as update(null), without the call; a value of the wrong type counts as missing too.
         state.missing += 1;
         if (v !== null && v !== undefined) this.mismatched += 1;
@@ -91,8 +118,10 @@ export class WindowPartial {
     const p = event.prediction;
     for (const slot of this.numericOutputs) {
       const v = pick(slot, features, p);
-      if (typeof v === 'number') slot.state.update(v);
-      else slot.state.update(null);
+      if (typeof v === 'number') {
+        slot.state.update(v);
+        slot.sample.add(v);
+      } else slot.state.update(null);
     }
     for (const slot of this.categorical) {
       const v = pick(slot, features, p);
@@ -113,6 +142,7 @@ export class WindowPartial {
     }
     for (let i = 0; i < this.states.length; i++) {
       (this.states[i] as NumericHistogram).merge(other.states[i] as NumericHistogram & CategoryCounts);
+      this.samples[i]?.merge(other.samples[i] as BoundedSample);
     }
     this.events += other.events;
     this.mismatched += other.mismatched;
@@ -121,7 +151,10 @@ export class WindowPartial {
 
   toJSON(): PartialStateJSON {
     const columns: PartialStateJSON['columns'] = {};
+    const samples: Record<string, number[]> = {};
     this.profile.columns.forEach((c, i) => {
+      const values = this.samples[i]?.toJSON();
+      if (values) samples[c.name] = values;
       const json = (this.states[i] as NumericHistogram | CategoryCounts).toJSON();
       if ('edges' in json) {
         const { edges: _e, shift: _s, version: _v, ...compact } = json;
@@ -134,6 +167,7 @@ export class WindowPartial {
       events: this.events,
       mismatched: this.mismatched,
       columns,
+      samples,
     };
   }
 
@@ -141,13 +175,17 @@ export class WindowPartial {
    * Restores a partial on its profile.
    * @throws DriftStateError (not retriable) when the state does not belong to this profile or is malformed.
    */
-  static fromJSON(profile: ReferenceProfile, json: PartialStateJSON): WindowPartial {
+  static fromJSON(
+    profile: ReferenceProfile,
+    json: PartialStateJSON,
+    exactValues = DEFAULT_EXACT_VALUES,
+  ): WindowPartial {
     if (json?.version !== 1 || json.profile_id !== profile.profileId) {
       throw new DriftStateError(
         `partial of profile ${String(json?.profile_id)} read with profile ${profile.profileId}`,
       );
     }
-    const out = new WindowPartial(profile);
+    const out = new WindowPartial(profile, exactValues);
     try {
       profile.columns.forEach((c, i) => {
         const stored = json.columns[c.name];
@@ -157,6 +195,9 @@ export class WindowPartial {
             ? restoreHistogram(c.reference, stored as CompactHistogramJSON)
             : CategoryCounts.fromJSON(stored as CategoryCountsJSON);
         (out.states[i] as NumericHistogram).merge(state as NumericHistogram & CategoryCounts);
+        const values = json.samples?.[c.name];
+        // A state written without the values of a column that had some cannot be exact again.
+        out.samples[i]?.merge(BoundedSample.fromJSON(values, exactValues, state.n === 0));
       });
     } catch (error) {
       if (error instanceof DriftStateError) throw error;

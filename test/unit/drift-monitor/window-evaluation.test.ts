@@ -1,11 +1,15 @@
 import { describe, expect, it } from 'vitest';
 import { binnedKs } from '../../../services/core/src/stats/binned-ks.ts';
 import type { NumericHistogram } from '../../../services/core/src/stats/numeric-histogram.ts';
+import { sampleKs } from '../../../services/core/src/stats/sample-ks.ts';
 import { chooseTest } from '../../../services/drift-monitor/src/test-choice.ts';
 import { evaluateWindow } from '../../../services/drift-monitor/src/window-evaluation.ts';
 import { WindowPartial } from '../../../services/drift-monitor/src/window-partials.ts';
 import { events, profileOf, testConfig } from './helpers.ts';
 
+const never = (): never => {
+  throw new Error('x3 is numeric');
+};
 const profile = profileOf(events({ seed: 100, count: 20_000, features: 20 }));
 
 function windowOf(seed: number, shift = 0, count = 1000): WindowPartial {
@@ -47,18 +51,33 @@ describe('evaluateWindow', () => {
     expect(x3.rows.find((r) => r.method === 'wasserstein')!.statistic).toBeGreaterThan(0.4);
   });
 
-  it('shouldComputeTheDecisiveKsFromTheMergedHistogramsAsTheStatsLibraryDoes', () => {
+  it('shouldComputeTheDecisiveKsFromTheRawValuesAsTheStatsLibraryDoes', () => {
     const w = windowOf(301, 0.2);
+    const e = evaluateWindow(profile, w, testConfig({ correction: 'none' }));
+    const i = profile.columns.findIndex((c) => c.name === 'x3');
+    const column = profile.columns[i]!;
+    // 20,000 reference values: a 10,000-point summary (sample-ks.ts), the window's 1,000 values whole.
+    const expected = sampleKs(column.kind === 'numeric' ? column.sample! : never(), w.samples[i]!.values()!);
+    const ks = e.columns[i]!.decisive!;
+    expect(ks.basis).toBe('summary');
+    expect(ks.statistic).toBe(expected.statistic);
+    expect(ks.pValue).toBe(expected.pValue);
+    expect(e.columns[i]!.adjustedP).toBe(expected.pValue);
+  });
+
+  it('shouldComputeTheBinnedKsFromTheMergedHistogramsWhenTheWindowKeptNoValues', () => {
+    const w = new WindowPartial(profile, 0);
+    events({ seed: 301, count: 1000, features: 20, shift: 0.2, shiftFeature: 3 }).forEach((x) => w.update(x));
     const e = evaluateWindow(profile, w, testConfig({ correction: 'none' }));
     const i = profile.columns.findIndex((c) => c.name === 'x3');
     const expected = binnedKs(
       profile.columns[i]!.reference as NumericHistogram,
       w.states[i] as NumericHistogram,
     );
-    const ks = e.columns[i]!.decisive!;
-    expect(ks.statistic).toBe(expected.statistic);
-    expect(ks.pValue).toBe(expected.pValue);
-    expect(e.columns[i]!.adjustedP).toBe(expected.pValue);
+    expect([e.columns[i]!.decisive!.statistic, e.columns[i]!.decisive!.pValue]).toEqual([
+      expected.statistic,
+      expected.pValue,
+    ]);
   });
 
   it('shouldAdjustPValuesByTheFamilySizeWhenBonferroniIsOn', () => {
