@@ -1,7 +1,7 @@
 import { loadSettings } from '../../core/src/config/load.ts';
 import { describe } from '../../core/src/errors.ts';
 import { ensureTopics } from '../../core/src/kafka/topics.ts';
-import { createTransactionalProducer } from '../../core/src/kafka/transactional-batch.ts';
+import { openFencedProducer } from '../../core/src/kafka/fenced-producer.ts';
 import { withRetry } from '../../core/src/retry.ts';
 import { exitOnStartupError, startService } from '../../core/src/runtime/service-runtime.ts';
 import { createAlerterMetrics } from './metrics.ts';
@@ -37,11 +37,11 @@ async function main(): Promise<void> {
   await ensureTopics(admin, [stateSpec]);
 
   const transactionalId = settings.transactionalId || `driftline-alerter-${config.topicPrefix}`;
-  const producer = createTransactionalProducer(rt.kafka, {
+  // Fences an older instance before the state is read: its open transaction is aborted, its later commits refused.
+  const producer = await openFencedProducer(rt.kafka, {
     transactionalId,
     transactionTimeoutMs: settings.transactionTimeoutMs,
   });
-  await producer.connect(); // fences an older instance and aborts its open transaction
   rt.onShutdown(() => producer.disconnect());
   const retry = { attempts: 5, maxMs: 5000 };
   const states = await withRetry(() => restoreStates(rt.kafka, admin, stateSpec.topic), retry);

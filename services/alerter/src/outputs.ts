@@ -19,7 +19,8 @@ export interface OutputDeps {
  * Publishes the alerts, the triggers and the new state of every model they came from in ONE Kafka
  * transaction: either all become visible to read_committed readers or none does, so a crash anywhere
  * produces no duplicate FIRING (the restored state already knows what was published).
- * @throws TransactionFailedError (retriable) after aborting; the caller keeps its previous states.
+ * @throws TransactionFailedError after aborting; the caller keeps its previous states. Not retriable when
+ *   fenced: a newer alerter with the same transactional id took over, and this one must stop.
  */
 export async function publish(d: OutputDeps, states: readonly ModelState[]): Promise<void> {
   const alerts = states.flatMap((s) => s.outbox.alerts);

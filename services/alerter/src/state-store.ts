@@ -28,9 +28,9 @@ async function endOffset(admin: Admin, topic: string): Promise<bigint> {
 
 /**
  * Reads the changelog from its beginning to its current end with a read_committed consumer, so records of a
- * transaction that never committed (a crash before the commit) are not part of the state. Call it after the
- * transactional producer connected: that fenced any older instance and aborted its open transaction, so
- * nothing holds the end back. kafkajs has no assign(): a throw-away group that never commits reads it.
+ * transaction that never committed (a crash before the commit) are not part of the state. Call it after
+ * openFencedProducer returned: that fenced any older instance and aborted its open transaction, so nothing
+ * holds the end back and nothing the older instance commits later can change it. kafkajs has no assign(): a throw-away group that never commits reads it.
  * @throws StateRestoreError (retriable) when the end is not reached in time.
  */
 export async function restoreStates(

@@ -56,7 +56,7 @@ export async function runJoiner(d: JoinerDeps): Promise<() => Promise<void>> {
       const caughtUp = batch.offsetLag() === '0';
       const done = await d.tasks.run(
         batch.partition,
-        (task) => task.processBatch(batch.topic, batch.messages, caughtUp),
+        (task, ensureOwned) => task.processBatch(batch.topic, batch.messages, caughtUp, ensureOwned),
         heartbeat,
       );
       if (!done) return;

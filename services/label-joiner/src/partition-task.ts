@@ -33,7 +33,7 @@ export interface PartitionTaskDeps {
   topics: JoinerTopics;
   groupId: string;
   transactionalId: string;
-  /** Connected; its id is this partition's, so connecting it fenced any previous owner. */
+  /** Opened fenced (openFencedProducer) with this partition's id: any previous owner can no longer commit. */
   producer: Producer;
   /** Opened and, when needed, restored from the changelog. Owned by the task from now on. */
   level: LevelDbStore;
@@ -89,9 +89,16 @@ export class PartitionTask {
 
   /**
    * Joins one batch of one side and commits it, then expires what the new watermark made due.
-   * @throws the decode or transaction error; after a transaction error `broken` is set.
+   * @param ensureOwned runs before each transaction: throws when this instance may no longer own the partition
+   *   (its staged writes are then forgotten, the local store is untouched and the task stays usable).
+   * @throws the decode, ownership or transaction error; after a transaction error `broken` is set.
    */
-  async processBatch(topic: string, messages: readonly KafkaMessage[], caughtUp: boolean): Promise<void> {
+  async processBatch(
+    topic: string,
+    messages: readonly KafkaMessage[],
+    caughtUp: boolean,
+    ensureOwned: () => Promise<void> = async () => {},
+  ): Promise<void> {
     const side: Side = topic === this.d.topics.inference ? 'predictions' : 'labels';
     const floor = this.d.floors.get(topic) ?? 0n;
     const fresh = messages.filter((m) => BigInt(m.offset) >= floor);
@@ -106,7 +113,7 @@ export class PartitionTask {
     t.push(performance.now());
     const next = (BigInt(fresh[fresh.length - 1]!.offset) + 1n).toString();
     const partitions = [{ partition: this.partition, offset: next }];
-    await this.commit(first.outputs, rejected, {
+    await this.commit(ensureOwned, first.outputs, rejected, {
       consumerGroupId: this.d.groupId,
       topics: [{ topic, partitions }],
     });
@@ -121,7 +128,7 @@ export class PartitionTask {
     );
     for (let more = first.more; more;) {
       const expiry = await this.guard(() => this.expireDue());
-      await this.commit(expiry.outputs, [], undefined);
+      await this.commit(ensureOwned, expiry.outputs, [], undefined);
       more = expiry.more;
     }
   }
@@ -169,10 +176,13 @@ export class PartitionTask {
   }
 
   private async commit(
+    ensureOwned: () => Promise<void>,
     outputs: JoinOutput[],
     rejected: Rejected[],
     consumed: ConsumedOffsets | undefined,
   ): Promise<void> {
+    // Fencing refuses a zombie's commit anyway; asking first lets a rebalance stop the batch before it is sent.
+    await this.guard(ensureOwned);
     const t = this.d.topics;
     const m = toMessages(outputs, rejected, {
       codecs: this.d.codecs,

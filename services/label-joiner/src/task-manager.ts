@@ -1,4 +1,6 @@
-import { describe } from '../../core/src/errors.ts';
+import { describe, DriftlineError } from '../../core/src/errors.ts';
+import { TaskMigratedError } from '../../core/src/kafka/task-migrated.ts';
+import { TransactionFailedError } from '../../core/src/kafka/transactional-batch.ts';
 import type { Logger } from '../../core/src/logger.ts';
 import { writeCheckpoint } from '../../core/src/store/checkpoint.ts';
 import type { PartitionTask } from './partition-task.ts';
@@ -13,10 +15,26 @@ export interface TaskManagerDeps {
 
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
+/** The group took the partition elsewhere while a batch ran: the batch was not committed. */
+export class PartitionMovedError extends DriftlineError {
+  constructor(partition: number) {
+    super(`partition ${partition} is no longer assigned here; its batch was not committed`, {
+      retriable: true,
+    });
+  }
+}
+
 /**
  * Follows the group's assignment: opens tasks for partitions that arrive, closes those that leave, and runs
  * batches on them one at a time per partition (the two topics of a partition share one store). A task whose
- * transaction failed is dropped and reopened from the changelog on its next batch.
+ * transaction failed is dropped and reopened from the changelog on its next batch, unless it was fenced.
+ *
+ * A paused instance (a long GC, SIGSTOP, a frozen VM) wakes up believing in an assignment the group took back.
+ * Three rules keep it from harming the partition's new owner: before opening a task it asks the coordinator
+ * (a heartbeat, which throws when the membership is gone); before each commit it asks again and checks that
+ * the task is still the one assigned; and a task whose producer was fenced is closed and its partition
+ * forgotten until a new assignment names it again (the consumer rejoins at once to get one): reopening it
+ * would fence the new owner in turn.
  */
 export class TaskManager {
   private assigned = new Set<number>();
@@ -35,23 +53,41 @@ export class TaskManager {
   }
 
   /**
-   * Runs `fn` on partition p's task once it is open, heartbeating while a restore runs.
-   * @returns false when p is not (or no longer) assigned here: the batch was not processed.
+   * Runs `fn` on partition p's task once it is open, heartbeating while a restore runs. `fn` gets the
+   * ownership check to run before each of its commits.
+   * @returns false when p is not (or no longer) assigned here: the batch was not committed.
+   * @throws the batch's error; the heartbeat's when the group is rebalancing; TaskMigratedError when the
+   *   task was fenced. kafkajs rejoins the group on the last two.
    */
   async run(
     p: number,
-    fn: (task: PartitionTask) => Promise<void>,
+    fn: (task: PartitionTask, ensureOwned: () => Promise<void>) => Promise<void>,
     heartbeat: () => Promise<void>,
   ): Promise<boolean> {
     if (!this.assigned.has(p)) return false;
-    if (!this.tasks.has(p)) this.startOpening([p]);
+    if (!this.tasks.has(p)) {
+      await heartbeat();
+      if (!this.assigned.has(p)) return false;
+      if (!this.tasks.has(p)) this.startOpening([p]);
+    }
     const opening = this.tasks.get(p)!;
     const task = await this.waitFor(p, opening, heartbeat);
+    const ensureOwned = async () => {
+      await heartbeat();
+      if (!this.assigned.has(p) || this.tasks.get(p) !== opening) throw new PartitionMovedError(p);
+    };
     return this.withLock(p, async () => {
       if (this.tasks.get(p) !== opening) return false;
       try {
-        await fn(task);
+        await fn(task, ensureOwned);
       } catch (error) {
+        if (error instanceof PartitionMovedError) return false;
+        if (error instanceof TransactionFailedError && error.fenced) {
+          this.d.logger.warn({ partition: p, error: describe(error) }, 'fenced: rejoining the group');
+          this.assigned.delete(p);
+          this.drop(p, opening, false);
+          throw new TaskMigratedError(p, error);
+        }
         if (task.broken) this.drop(p, opening, false);
         throw error;
       }

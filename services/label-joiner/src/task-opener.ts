@@ -2,7 +2,7 @@ import { existsSync } from 'node:fs';
 import path from 'node:path';
 import type { Admin, Kafka, Producer } from '../../core/src/kafka/client.ts';
 import { restoreChangelog } from '../../core/src/kafka/changelog-restorer.ts';
-import { createTransactionalProducer } from '../../core/src/kafka/transactional-batch.ts';
+import { openFencedProducer } from '../../core/src/kafka/fenced-producer.ts';
 import type { Logger } from '../../core/src/logger.ts';
 import type { Codecs } from '../../core/src/serde/codecs.ts';
 import { deleteCheckpoint, readCheckpoint } from '../../core/src/store/checkpoint.ts';
@@ -43,7 +43,8 @@ export const transactionalIdOf = (groupId: string, p: number): string => `${grou
 
 /**
  * Opens the tasks of newly assigned partitions, in the order that makes a hand-over safe:
- * 1. connect each partition's transactional producer: fences the previous owner and aborts its open transaction;
+ * 1. open each partition's fenced transactional producer: fences the previous owner, whose open transaction is
+ *    aborted before this returns, and whose later sends and commits are refused;
  * 2. read the changelog ends (read_committed, so after those aborts);
  * 3. keep a local store whose clean-shutdown checkpoint equals the end, otherwise wipe it and replay the
  *    changelog into it (one restore consumer for all partitions);
@@ -57,14 +58,15 @@ export async function openTasks(
   const producers = new Map<number, Producer>();
   const stores = new Map<number, LevelDbStore>();
   try {
-    for (const p of partitions) {
-      const producer = createTransactionalProducer(d.kafka, {
+    const opened = partitions.map(async (p) => {
+      const producer = await openFencedProducer(d.kafka, {
         transactionalId: transactionalIdOf(d.settings.groupId, p),
         transactionTimeoutMs: d.settings.transactionTimeoutMs,
       });
       producers.set(p, producer);
-    }
-    await Promise.all([...producers.values()].map((producer) => producer.connect()));
+    });
+    // Every open settles before the clean-up below may run, so no producer is left connected.
+    for (const r of await Promise.allSettled(opened)) if (r.status === 'rejected') throw r.reason;
     const ends = await changelogEnds(d.admin, d.topics.changelog, partitions);
     const toRestore = new Map<number, bigint>();
     for (const p of partitions) {

@@ -3,6 +3,8 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { createLogger } from '../../../services/core/src/logger.ts';
+import { TaskMigratedError } from '../../../services/core/src/kafka/task-migrated.ts';
+import { TransactionFailedError } from '../../../services/core/src/kafka/transactional-batch.ts';
 import { readCheckpoint } from '../../../services/core/src/store/checkpoint.ts';
 import type { PartitionTask } from '../../../services/label-joiner/src/partition-task.ts';
 import { TaskManager } from '../../../services/label-joiner/src/task-manager.ts';
@@ -141,5 +143,85 @@ describe('TaskManager', () => {
       ),
     ).toBe(true);
     expect(beats).toBeGreaterThanOrEqual(2);
+  });
+
+  it('shouldCloseAFencedTaskAndNotReopenItUntilAnAssignmentNamesItAgain', async () => {
+    const { manager, opened, tasks } = harness();
+    manager.assign([2]);
+    const fenced = new TransactionFailedError('g-2', new Error('INVALID_PRODUCER_EPOCH'));
+    await expect(
+      manager.run(
+        2,
+        async () => {
+          throw fenced;
+        },
+        heartbeat,
+      ),
+    ).rejects.toBeInstanceOf(TaskMigratedError);
+    // The zombie's stale fetches of partition 2 must not reopen it: that would fence the new owner.
+    let ran = false;
+    expect(await manager.run(2, async () => void (ran = true), heartbeat)).toBe(false);
+    expect(ran).toBe(false);
+    expect(opened).toEqual([[2]]);
+    await new Promise((r) => setTimeout(r, 10));
+    expect(tasks[0]!.closed).toBe(true);
+    expect(await readCheckpoint(checkpointFile(stateDir, 2))).toBeUndefined();
+    manager.assign([2]);
+    expect(await manager.run(2, async () => {}, heartbeat)).toBe(true);
+    expect(opened).toEqual([[2], [2]]);
+  });
+
+  it('shouldNotOpenAPartitionWhenTheHeartbeatSaysTheMembershipIsGone', async () => {
+    const { manager, opened } = harness();
+    manager.assign([0]);
+    expect(await manager.run(0, async () => {}, heartbeat)).toBe(true);
+    manager.assign([]);
+    manager.assign([1]);
+    const gone = async () => {
+      throw new Error('UNKNOWN_MEMBER_ID');
+    };
+    await expect(manager.run(1, async () => {}, gone)).resolves.toBe(true);
+    // Partition 1 was opened on the assignment itself; a reopen after a failure asks the coordinator first.
+    await expect(
+      manager.run(
+        1,
+        async (t) => {
+          (t as unknown as FakeTask).broken = true;
+          throw new Error('transaction failed');
+        },
+        heartbeat,
+      ),
+    ).rejects.toThrow('transaction failed');
+    await expect(manager.run(1, async () => {}, gone)).rejects.toThrow('UNKNOWN_MEMBER_ID');
+    expect(opened).toEqual([[0], [1]]);
+  });
+
+  it('shouldNotCommitWhenThePartitionWasRevokedWhileTheBatchRan', async () => {
+    const { manager } = harness();
+    manager.assign([0]);
+    let committed = false;
+    const result = await manager.run(
+      0,
+      async (_task, ensureOwned) => {
+        manager.assign([]);
+        await ensureOwned();
+        committed = true;
+      },
+      heartbeat,
+    );
+    expect(result).toBe(false);
+    expect(committed).toBe(false);
+  });
+
+  it('shouldNotCommitWhenTheHeartbeatBeforeTheCommitFails', async () => {
+    const { manager } = harness();
+    manager.assign([0]);
+    const rebalancing = async () => {
+      throw new Error('REBALANCE_IN_PROGRESS');
+    };
+    expect(await manager.run(0, async () => {}, rebalancing)).toBe(true); // no commit: not asked
+    await expect(manager.run(0, async (_task, ensureOwned) => ensureOwned(), rebalancing)).rejects.toThrow(
+      'REBALANCE_IN_PROGRESS',
+    );
   });
 });

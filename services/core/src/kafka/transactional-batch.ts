@@ -1,35 +1,9 @@
 // kafkajs' values come through client.ts, which loads our kafkajs patches first.
 import type { RecordMetadata } from 'kafkajs';
-import { Partitioners, type Kafka, type Message, type Producer } from './client.ts';
+import type { Message, Producer } from './client.ts';
+import { isFencedError } from './fenced-producer.ts';
 import { crashPoint } from '../crash-point.ts';
 import { describe, DriftlineError } from '../errors.ts';
-
-export interface TransactionalProducerOptions {
-  /** One id per unit of state (Kafka Streams' exactly_once: one per task), so a newcomer fences a zombie. */
-  transactionalId: string;
-  /** How long an open transaction of a crashed producer may hold back read_committed readers. */
-  transactionTimeoutMs: number;
-}
-
-/**
- * A transactional producer. Connecting it (InitProducerId) fences any older producer with the same id and
- * aborts its open transaction, which is what makes a partition's hand-over safe.
- */
-export function createTransactionalProducer(kafka: Kafka, options: TransactionalProducerOptions): Producer {
-  return kafka.producer({
-    transactionalId: options.transactionalId,
-    idempotent: true,
-    maxInFlightRequests: 1,
-    transactionTimeout: options.transactionTimeoutMs,
-    // Java-compatible murmur2 partitioning of keys, like every other client.
-    createPartitioner: Partitioners.DefaultPartitioner,
-    // Right after a commit the coordinator still writes its markers and answers CONCURRENT_TRANSACTIONS;
-    // kafkajs' default back-off (hundreds of ms) would cost that much per batch. The Java client retries fast.
-    // Unbounded retries of retriable errors, as the Java producer; fencing and other fatal errors still fail
-    // at once, and a failed transaction is aborted as a whole, so giving up never duplicates anything.
-    retry: { initialRetryTime: 10, maxRetryTime: 1000, retries: Number.MAX_SAFE_INTEGER },
-  });
-}
 
 export interface OutgoingRecords {
   topic: string;
@@ -42,13 +16,18 @@ export interface ConsumedOffsets {
   topics: { topic: string; partitions: { partition: number; offset: string }[] }[];
 }
 
-/** A transaction that did not commit: its records stay invisible to read_committed readers. */
+/**
+ * A transaction that did not commit: its records stay invisible to read_committed readers. Retriable, unless
+ * the producer was fenced (`fenced`): another instance owns the transactional id now, and only a new
+ * assignment may hand this unit of state back.
+ */
 export class TransactionFailedError extends DriftlineError {
+  readonly fenced: boolean;
   constructor(transactionalId: string, cause: unknown) {
-    super(`transaction of ${transactionalId} failed and was aborted: ${describe(cause)}`, {
-      retriable: true,
-      cause,
-    });
+    const fenced = isFencedError(cause);
+    const what = fenced ? 'was fenced by a newer producer with the same id' : 'failed and was aborted';
+    super(`transaction of ${transactionalId} ${what}: ${describe(cause)}`, { retriable: !fenced, cause });
+    this.fenced = fenced;
   }
 }
 
@@ -88,7 +67,8 @@ export const topicPartitionKey = (topic: string, partition: number): string => `
  * Sends records and consumed offsets in one Kafka transaction: all become visible together or none does.
  * @returns the offset of the last record written to each explicitly chosen partition (`topicPartitionKey`);
  *   the transaction's commit marker is the next offset there.
- * @throws TransactionFailedError (retriable) after aborting; the caller must forget the batch's local effects.
+ * @throws TransactionFailedError after aborting (retriable unless fenced); the caller must forget the batch's
+ *   local effects.
  */
 export async function commitTransaction(
   producer: Producer,
