@@ -1,11 +1,15 @@
 import { describe } from '../../core/src/errors.ts';
 import type { Kafka, KafkaMessage, Producer } from '../../core/src/kafka/client.ts';
+import { isFencedError, openFencedProducer } from '../../core/src/kafka/fenced-producer.ts';
+import { TaskMigratedError } from '../../core/src/kafka/task-migrated.ts';
 import { commitPrepared, prepareBatch, type BatchWorkDeps, type PreparedBatch } from './batch-work.ts';
 import { restoreChangelog } from './changelog-restore.ts';
 import type { PerformanceProcessor } from './processor.ts';
 
 export interface PartitionTasksDeps extends BatchWorkDeps {
   kafka: Kafka;
+  /** How long an open transaction of a crashed instance may hold back read_committed readers. */
+  transactionTimeoutMs: number;
   newProcessor: () => PerformanceProcessor;
   /** Moves the consumer of a source partition back to `offset` (kafkajs `seek`). */
   seek: (partition: number, offset: string) => void;
@@ -28,10 +32,15 @@ interface Task {
 
 /**
  * The partitions this instance owns, each with its own state and its own transactional producer
- * (`<group>-<topic>-<partition>`), as Kafka Streams' exactly-once v1: initialising that producer fences any
- * zombie that still thinks it owns the partition and aborts its open transaction, and only then is the
- * state restored from the changelog. Every (re)join drops all tasks, because kafkajs tells nothing about
- * revoked partitions and another instance may have moved the state on in between.
+ * (`<group>-<topic>-<partition>`), as Kafka Streams' exactly-once v1: opening that producer fences any
+ * zombie that still thinks it owns the partition and aborts its open transaction (openFencedProducer), and
+ * only then is the state restored from the changelog. Every (re)join drops all tasks, because kafkajs tells
+ * nothing about revoked partitions and another instance may have moved the state on in between.
+ *
+ * A paused instance wakes up believing in an assignment the group took back. It never opens a partition the
+ * group did not assign to it (the coordinator is asked first, with a heartbeat), asks again before each
+ * commit, and forgets a partition whose producer was fenced until a new assignment names it again (it rejoins
+ * the group at once to get one): reopening it would fence the new owner in turn.
  */
 export class PartitionTasks {
   private tasks = new Map<number, Task>();
@@ -56,24 +65,34 @@ export class PartitionTasks {
    * the next batch is fetched and processed while the previous one is written. Records below the state's
    * checkpoint were applied already and are skipped: a redelivered batch changes nothing. On any failure the
    * task is dropped (its state may be ahead of what is durable) and restored from the changelog on the next
-   * batch; when a batch in flight failed, the consumer is moved back to that batch's first offset first.
+   * batch; when a batch in flight failed, the consumer is moved back to that batch's first offset first. A
+   * batch of a partition not assigned here (any more) is left alone.
+   * @param heartbeat the consumer's: throws when the group is rebalancing or forgot this member.
    */
-  async handle(partition: number, messages: readonly KafkaMessage[]): Promise<void> {
-    const task = await this.task(partition);
+  async handle(
+    partition: number,
+    messages: readonly KafkaMessage[],
+    heartbeat: () => Promise<void> = async () => {},
+  ): Promise<void> {
+    const task = await this.task(partition, heartbeat);
+    if (!task) return;
     const from = task.processor.nextOffset === undefined ? -1n : BigInt(task.processor.nextOffset);
     const fresh = messages.filter((m) => BigInt(m.offset) >= from);
     if (fresh.length === 0) return;
     let prepared: PreparedBatch;
     try {
       prepared = await prepareBatch(this.deps, partition, task.processor, fresh);
+      await heartbeat();
     } catch (error) {
       await this.abandon(task);
       throw error;
     }
     const failure = await task.inFlight;
-    if (failure) {
+    if (failure || !this.owns(task)) {
       await this.abandon(task);
-      throw failure.error;
+      if (failure && isFencedError(failure.error)) throw new TaskMigratedError(partition, failure.error);
+      if (failure) throw failure.error;
+      return;
     }
     task.inFlight = this.makeDurable(task, prepared);
   }
@@ -103,18 +122,32 @@ export class PartitionTasks {
     );
   }
 
-  /** Drops a task whose state may be ahead of what is durable; rewinds to a failed batch in flight. */
+  /** Whether the task is still the one of a partition assigned here. */
+  private owns(task: Task): boolean {
+    return this.assigned.has(task.partition) && this.tasks.get(task.partition) === task;
+  }
+
+  /**
+   * Drops a task whose state may be ahead of what is durable; rewinds to a failed batch in flight. A fenced
+   * batch means another instance owns the partition: it is forgotten until an assignment names it again.
+   */
   private async abandon(task: Task): Promise<void> {
     const failure = await task.inFlight;
-    if (failure) this.deps.seek(task.partition, failure.fromOffset);
+    if (failure && isFencedError(failure.error)) {
+      this.deps.logger.warn({ partition: task.partition }, 'fenced: the partition moved to another instance');
+      this.assigned.delete(task.partition);
+    } else if (failure) this.deps.seek(task.partition, failure.fromOffset);
     await this.drop(task);
   }
 
-  private async task(partition: number): Promise<Task> {
+  /** The partition's task, opened (fenced, restored) when needed; undefined when it is not assigned here. */
+  private async task(partition: number, heartbeat: () => Promise<void>): Promise<Task | undefined> {
     for (;;) {
+      if (!this.assigned.has(partition)) return undefined;
       const task = this.tasks.get(partition);
       if (task) return task;
-      this.assigned.add(partition);
+      if (!this.restoring) await heartbeat();
+      if (!this.assigned.has(partition)) return undefined;
       await (this.restoring ??= this.restoreMissing().finally(() => (this.restoring = undefined)));
     }
   }
@@ -124,7 +157,13 @@ export class PartitionTasks {
     const generation = this.generation;
     const partitions = [...this.assigned].filter((p) => !this.tasks.has(p)).sort((a, b) => a - b);
     const started = performance.now();
-    const created = await Promise.all(partitions.map((p) => this.createTask(p)));
+    const settled = await Promise.allSettled(partitions.map((p) => this.createTask(p)));
+    const created = settled.flatMap((r) => (r.status === 'fulfilled' ? [r.value] : []));
+    const failed = settled.find((r) => r.status === 'rejected');
+    if (failed) {
+      await Promise.all(created.map((t) => t.producer.disconnect().catch(() => undefined)));
+      throw failed.reason;
+    }
     const byPartition = new Map(created.map((t) => [t.partition, t]));
     try {
       await restoreChangelog({
@@ -149,16 +188,10 @@ export class PartitionTasks {
   }
 
   private async createTask(partition: number): Promise<Task> {
-    const producer = this.deps.kafka.producer({
+    const producer = await openFencedProducer(this.deps.kafka, {
       transactionalId: `${this.deps.groupId}-${this.deps.sourceTopic}-${partition}`,
-      idempotent: true,
-      maxInFlightRequests: 1,
-      transactionTimeout: 10_000,
+      transactionTimeoutMs: this.deps.transactionTimeoutMs,
     });
-    await producer.connect();
-    // kafkajs sends the transactional InitProducerId only with the first transaction: start and abort an
-    // empty one now, so the zombie is fenced and its open transaction aborted before the changelog is read.
-    await (await producer.transaction()).abort();
     return { partition, processor: this.deps.newProcessor(), producer, inFlight: Promise.resolve(undefined) };
   }
 
