@@ -42,7 +42,7 @@ export async function runJoinedConsumer(
     eachBatch: async ({ batch, heartbeat, isRunning, isStale, resolveOffset }) => {
       if (!isRunning() || isStale() || batch.messages.length === 0) return;
       const started = performance.now();
-      await tasks.handle(batch.partition, batch.messages);
+      await tasks.handle(batch.partition, batch.messages, heartbeat);
       resolveOffset(batch.messages[batch.messages.length - 1]!.offset);
       const { metrics } = rt;
       metrics.batchSeconds.observe({ topic }, (performance.now() - started) / 1000);

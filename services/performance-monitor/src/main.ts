@@ -33,6 +33,8 @@ async function main(): Promise<void> {
   const consumer = createJoinedConsumer(rt, perf);
   const tasks = new PartitionTasks({
     kafka: rt.kafka,
+    // A crashed instance's open transaction holds readers back no longer than its partitions are held.
+    transactionTimeoutMs: perf.sessionTimeoutMs,
     logger,
     metrics,
     groupId: perf.groupId,
