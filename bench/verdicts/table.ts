@@ -1,0 +1,88 @@
+/**
+ * The benchmark's output: a markdown table, one row per scenario with each configuration side by side, a
+ * pooled row, and whether the goals are met. Pure.
+ */
+import type { ConfigScore, Detection } from './score.ts';
+import type { Scenario } from './scenarios.ts';
+
+export interface ScenarioScores {
+  scenario: Scenario;
+  scores: ConfigScore[];
+}
+
+const count = (n: number) => n.toLocaleString('en');
+const per100 = (falseAlerts: number, windows: number) =>
+  windows === 0 ? '-' : ((100 * falseAlerts) / windows).toFixed(1);
+
+function delayCell(d: Detection | 'missed' | null): string {
+  if (d === null) return '-';
+  if (d === 'missed') return '**missed**';
+  const unit = d.unit === 'labeled' ? 'labeled' : 'events';
+  return `${d.windows} w, ${count(d.events)} ${unit} (${d.kind}${d.provisional ? ', provisional' : ''})`;
+}
+
+function falseCell(s: ConfigScore): string {
+  return `${per100(s.falseAlerts, s.stationaryWindows)} (${s.falseAlerts})`;
+}
+
+/** Configuration names in column order (every scenario ran the same ones). */
+const namesOf = (rows: readonly ScenarioScores[]) => rows[0]?.scores.map((s) => s.config) ?? [];
+
+export function markdownTable(rows: readonly ScenarioScores[]): string {
+  const names = namesOf(rows);
+  const head = ['scenario', 'events / window', 'label delay'];
+  for (const n of names) head.push(`${n}: false alerts / 100 (n)`, `${n}: delay`);
+  const lines = [`| ${head.join(' | ')} |`, `|${head.map(() => '---').join('|')}|`];
+  for (const { scenario: s, scores } of rows) {
+    const cells = [s.goal ? `**${s.name}**` : s.name, count(s.eventsPerWindow), s.delay.name];
+    for (const c of scores) cells.push(falseCell(c), delayCell(c.detection));
+    lines.push(`| ${cells.join(' | ')} |`);
+  }
+  const total = ['all scenarios', '', `${count(pooled(rows, 0).windows)} stationary model-windows`];
+  names.forEach((_, i) => {
+    const p = pooled(rows, i);
+    total.push(`**${per100(p.falseAlerts, p.windows)}** (${p.falseAlerts})`, `${p.missed} missed`);
+  });
+  lines.push(`| ${total.join(' | ')} |`);
+  return lines.join('\n');
+}
+
+function pooled(rows: readonly ScenarioScores[], i: number) {
+  let windows = 0;
+  let falseAlerts = 0;
+  let missed = 0;
+  let falseTriggers = 0;
+  for (const r of rows) {
+    const s = r.scores[i]!;
+    windows += s.stationaryWindows;
+    falseAlerts += s.falseAlerts;
+    falseTriggers += s.falseTriggers;
+    if (s.detection === 'missed') missed += 1;
+  }
+  return { windows, falseAlerts, missed, falseTriggers };
+}
+
+/**
+ * The goals, per configuration: at most 1 false alert per 100 stationary model-windows over all scenarios,
+ * and every goal scenario (shift >= 0.5 sd, accuracy drop >= 10 points, 1,000 events per window) detected
+ * within one window.
+ */
+export function goalLines(rows: readonly ScenarioScores[]): string[] {
+  return namesOf(rows).map((name, i) => {
+    const p = pooled(rows, i);
+    const rate = (100 * p.falseAlerts) / Math.max(1, p.windows);
+    const late = rows
+      .filter((r) => r.scenario.goal)
+      .filter((r) => {
+        const d = r.scores[i]!.detection;
+        return d === 'missed' || d === null || d.windows > 1;
+      })
+      .map((r) => `${r.scenario.name} (${r.scenario.delay.name})`);
+    const quiet = rate <= 1 ? 'met' : 'NOT met';
+    const early = late.length === 0 ? 'met' : `NOT met: ${late.join('; ')}`;
+    return (
+      `${name}: false alerts ${rate.toFixed(2)} per 100 stationary model-windows (goal <= 1: ${quiet}); ` +
+      `goal changes detected within 1 window: ${early}; false retrain triggers: ${p.falseTriggers}`
+    );
+  });
+}
