@@ -1,4 +1,4 @@
-import { Baseline } from './baseline.ts';
+import { Baseline, periodSource, windowsSource } from './baseline.ts';
 import { markWindow, type EmitContext } from './emit.ts';
 import type { ModelState, Series, WindowEntry } from './model-state.ts';
 import type { WindowSize } from './options.ts';
@@ -36,7 +36,7 @@ export function closeWindows(ctx: EmitContext, model: ModelState): void {
       !period.complete &&
       threshold >= options.baseline.toMs
     ) {
-      period.finish();
+      period.finish(periodSource(period, options.baseline.fromMs, options.baseline.toMs));
       putBaseline(ctx, series, 'period', period);
       for (const size of options.windows) markAll(ctx, series, size);
     }
@@ -57,14 +57,14 @@ function addToFirstBaseline(
   baseline.add(entry.state, true);
   entry.inBaseline = true;
   if (baseline.windows >= windows) {
-    baseline.finish();
+    baseline.finish(windowsSource(baseline, size.name));
     // Every open window of this size gets its baseline and delta now, not only at its next update.
     markAll(ctx, series, size);
   }
   putBaseline(ctx, series, size.name, baseline);
 }
 
-function markAll(ctx: EmitContext, series: Series, size: WindowSize): void {
+export function markAll(ctx: EmitContext, series: Series, size: WindowSize): void {
   for (const start of series.windows.get(size.ms)?.keys() ?? []) markWindow(ctx, series, size, start);
 }
 

@@ -1,3 +1,5 @@
+import { figureSampling } from '../../core/src/performance/index.ts';
+import { LABELS_SCOPE, type BaselineView } from './baseline.ts';
 import { comparisonRow, versionPairs, type ComparisonRow } from './comparisons.ts';
 import { stateMetrics, stateToJSON } from './kind-state.ts';
 import type { ModelState, Series, WindowEntry } from './model-state.ts';
@@ -72,16 +74,22 @@ export function rememberFigures(ctx: EmitContext, series: Series, sizeMs: number
  * The baseline figures that apply to a window, once complete. Windows that form the baseline (the first N,
  * or those ending inside the reference period) show none: a window is not measured against itself, and
  * whether such a window's last row was written before or after the baseline completed would otherwise depend
- * on how records were cut into batches.
+ * on how records were cut into batches. In labels mode, the windows overlapping the event-time span of the
+ * baseline's samples show none.
  */
 export function baselineFigures(
   options: ProcessorOptions,
   series: Series,
   d: DirtyWindow,
   entry: WindowEntry,
-): ReadonlyMap<string, number> | undefined {
+): BaselineView | undefined {
   const b = options.baseline;
   if (b.mode === 'off' || entry.inBaseline) return undefined;
+  if (b.mode === 'labels') {
+    const base = series.baselines.get(LABELS_SCOPE);
+    if (!base?.complete || base.fromMs === null || base.toMs === null) return undefined;
+    return d.start <= base.toMs && d.start + d.size.ms > base.fromMs ? undefined : base.figures();
+  }
   if (b.mode === 'period')
     return d.start + d.size.ms <= b.toMs ? undefined : series.baselines.get('period')?.figures();
   return series.baselines.get(d.size.name)?.figures();
@@ -126,7 +134,7 @@ export function emitRows(
     const rows = metricRows(
       identity(d, entry.final),
       figures,
-      entry.state.count,
+      { count: entry.state.count, sampling: figureSampling(entry.state) },
       baselineFigures(ctx.options, d.series, d, entry),
       revision,
       gone,
@@ -151,7 +159,7 @@ export function emitRows(
       // A rolling emission never changes once made.
       final: true,
     };
-    for (const row of metricRows(id, snapshot.metrics, snapshot.count, undefined, revision)) {
+    for (const row of metricRows(id, snapshot.metrics, { count: snapshot.count }, undefined, revision)) {
       result.metricRows.push(row);
     }
   }

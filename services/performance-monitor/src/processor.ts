@@ -1,6 +1,7 @@
 import { ClassificationState, RegressionState } from '../../core/src/performance/index.ts';
 import type { JoinedPrediction } from '../../core/src/records/records.generated.ts';
 import { Baseline } from './baseline.ts';
+import { persistLabelsBaselines, takeLabelsSample } from './labels-baseline.ts';
 import { ClassificationBucket } from './classification-bucket.ts';
 import {
   emptyState,
@@ -48,6 +49,8 @@ export class PerformanceProcessor {
   private readonly rollingDirty = new Set<Series>();
   private readonly touched = new Set<ModelState>();
   private readonly rollingRows: { series: Series; snapshot: RollingSnapshot }[] = [];
+  /** Series whose labels-mode baseline took samples since the last flush. */
+  private readonly baselineDirty = new Set<Series>();
 
   constructor(readonly options: ProcessorOptions) {}
 
@@ -91,6 +94,8 @@ export class PerformanceProcessor {
       }
       if (late) continue;
       if (replaced) series.retract(bucketStart, addSample(emptyState(kind), replaced));
+      else if (takeLabelsSample(this.options.baseline, series, () => addSample(emptyState(kind), r), ts))
+        this.baselineDirty.add(series);
       addSample(series.delta(bucketStart), r);
       this.deltaSeries.add(series);
     }
@@ -114,6 +119,7 @@ export class PerformanceProcessor {
       unmatchedCorrections: 0,
     };
     this.applyDeltas(ctx);
+    persistLabelsBaselines(ctx, this.baselineDirty);
     for (const model of this.touched) closeWindows(ctx, model);
     const result = emitRows(ctx, this.rollingRows, revision);
     for (const model of this.touched)

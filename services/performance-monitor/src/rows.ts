@@ -1,4 +1,5 @@
-import { RegressionState, type MetricValue } from '../../core/src/performance/index.ts';
+import { RegressionState, type FigureSampling, type MetricValue } from '../../core/src/performance/index.ts';
+import type { BaselineView } from './baseline.ts';
 import type { ClassificationBucket } from './classification-bucket.ts';
 
 /**
@@ -39,6 +40,19 @@ export interface MetricRow {
   delta: number | null;
   is_final: number;
   revision: number;
+  /** The figure's own denominator in the window (0: not a testable figure) and its sd (mean errors). */
+  figure_count: number;
+  figure_sd: number | null;
+  /** The same in the baseline (0 and null without one), and what the baseline is made of. */
+  baseline_count: number;
+  baseline_sd: number | null;
+  baseline_source: string;
+}
+
+/** The window's sample count and how each testable figure of it was sampled. */
+export interface WindowSampling {
+  count: number;
+  sampling?: ReadonlyMap<string, FigureSampling>;
 }
 
 const seconds = (ms: number) => Math.floor(ms / 1000);
@@ -51,8 +65,8 @@ const seconds = (ms: number) => Math.floor(ms / 1000);
 export function metricRows(
   w: WindowIdentity,
   metrics: readonly MetricValue[],
-  sampleCount: number,
-  baseline: ReadonlyMap<string, number> | undefined,
+  window: WindowSampling,
+  baseline: BaselineView | undefined,
   revision: number,
   gone: readonly string[] = [],
 ): MetricRow[] {
@@ -68,18 +82,31 @@ export function metricRows(
     window_end_ms: w.endMs,
     metric,
     value,
-    sample_count: sampleCount,
+    sample_count: window.count,
     baseline: base ?? null,
     delta: base === undefined ? null : value - base,
     is_final: w.final ? 1 : 0,
     revision,
+    ...samplingColumns(metric, window, base === undefined ? undefined : baseline),
   });
   const rows: MetricRow[] = [];
   for (const { metric, value } of metrics) {
-    if (Number.isFinite(value)) rows.push(row(metric, value, baseline?.get(metric)));
+    if (Number.isFinite(value)) rows.push(row(metric, value, baseline?.figures.get(metric)));
   }
   for (const metric of gone) rows.push(row(metric, Number.NaN, undefined));
   return rows;
+}
+
+function samplingColumns(metric: string, window: WindowSampling, baseline: BaselineView | undefined) {
+  const own = window.sampling?.get(metric);
+  const base = baseline?.sampling.get(metric);
+  return {
+    figure_count: own?.count ?? 0,
+    figure_sd: own?.sd ?? null,
+    baseline_count: base?.count ?? 0,
+    baseline_sd: base?.sd ?? null,
+    baseline_source: baseline?.source ?? '',
+  };
 }
 
 /** One row of `performance_buckets`: the sums of one model version, segment and bucket. */

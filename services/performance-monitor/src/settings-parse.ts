@@ -5,6 +5,8 @@ export type BaselineMode =
   | { mode: 'off' }
   /** The first `windows` complete (final) windows of each size. */
   | { mode: 'first'; windows: number }
+  /** The first `count` labeled predictions of the version (per segment), whatever windows they fall in. */
+  | { mode: 'labels'; count: number }
   /** Every labeled prediction with predicted_at in [fromMs, toMs). */
   | { mode: 'period'; fromMs: number; toMs: number };
 
@@ -65,12 +67,14 @@ export const parseOptionalDuration = z.string().transform((text, ctx): number | 
   return ms;
 });
 
-/** `off`, `first:N` or `period:<ISO from>/<ISO to>`. */
+/** `off`, `labels:N`, `first:N` or `period:<ISO from>/<ISO to>`. */
 export const parseBaseline = z.string().transform((text, ctx): BaselineMode => {
   const t = text.trim();
   if (t === 'off') return { mode: 'off' };
   const first = /^first:(\d+)$/.exec(t);
   if (first && Number(first[1]) >= 1) return { mode: 'first', windows: Number(first[1]) };
+  const labels = /^labels:(\d+)$/.exec(t);
+  if (labels && Number(labels[1]) >= 1) return { mode: 'labels', count: Number(labels[1]) };
   const period = /^period:([^/]+)\/(.+)$/.exec(t);
   if (period) {
     const fromMs = Date.parse(period[1] ?? '');
@@ -80,7 +84,8 @@ export const parseBaseline = z.string().transform((text, ctx): BaselineMode => {
   }
   ctx.addIssue({
     code: 'custom',
-    message: 'must be `off`, `first:N` (N ≥ 1) or `period:<from>/<to>` with ISO-8601 times, from < to',
+    message:
+      'must be `off`, `labels:N` (N ≥ 1), `first:N` (N ≥ 1) or `period:<from>/<to>` with ISO-8601 times, from < to',
   });
   return { mode: 'off' };
 });

@@ -67,9 +67,9 @@ export const PERFORMANCE_SETTINGS = {
   ),
   baseline: setting(
     'DRIFTLINE_PERF_BASELINE',
-    'first:1',
+    'labels:2000',
     parseBaseline,
-    'Baseline per model version: `first:N` (first N complete windows of each size), `period:<from>/<to>` (ISO-8601 event-time range) or `off`.',
+    'Baseline per model version: `labels:N` (its first N labeled predictions, per segment), `first:N` (first N complete windows of each size), `period:<from>/<to>` (ISO-8601 event-time range) or `off`. Windows holding baseline samples show none.',
   ),
   compare: setting(
     'DRIFTLINE_PERF_COMPARE',

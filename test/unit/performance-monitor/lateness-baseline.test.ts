@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { PerformanceProcessor } from '../../../services/performance-monitor/src/processor.ts';
-import { MIN, T0, cls, finalRows, options, row, value } from './helpers.ts';
+import { MIN, T0, cls, finalRows, options, reg, row, value } from './helpers.ts';
 
 describe('PerformanceProcessor: late labels', () => {
   const o = options({ windows: [{ ms: 5 * MIN, name: '5m' }], allowedLatenessMs: 10 * MIN });
@@ -87,5 +87,70 @@ describe('PerformanceProcessor: baseline and change against it', () => {
     for (const size of ['5m', '1h']) {
       expect(row(rows, 'accuracy', T0, { size })).toMatchObject({ value: 0.5, baseline: 0.75, delta: -0.25 });
     }
+  });
+});
+
+describe('PerformanceProcessor: baseline of the first N labeled predictions', () => {
+  const o = options({
+    windows: [{ ms: 5 * MIN, name: '5m' }],
+    allowedLatenessMs: 0,
+    baseline: { mode: 'labels', count: 4 },
+  });
+
+  it('shouldCompareLaterWindowsWithTheFirstNLabelsWhenModeIsLabels', () => {
+    const p = new PerformanceProcessor(o);
+    // 4 labels, 3 right, spanning [0, 6m): windows [0, 5m) and [5m, 10m) hold baseline samples.
+    [
+      cls(T0, 'a', 'a'),
+      cls(T0 + MIN, 'b', 'b'),
+      cls(T0 + 2 * MIN, 'a', 'b'),
+      cls(T0 + 6 * MIN, 'a', 'a'),
+    ].forEach((r) => p.process(r));
+    const f1 = p.flush(4, '4');
+    [cls(T0 + 7 * MIN, 'a', 'b'), cls(T0 + 10 * MIN, 'a', 'a'), cls(T0 + 11 * MIN, 'b', 'a')].forEach((r) =>
+      p.process(r),
+    );
+    const rows = finalRows([f1, p.flush(7, '7')]);
+    expect(row(rows, 'accuracy', T0 + 5 * MIN)).toMatchObject({ value: 0.5, baseline: null });
+    expect(row(rows, 'accuracy', T0 + 10 * MIN)).toMatchObject({
+      value: 0.5,
+      baseline: 0.75,
+      delta: -0.25,
+      figure_count: 2,
+      baseline_count: 4,
+    });
+    const recall = row(rows, 'recall:a', T0 + 10 * MIN);
+    expect(recall).toMatchObject({ value: 1, baseline: 2 / 3, figure_count: 1, baseline_count: 3 });
+    expect(recall?.baseline_source).toBe(
+      'first 4 labeled predictions (2026-01-01T00:00Z – 2026-01-01T00:06Z)',
+    );
+  });
+
+  it('shouldCarryTheSpreadOfAbsoluteErrorsWhenTheModelIsARegressor', () => {
+    const p = new PerformanceProcessor(options({ ...o, baseline: { mode: 'labels', count: 2 } }));
+    [reg(T0, 0, 1), reg(T0 + MIN, 0, 3), reg(T0 + 10 * MIN, 0, 2), reg(T0 + 11 * MIN, 0, 6)].forEach((r) =>
+      p.process(r),
+    );
+    const mae = row(finalRows([p.flush(4, '4')]), 'mae', T0 + 10 * MIN);
+    expect(mae).toMatchObject({ value: 4, baseline: 2, figure_count: 2, baseline_count: 2 });
+    expect(mae?.figure_sd).toBeCloseTo(Math.SQRT2 * 2, 12);
+    expect(mae?.baseline_sd).toBeCloseTo(Math.SQRT2, 12);
+  });
+
+  it('shouldRestoreAnIncompleteBaselineAndFinishItWhenTheChangelogIsReplayed', () => {
+    const p = new PerformanceProcessor(o);
+    [cls(T0, 'a', 'a'), cls(T0 + MIN, 'a', 'b')].forEach((r) => p.process(r));
+    const changelog = p.flush(2, '2').changelog;
+    const q = new PerformanceProcessor(o);
+    changelog.forEach((e) => q.restore(e));
+    [cls(T0 + 2 * MIN, 'a', 'a'), cls(T0 + 3 * MIN, 'a', 'a'), cls(T0 + 10 * MIN, 'a', 'b')].forEach((r) =>
+      q.process(r),
+    );
+    const rows = finalRows([q.flush(5, '5')]);
+    expect(row(rows, 'accuracy', T0 + 10 * MIN)).toMatchObject({
+      value: 0,
+      baseline: 0.75,
+      baseline_count: 4,
+    });
   });
 });

@@ -32,7 +32,7 @@ describe('performance-monitor settings', () => {
       rollingSize: 1000,
       rollingEvery: 1000,
       segmentTags: [],
-      baseline: { mode: 'first', windows: 1 },
+      baseline: { mode: 'labels', count: 2000 },
       comparisons: { mode: 'auto' },
       compareTest: 'two_proportion_z',
       alpha: 0.05,

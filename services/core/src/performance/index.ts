@@ -55,3 +55,5 @@ export {
 } from './drop-tests.ts';
 export type { DropTest } from './drop-tests.ts';
 export { normalQuantile, studentTUpperQuantile } from './quantiles.ts';
+export { figureSampling } from './figure-sampling.ts';
+export type { FigureSampling } from './figure-sampling.ts';
