@@ -6,6 +6,13 @@ import {
   type DetectorName,
 } from '../../core/src/drift/registry.ts';
 import type { JoinedPrediction } from '../../core/src/records/records.generated.ts';
+import {
+  DEFAULT_CONFIRMATION,
+  ErrorHistory,
+  type Confirmation,
+  type ErrorHistoryJSON,
+  type RiseTest,
+} from './error-history.ts';
 import { versionKey } from './profile.ts';
 import type { DetectorStateRow } from './store.ts';
 
@@ -21,6 +28,10 @@ export interface TrackedDetector {
   since: number | null;
   count: number;
   sum: number;
+  /** The errors since the last reported drift, to confirm a detector's signal by a rise of the error rate. */
+  history: ErrorHistory;
+  /** `history.seen` at an unconfirmed signal still awaiting its confirmation; null: none. */
+  pendingAt: number | null;
 }
 
 /** A drift signalled by a detector. */
@@ -35,6 +46,8 @@ export interface Detection {
   count: number;
   meanError: number;
   offset: number;
+  /** The error-rate rise that confirmed it (absent when confirmation is off: River's raw signals). */
+  confirmation?: RiseTest;
 }
 
 interface StoredState {
@@ -42,6 +55,8 @@ interface StoredState {
   since: number | null;
   count: number;
   sum: number;
+  history?: ErrorHistoryJSON;
+  pendingAt?: number | null;
 }
 
 /**
@@ -63,14 +78,24 @@ export function errorOf(j: JoinedPrediction): { value: number; binary: boolean }
  * (keyed by model, so a model's errors arrive in order on one partition). Pure; the state of each detector
  * carries its `through` offset, so a replay after a crash skips what the stored state already holds.
  * Corrections (a label replacing an earlier one) are not fed: each prediction counts once.
+ *
+ * The detectors are River's, signal for signal; on stationary error streams of a few thousand values they
+ * signal often (bench/drift-concept.ts). A signal is therefore reported only when it is confirmed
+ * (`confirmation`, see error-history.ts): enough errors seen since the last reported drift, and a
+ * significant rise of the recent error rate over the earlier one. `null` reports every raw signal.
  */
 export class ConceptDriftProcessor {
   private readonly tracked = new Map<string, TrackedDetector>();
+  /** Raw signals that the confirmation turned down, since start (for metrics). */
+  unconfirmed = 0;
+  private readonly capacity: number;
 
   constructor(
     private readonly detectors: readonly DetectorName[],
     restored: readonly DetectorStateRow[] = [],
+    private readonly confirmation: Confirmation | null = DEFAULT_CONFIRMATION,
   ) {
+    this.capacity = Math.max(0, ...(confirmation?.recent ?? [0]));
     for (const row of restored) {
       const s = JSON.parse(row.state) as StoredState;
       const t: TrackedDetector = {
@@ -82,6 +107,8 @@ export class ConceptDriftProcessor {
         since: s.since,
         count: s.count,
         sum: s.sum,
+        history: ErrorHistory.fromJSON(s.history, this.capacity),
+        pendingAt: s.pendingAt ?? null,
       };
       this.tracked.set(trackedKey(t.modelId, t.modelVersion, t.name), t);
     }
@@ -102,7 +129,7 @@ export class ConceptDriftProcessor {
         if (describeDetector(name).binary && !error.binary) continue;
         const t = this.get(record, name);
         if (offset <= t.through) continue;
-        const d = this.feed(t, error.value, record.labeled_at, offset);
+        const d = this.feed(t, error, record.labeled_at, offset);
         if (d) detections.push(d);
         touched.add(t);
       }
@@ -125,19 +152,39 @@ export class ConceptDriftProcessor {
         since: null,
         count: 0,
         sum: 0,
+        history: new ErrorHistory(this.capacity),
+        pendingAt: null,
       };
       this.tracked.set(key, t);
     }
     return t;
   }
 
-  private feed(t: TrackedDetector, value: number, atMs: number, offset: number): Detection | null {
+  private feed(
+    t: TrackedDetector,
+    error: { value: number; binary: boolean },
+    atMs: number,
+    offset: number,
+  ): Detection | null {
+    const value = error.value;
     t.detector.update(value);
     t.since ??= atMs;
     t.count += 1;
     t.sum += value;
-    if (!t.detector.driftDetected) return null;
-    const d = {
+    if (this.confirmation !== null) t.history.push(value);
+    const signalled = t.detector.driftDetected;
+    if (!signalled && !this.recheck(t)) return null;
+    const confirmation = this.confirmation && t.history.confirm(this.confirmation, error.binary);
+    if (confirmation && !confirmation.confirmed) {
+      // A signal often comes before the rise is significant: it waits, re-tested, for one recent span.
+      if (signalled) {
+        if (t.pendingAt === null) this.unconfirmed += 1;
+        t.pendingAt = t.history.seen;
+      }
+      return null;
+    }
+    t.pendingAt = null;
+    const d: Detection = {
       modelId: t.modelId,
       modelVersion: t.modelVersion,
       detector: t.name,
@@ -147,10 +194,23 @@ export class ConceptDriftProcessor {
       meanError: t.sum / t.count,
       offset,
     };
+    if (confirmation) d.confirmation = confirmation;
     t.since = null;
     t.count = 0;
     t.sum = 0;
+    t.history.reset();
     return d;
+  }
+
+  /** Whether a pending signal is re-tested now: every RECHECK_EVERY errors, for one recent span. */
+  private recheck(t: TrackedDetector): boolean {
+    if (t.pendingAt === null) return false;
+    const waited = t.history.seen - t.pendingAt;
+    if (waited > this.capacity) {
+      t.pendingAt = null;
+      return false;
+    }
+    return waited % RECHECK_EVERY === 0;
   }
 
   /** The rows to store for the touched detectors. */
@@ -166,11 +226,16 @@ export class ConceptDriftProcessor {
         since: t.since,
         count: t.count,
         sum: t.sum,
+        history: t.history.toJSON(),
+        pendingAt: t.pendingAt,
       } satisfies StoredState),
       written_at: Math.floor(nowMs / 1000),
     }));
   }
 }
+
+/** How often (in errors) a pending signal is re-tested: often enough for a short delay, cheap. */
+const RECHECK_EVERY = 25;
 
 function trackedKey(modelId: string, modelVersion: string, name: string): string {
   return `${versionKey(modelId, modelVersion)}\u0000${name}`;

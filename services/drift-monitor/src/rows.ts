@@ -195,18 +195,29 @@ export function detectionRow(d: Detection, nowMs: number): DriftMetricRow {
     feature_type: 'error',
     method: d.detector,
     statistic: finite(d.meanError),
-    p_value: null,
+    p_value: d.confirmation ? d.confirmation.pValue : null,
     p_value_adjusted: null,
     threshold: null,
     drifted: 1,
     decisive: 1,
-    reason: `${d.detector} signalled a change of the error stream at joined offset ${d.offset}`,
+    reason: d.confirmation
+      ? `${d.detector} signalled a change of the error stream at joined offset ${d.offset}, confirmed by a rise of the last ${d.confirmation.recentCount} errors over the ${d.confirmation.baselineCount} before`
+      : `${d.detector} signalled a change of the error stream at joined offset ${d.offset}`,
     basis: 'exact',
     correction: 'none',
     sample_count: d.count,
     reference_count: 0,
     profile_id: '',
-    detail: JSON.stringify({ detected_at_ms: d.atMs, offset: d.offset }),
+    detail: JSON.stringify({
+      detected_at_ms: d.atMs,
+      offset: d.offset,
+      ...(d.confirmation && {
+        recent_mean: d.confirmation.recentMean,
+        recent_count: d.confirmation.recentCount,
+        baseline_mean: d.confirmation.baselineMean,
+        baseline_count: d.confirmation.baselineCount,
+      }),
+    }),
     input_version: d.offset,
     computed_at: seconds(nowMs),
   };

@@ -2,7 +2,9 @@ import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import type { JoinedPrediction } from '../../../services/core/src/records/records.generated.ts';
 import { ConceptDriftProcessor, errorOf } from '../../../services/drift-monitor/src/concept-drift.ts';
+import { DEFAULT_CONFIRMATION } from '../../../services/drift-monitor/src/error-history.ts';
 import { detectionRow } from '../../../services/drift-monitor/src/rows.ts';
+import { mulberry32 } from '../../../services/core/src/stats/random.ts';
 
 interface Fixture {
   values: number[];
@@ -27,10 +29,26 @@ const joined = fixture.values.map((v, i): JoinedPrediction => ({
   correction: false,
 }));
 const messages = joined.map((record, offset) => ({ offset, record }));
+/** River's signals as they come, for the parity checks: no confirmation. */
+const RAW = null;
+
+/** 0/1 errors at `rate`, rising by `rise` from index `at`. */
+function errorStream(seed: number, n: number, rate: number, rise = 0, at = n) {
+  const rng = mulberry32(seed);
+  return Array.from({ length: n }, (_, i) => ({
+    offset: i,
+    record: {
+      ...joined[0]!,
+      prediction_id: `q${i}`,
+      labeled_at: i,
+      label: rng() < rate + (i >= at ? rise : 0) ? 'b' : 'a',
+    },
+  }));
+}
 
 describe('ConceptDriftProcessor', () => {
   it('shouldSignalWhereRiverDoesForEachDetectorOnTheErrorStream', () => {
-    const p = new ConceptDriftProcessor(['adwin', 'page_hinkley', 'ddm']);
+    const p = new ConceptDriftProcessor(['adwin', 'page_hinkley', 'ddm'], [], RAW);
     const { detections } = p.process(messages);
     for (const name of ['adwin', 'page_hinkley', 'ddm']) {
       expect(detections.filter((d) => d.detector === name).map((d) => d.offset)).toEqual(riverDrift(name));
@@ -41,11 +59,11 @@ describe('ConceptDriftProcessor', () => {
   });
 
   it('shouldResumeExactlyWhenRestoredFromStoredStateAndABatchIsReplayed', () => {
-    const first = new ConceptDriftProcessor(['adwin', 'page_hinkley', 'ddm']);
+    const first = new ConceptDriftProcessor(['adwin', 'page_hinkley', 'ddm'], [], RAW);
     const a = first.process(messages.slice(0, 1100));
     const stored = JSON.parse(JSON.stringify(ConceptDriftProcessor.stateRows(a.touched, 0, 0)));
     // The offset commit was lost: the restarted consumer sees offsets 900.. again.
-    const second = new ConceptDriftProcessor(['adwin', 'page_hinkley', 'ddm'], stored);
+    const second = new ConceptDriftProcessor(['adwin', 'page_hinkley', 'ddm'], stored, RAW);
     const b = second.process(messages.slice(900));
     const all = [...a.detections, ...b.detections];
     for (const name of ['adwin', 'page_hinkley', 'ddm']) {
@@ -66,7 +84,7 @@ describe('ConceptDriftProcessor', () => {
   });
 
   it('shouldWriteADetectionAsAnErrorRowOfItsDetector', () => {
-    const { detections } = new ConceptDriftProcessor(['ddm']).process(messages);
+    const { detections } = new ConceptDriftProcessor(['ddm'], [], RAW).process(messages);
     expect(detectionRow(detections[0]!, 0)).toMatchObject({
       feature: '__error__',
       method: 'ddm',
@@ -76,6 +94,44 @@ describe('ConceptDriftProcessor', () => {
       sample_count: 1335,
       input_version: 1334,
     });
+  });
+});
+
+describe('ConceptDriftProcessor with confirmation (the default)', () => {
+  it('shouldReportNoDriftOnStationaryStreamsWhereRiversDdmSignals', () => {
+    let raw = 0;
+    let reported = 0;
+    for (let seed = 1; seed <= 40; seed++) {
+      const stream = errorStream(seed, 3000, 0.2);
+      raw += new ConceptDriftProcessor(['ddm'], [], RAW).process(stream).detections.length;
+      reported += new ConceptDriftProcessor(['ddm']).process(stream).detections.length;
+    }
+    expect(raw).toBeGreaterThan(5);
+    expect(reported).toBe(0);
+  });
+
+  it('shouldReportATenPointRiseWithTheRiseThatConfirmedIt', () => {
+    const stream = errorStream(3, 5000, 0.2, 0.1, 2000);
+    const [first] = new ConceptDriftProcessor(['adwin']).process(stream).detections;
+    expect(first!.offset).toBeGreaterThanOrEqual(2000);
+    expect(first!.offset).toBeLessThan(3500);
+    expect(first!.confirmation!.pValue).toBeLessThanOrEqual(DEFAULT_CONFIRMATION.alpha);
+    expect(first!.confirmation!.recentMean).toBeGreaterThan(first!.confirmation!.baselineMean);
+    expect(JSON.parse(detectionRow(first!, 0).detail)).toMatchObject({
+      recent_count: first!.confirmation!.recentCount,
+    });
+  });
+
+  it('shouldGiveTheSameDetectionsWhenRestoredMidStreamFromStoredState', () => {
+    const stream = errorStream(4, 5000, 0.2, 0.15, 2000);
+    const names = ['adwin', 'page_hinkley', 'ddm'] as const;
+    const whole = new ConceptDriftProcessor(names).process(stream).detections;
+    const first = new ConceptDriftProcessor(names);
+    const a = first.process(stream.slice(0, 2300));
+    const stored = JSON.parse(JSON.stringify(ConceptDriftProcessor.stateRows(a.touched, 0, 0)));
+    const b = new ConceptDriftProcessor(names, stored).process(stream.slice(2300));
+    expect([...a.detections, ...b.detections]).toEqual(whole);
+    expect(whole.length).toBeGreaterThan(0);
   });
 });
 
