@@ -28,7 +28,9 @@ export type RejectReason =
   | 'schema_mismatch'
   | 'avro_decode_failed'
   | 'json_parse_failed'
-  | 'invalid_record';
+  | 'invalid_record'
+  /** A record batch that could not be decompressed or decoded (kafka/undecodable-batch.ts). */
+  | 'undecodable_batch';
 
 /** A value that cannot be turned into a valid record. Never retriable: the value goes to the dead-letter topic. */
 export class DecodeError extends DriftlineError {

@@ -1,9 +1,24 @@
 // The only module that imports kafkajs: a seam so another KafkaJS-compatible client can be measured against it.
 // Our patches go into the require cache before kafkajs loads.
 import './kafkajs-patches.ts';
-import { AssignerProtocol, Kafka, logLevel, Partitioners, type KafkaConfig, type LogEntry } from 'kafkajs';
+import {
+  AssignerProtocol,
+  CompressionCodecs,
+  CompressionTypes,
+  Kafka,
+  logLevel,
+  Partitioners,
+  type Consumer,
+  type ConsumerConfig,
+  type ConsumerRunConfig,
+  type KafkaConfig,
+  type KafkaMessage,
+  type LogEntry,
+} from 'kafkajs';
 import type { DriftlineConfig } from '../config/settings.ts';
 import type { Logger } from '../logger.ts';
+import { KAFKA_CODECS } from './compression-codecs.ts';
+import { describeUndecodableBatch, undecodableBatchOf, type UndecodableBatch } from './undecodable-batch.ts';
 
 export type {
   Admin,
@@ -15,7 +30,14 @@ export type {
   Producer,
   Transaction,
 } from 'kafkajs';
-export { AssignerProtocol, Kafka, logLevel, Partitioners };
+export { AssignerProtocol, CompressionTypes, Kafka, logLevel, Partitioners };
+
+// Every codec Kafka defines, registered once for every client of the process: consumers read any producer's
+// batches, and any send may ask for `compression: CompressionTypes.<codec>`.
+CompressionCodecs[CompressionTypes.GZIP] = () => KAFKA_CODECS.gzip;
+CompressionCodecs[CompressionTypes.Snappy] = () => KAFKA_CODECS.snappy;
+CompressionCodecs[CompressionTypes.LZ4] = () => KAFKA_CODECS.lz4;
+CompressionCodecs[CompressionTypes.ZSTD] = () => KAFKA_CODECS.zstd;
 
 // kafkajs 2 already uses the Java client's murmur2 partitioner, the one every Driftline topic assumes; the
 // warning about the old default is noise.
@@ -26,8 +48,27 @@ type KafkaSettings = Pick<
   'kafkaBrokers' | 'kafkaClientId' | 'kafkaSasl' | 'kafkaUsername' | 'kafkaPassword' | 'kafkaSsl'
 >;
 
-/** A Kafka client for one service, logging through the service's logger. */
-export function createKafka(config: KafkaSettings, service: string, logger: Logger): Kafka {
+/** Where a consumer met a record batch it could not decode (undecodable-batch.ts). */
+export interface UndecodableBatchSeen extends UndecodableBatch {
+  topic: string;
+  partition: number;
+}
+
+export interface KafkaHooks {
+  /** Called (after the log line) for each undecodable batch a consumer of this client meets: a metric. */
+  onUndecodableBatch?: (batch: UndecodableBatchSeen) => void;
+}
+
+/**
+ * A Kafka client for one service, logging through the service's logger. Its consumers log (with topic,
+ * partition and offsets) and report every undecodable batch they meet before the service's handler sees it.
+ */
+export function createKafka(
+  config: KafkaSettings,
+  service: string,
+  logger: Logger,
+  hooks: KafkaHooks = {},
+): Kafka {
   const options: KafkaConfig = {
     clientId: `${config.kafkaClientId}-${service}`,
     brokers: config.kafkaBrokers,
@@ -43,7 +84,61 @@ export function createKafka(config: KafkaSettings, service: string, logger: Logg
       password: config.kafkaPassword,
     } as KafkaConfig['sasl'];
   }
-  return new Kafka(options);
+  return new ReportingKafka(options, (seen) => {
+    logger.error(
+      { ...seen, offset: seen.lastOffset },
+      `${describeUndecodableBatch(seen)}; handed on as one rejected record`,
+    );
+    hooks.onUndecodableBatch?.(seen);
+  });
+}
+
+/** kafkajs' client whose consumers report stand-ins for undecodable batches. */
+class ReportingKafka extends Kafka {
+  constructor(
+    options: KafkaConfig,
+    private readonly report: (seen: UndecodableBatchSeen) => void,
+  ) {
+    super(options);
+  }
+
+  override consumer(config: ConsumerConfig): Consumer {
+    const consumer = super.consumer(config);
+    const run = consumer.run.bind(consumer);
+    consumer.run = (runConfig?: ConsumerRunConfig) => run(reporting(runConfig, this.report));
+    return consumer;
+  }
+}
+
+function reporting(
+  config: ConsumerRunConfig | undefined,
+  report: (seen: UndecodableBatchSeen) => void,
+): ConsumerRunConfig | undefined {
+  const check = (topic: string, partition: number, message: KafkaMessage) => {
+    const batch = undecodableBatchOf(message.headers);
+    if (batch) report({ ...batch, topic, partition });
+  };
+  const { eachBatch, eachMessage } = config ?? {};
+  if (eachBatch) {
+    return {
+      ...config,
+      eachBatch: async (payload) => {
+        const { topic, partition, messages } = payload.batch;
+        for (const message of messages) check(topic, partition, message);
+        return eachBatch(payload);
+      },
+    };
+  }
+  if (eachMessage) {
+    return {
+      ...config,
+      eachMessage: async (payload) => {
+        check(payload.topic, payload.partition, payload.message);
+        return eachMessage(payload);
+      },
+    };
+  }
+  return config;
 }
 
 function logEntry(logger: Logger, { level, log, namespace }: LogEntry): void {

@@ -1,4 +1,5 @@
 import type { IHeaders, KafkaMessage, Message, Producer } from './client.ts';
+import { describeUndecodableBatch, undecodableBatchOf } from './undecodable-batch.ts';
 
 /** Dead-letter header names: part of the public contract (CONTRACT.md). */
 export const DEAD_LETTER_HEADERS = {
@@ -20,14 +21,19 @@ export interface Rejected {
   error: string;
 }
 
-/** The dead-letter message for a rejected one: original key and bytes, original headers, plus ours. Pure. */
+/**
+ * The dead-letter message for a rejected one: original key and bytes, original headers, plus ours. The
+ * stand-in of an undecodable record batch keeps its own reason, `undecodable_batch`, whatever the decoder
+ * said about its bytes; its `driftline.undecodable.batch` header names the batch's offsets and codec. Pure.
+ */
 export function toDeadLetter(r: Rejected, now: number): Message {
   const headers: IHeaders = { ...(r.message.headers ?? {}) };
+  const batch = undecodableBatchOf(r.message.headers);
   headers[DEAD_LETTER_HEADERS.sourceTopic] = r.topic;
   headers[DEAD_LETTER_HEADERS.sourcePartition] = String(r.partition);
-  headers[DEAD_LETTER_HEADERS.sourceOffset] = r.message.offset;
-  headers[DEAD_LETTER_HEADERS.reason] = r.reason;
-  headers[DEAD_LETTER_HEADERS.error] = r.error.slice(0, 1000);
+  headers[DEAD_LETTER_HEADERS.sourceOffset] = batch ? batch.firstOffset : r.message.offset;
+  headers[DEAD_LETTER_HEADERS.reason] = batch ? 'undecodable_batch' : r.reason;
+  headers[DEAD_LETTER_HEADERS.error] = (batch ? describeUndecodableBatch(batch) : r.error).slice(0, 1000);
   headers[DEAD_LETTER_HEADERS.failedAt] = String(now);
   return { key: r.message.key, value: r.message.value, headers };
 }

@@ -1,3 +1,4 @@
+import { Counter } from 'prom-client';
 import { loadConfig, redact } from '../config/load.ts';
 import type { DriftlineConfig } from '../config/settings.ts';
 import { topicNames, type TopicNames } from '../config/topics.ts';
@@ -47,7 +48,15 @@ export async function startService(service: string, env = process.env): Promise<
   );
   logger.info({ port: http.port, host: config.httpHost }, 'metrics and health endpoint listening');
   const topics = topicNames(config);
-  const kafka = createKafka(config, service, logger);
+  const undecodable = new Counter({
+    name: 'driftline_kafka_undecodable_batches_total',
+    help: 'Record batches a consumer could not decompress or decode, each handed on as one rejected record.',
+    labelNames: ['topic', 'codec'],
+    registers: [metrics.registry],
+  });
+  const kafka = createKafka(config, service, logger, {
+    onUndecodableBatch: ({ topic, codec }) => undecodable.inc({ topic, codec }),
+  });
   const clickhouse = createClickHouse(config);
   const registry = new SchemaRegistryClient({
     url: config.registryUrl,
