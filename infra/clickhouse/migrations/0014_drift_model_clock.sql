@@ -16,7 +16,7 @@ ORDER BY (model_id, source_partition);
 
 -- Phase 1: the prediction ids a batch added to a window's partial state, one row per window and batch
 -- (through_offset = the batch's last offset). A window's ids are those of its rows up to its partial's
--- through_offset; they are read back only while the window is open.
+-- through_offset, read back only while the window is open.
 CREATE TABLE IF NOT EXISTS {db}.drift_window_ids
 (
     model_id String,
