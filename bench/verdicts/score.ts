@@ -39,8 +39,6 @@ function firing(alerts: readonly Emitted<Alert>[]): Emitted<Alert>[] {
   );
 }
 
-const isProvisional = (a: Alert) => (a as Alert & { provisional?: boolean }).provisional === true;
-
 function scoreConfig(run: ScenarioRun, p: Pipeline): ConfigScore {
   const s = run.scenario;
   const changes = truthOf(s, START_MS);
@@ -67,7 +65,7 @@ function scoreConfig(run: ScenarioRun, p: Pipeline): ConfigScore {
       events: performance ? seen.labels : seen.predictions,
       unit: performance ? 'labeled' : 'predictions',
       kind: a.event.kind,
-      provisional: isProvisional(a.event),
+      provisional: a.event.provisional === true,
     };
   }
   for (const t of p.triggers) {

@@ -24,6 +24,7 @@ function alert(version: string, kind: Alert['kind'], windowStart: number, extra:
     threshold: 2,
     message: 'WARNING PERFORMANCE',
     evidence: [],
+    provisional: false,
     ...extra,
   };
 }
