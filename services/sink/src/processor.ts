@@ -1,6 +1,7 @@
 import { DecodeError } from '../../core/src/errors.ts';
 import type { KafkaMessage } from '../../core/src/kafka/client.ts';
 import type { Rejected } from '../../core/src/kafka/dead-letter.ts';
+import { describeUndecodableBatch, undecodableBatchOf } from '../../core/src/kafka/undecodable-batch.ts';
 
 export interface Decoded<R> {
   rows: R[];
@@ -8,8 +9,8 @@ export interface Decoded<R> {
 }
 
 /**
- * Decodes a partition batch into rows, setting aside what cannot be decoded with its reason. Only
- * DecodeError rejects a message; anything else (a registry outage) is thrown so the batch is retried whole.
+ * Decodes a partition batch into rows, setting aside what cannot be decoded with its reason (the stand-in of
+ * a record batch the consumer could not decompress, too). Only DecodeError rejects a message; anything else (a registry outage) is thrown so the batch is retried whole.
  */
 export async function decodeBatch<T, R>(
   topic: string,
@@ -21,6 +22,12 @@ export async function decodeBatch<T, R>(
   const rows: R[] = [];
   const rejected: Rejected[] = [];
   for (const message of messages) {
+    const batch = undecodableBatchOf(message.headers);
+    if (batch) {
+      const error = describeUndecodableBatch(batch);
+      rejected.push({ topic, partition, message, reason: 'undecodable_batch', error });
+      continue;
+    }
     try {
       rows.push(toRow(await decode(message.value), message));
     } catch (error) {

@@ -1,5 +1,9 @@
 import type { IHeaders, KafkaMessage, Message, Producer } from './client.ts';
-import { describeUndecodableBatch, undecodableBatchOf } from './undecodable-batch.ts';
+import {
+  describeUndecodableBatch,
+  UNDECODABLE_BATCH_BYTES_HEADER,
+  undecodableBatchOf,
+} from './undecodable-batch.ts';
 
 /** Dead-letter header names: part of the public contract (CONTRACT.md). */
 export const DEAD_LETTER_HEADERS = {
@@ -24,7 +28,8 @@ export interface Rejected {
 /**
  * The dead-letter message for a rejected one: original key and bytes, original headers, plus ours. The
  * stand-in of an undecodable record batch keeps its own reason, `undecodable_batch`, whatever the decoder
- * said about its bytes; its `driftline.undecodable.batch` header names the batch's offsets and codec. Pure.
+ * said about it; its value is the batch's raw bytes (null when too large) and its `driftline.undecodable.batch`
+ * header names the batch's offsets and codec. Pure.
  */
 export function toDeadLetter(r: Rejected, now: number): Message {
   const headers: IHeaders = { ...(r.message.headers ?? {}) };
@@ -35,7 +40,10 @@ export function toDeadLetter(r: Rejected, now: number): Message {
   headers[DEAD_LETTER_HEADERS.reason] = batch ? 'undecodable_batch' : r.reason;
   headers[DEAD_LETTER_HEADERS.error] = (batch ? describeUndecodableBatch(batch) : r.error).slice(0, 1000);
   headers[DEAD_LETTER_HEADERS.failedAt] = String(now);
-  return { key: r.message.key, value: r.message.value, headers };
+  if (!batch) return { key: r.message.key, value: r.message.value, headers };
+  const bytes = headers[UNDECODABLE_BATCH_BYTES_HEADER];
+  delete headers[UNDECODABLE_BATCH_BYTES_HEADER];
+  return { key: null, value: Buffer.isBuffer(bytes) ? bytes : null, headers };
 }
 
 /** Sends rejected messages to the dead-letter topic and waits for the broker's acknowledgement. */

@@ -2,15 +2,18 @@
  * A record batch that cannot be decompressed or decoded (a corrupt batch, a codec id Kafka does not define)
  * must not stop a consumer for good: kafkajs would fail the fetch again and again at the same offset. The
  * batch decoder (kafkajs-patches.ts) hands on one stand-in record instead, at the batch's last offset, so the
- * consumer moves past the whole batch: its value is the batch's raw bytes (when small enough for the
- * dead-letter topic) and the header UNDECODABLE_BATCH_HEADER says what happened. Services reject it like any
- * value they cannot decode, and the dead letter carries the reason `undecodable_batch` (dead-letter.ts).
+ * consumer moves past the whole batch. Its key and value are null, so every service rejects it as a value it
+ * cannot decode without asking anyone (a registry, a parser); the header UNDECODABLE_BATCH_HEADER says what
+ * happened, and UNDECODABLE_BATCH_BYTES_HEADER carries the batch's raw bytes (when small enough for the
+ * dead-letter topic), which become the dead letter's value with the reason `undecodable_batch` (dead-letter.ts).
  */
 import { describe } from '../errors.ts';
 import { codecOfAttributes } from './compression-codecs.ts';
 
 /** Header of the stand-in record: JSON of UndecodableBatch. */
 export const UNDECODABLE_BATCH_HEADER = 'driftline.undecodable.batch';
+/** Header of the stand-in record: the batch's raw bytes, as stored in the partition. */
+export const UNDECODABLE_BATCH_BYTES_HEADER = 'driftline.undecodable.batch.bytes';
 
 /**
  * Batches larger than this are dead-lettered without their bytes: the dead-letter topic has the broker's
@@ -25,7 +28,7 @@ export interface UndecodableBatch {
   lastOffset: string;
   /** Records the batch header announces. */
   records: number;
-  /** Bytes of the whole batch (header included); its value holds them unless above MAX_KEPT_BATCH_BYTES. */
+  /** Bytes of the whole batch (header included); kept in a header unless above MAX_KEPT_BATCH_BYTES. */
   bytes: number;
   error: string;
 }
@@ -104,8 +107,13 @@ export function standInBatch(buffer: Buffer, start: number, error: unknown): Sta
     timestamp: maxTimestamp,
     offset: lastOffset,
     key: null,
-    value: whole ? Buffer.from(buffer.subarray(start, start + bytes)) : null,
-    headers: { [UNDECODABLE_BATCH_HEADER]: Buffer.from(JSON.stringify(info)) },
+    value: null,
+    headers: {
+      [UNDECODABLE_BATCH_HEADER]: Buffer.from(JSON.stringify(info)),
+      ...(whole
+        ? { [UNDECODABLE_BATCH_BYTES_HEADER]: Buffer.from(buffer.subarray(start, start + bytes)) }
+        : {}),
+    },
     isControlRecord: false,
     batchContext: context,
   };
