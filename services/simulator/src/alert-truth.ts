@@ -11,6 +11,11 @@ export interface TrueChange {
   /** Event time (prediction time) of the changed traffic: [fromMs, toMs). */
   fromMs: number;
   toMs: number;
+  /**
+   * How far past `toMs` a CONCEPT_DRIFT alert's window may still report the change: the detectors fire on
+   * label time, so the last changed predictions can raise one in the window after. @default 0
+   */
+  lateMs?: number;
   /** Alert kinds that report this change (an input shift: DATA_DRIFT; a worse model: PERFORMANCE, CONCEPT_DRIFT). */
   detectedBy: readonly AlertKind[];
   /** Features that changed: a DATA_DRIFT alert is true only when it names one of them. Empty: no condition. */
@@ -27,7 +32,8 @@ export type GradedAlert = Pick<
 
 export type AlertVerdict = { truth: 'true'; change: TrueChange } | { truth: 'false'; reason: string };
 
-const overlaps = (c: TrueChange, fromMs: number, toMs: number) => fromMs < c.toMs && toMs > c.fromMs;
+const overlaps = (c: TrueChange, fromMs: number, toMs: number, kind?: AlertKind) =>
+  fromMs < c.toMs + (kind === 'CONCEPT_DRIFT' ? (c.lateMs ?? 0) : 0) && toMs > c.fromMs;
 
 /**
  * The features an input-drift alert is about. An alert on one feature names it in its metric (its evidence then
@@ -57,7 +63,7 @@ export function classifyAlert(alert: GradedAlert, changes: readonly TrueChange[]
     (c) =>
       c.modelId === alert.model_id &&
       c.modelVersion === alert.model_version &&
-      overlaps(c, alert.window_start, alert.window_end),
+      overlaps(c, alert.window_start, alert.window_end, alert.kind),
   );
   if (during.length === 0) return { truth: 'false', reason: 'stationary: nothing changed in this window' };
   const ofKind = during.filter((c) => c.detectedBy.includes(alert.kind));

@@ -1,4 +1,5 @@
 import { classifierTraffic, take, type SimulatedPair } from './classifier-traffic.ts';
+import type { PhaseSpan } from './demo-truth.ts';
 import { regressorTraffic } from './regressor-traffic.ts';
 
 /** One phase of the demo: a number of one-minute event-time windows with the same behaviour. */
@@ -35,7 +36,8 @@ export const WINDOW_MS = 60_000;
 
 export interface DemoTraffic {
   pairs: SimulatedPair[];
-  phaseStarts: { name: string; startMs: number }[];
+  /** Each phase with its event-time span: the demo's truth (demo-truth.ts). */
+  spans: PhaseSpan[];
   endMs: number;
 }
 
@@ -46,11 +48,11 @@ export interface DemoTraffic {
  */
 export function demoTraffic(startMs: number, perWindow: number, runId: string): DemoTraffic {
   const pairs: SimulatedPair[] = [];
-  const phaseStarts: { name: string; startMs: number }[] = [];
+  const spans: PhaseSpan[] = [];
   let t = startMs;
   let seed = 1;
   for (const phase of DEMO_PHASES) {
-    phaseStarts.push({ name: phase.name, startMs: t });
+    spans.push({ phase, fromMs: t, toMs: t + phase.windows * WINDOW_MS });
     const n = phase.windows * perWindow;
     const step = (phase.windows * WINDOW_MS) / n;
     for (const [version, arm, share] of [
@@ -88,7 +90,7 @@ export function demoTraffic(startMs: number, perWindow: number, runId: string): 
     t += phase.windows * WINDOW_MS;
   }
   pairs.sort((a, b) => a.inference.timestamp - b.inference.timestamp);
-  return { pairs, phaseStarts, endMs: t };
+  return { pairs, spans, endMs: t };
 }
 
 function withArm(p: SimulatedPair, arm: string): SimulatedPair {
