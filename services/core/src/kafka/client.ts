@@ -1,10 +1,8 @@
 // The only module that imports kafkajs: a seam so another KafkaJS-compatible client can be measured against it.
 // Our patches go into the require cache before kafkajs loads.
 import './kafkajs-patches.ts';
-import {
+import kafkajs, {
   AssignerProtocol,
-  CompressionCodecs,
-  CompressionTypes,
   Kafka,
   logLevel,
   Partitioners,
@@ -30,7 +28,10 @@ export type {
   Producer,
   Transaction,
 } from 'kafkajs';
-export { AssignerProtocol, CompressionTypes, Kafka, logLevel, Partitioners };
+export { AssignerProtocol, Kafka, logLevel, Partitioners };
+// Node's ESM loader does not see these two among kafkajs' CommonJS exports (they are not plain names there).
+const { CompressionCodecs, CompressionTypes } = kafkajs;
+export { CompressionTypes };
 
 // Every codec Kafka defines, registered once for every client of the process: consumers read any producer's
 // batches, and any send may ask for `compression: CompressionTypes.<codec>`.
