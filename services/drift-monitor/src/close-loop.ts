@@ -4,10 +4,10 @@ import type { Admin } from '../../core/src/kafka/client.ts';
 import type { Logger } from '../../core/src/logger.ts';
 import type { TumblingWindows } from '../../core/src/windows/tumbling-windows.ts';
 import {
-  globalWatermark,
+  modelWatermark,
   ownerPartition,
   windowsToClose,
-  type PartitionProgress,
+  type ModelProgress,
   type WindowToClose,
 } from './closer.ts';
 import type { DriftMetrics } from './metrics.ts';
@@ -26,6 +26,10 @@ export interface CloseLoopDeps {
   windows: TumblingWindows;
   tests: DriftTestConfig;
   lookbackWindows: number;
+  /** A model without events for this long (wall clock) has its windows closed; 0: never. */
+  idleMs: number;
+  /** Raw values kept per window column (exact KS), as phase 1 keeps them. */
+  exactValues?: number;
   metrics: DriftMetrics;
   logger: Logger;
   /** Partitions of the inference topic assigned to this instance (changes on rebalance). */
@@ -70,40 +74,54 @@ export class CloseLoop {
     const { deps } = this;
     const assigned = deps.assigned();
     if (assigned.size === 0) return 0;
-    const progress = await this.progress();
-    const owns = (modelId: string) => assigned.has(ownerPartition(modelId, progress.length));
+    const { partitions, watermarks, oldest } = await this.watermarks();
+    const owns = (modelId: string) => assigned.has(ownerPartition(modelId, partitions));
     await deps.bootstrap?.run(owns);
-    const watermark = globalWatermark(progress);
-    if (!Number.isFinite(watermark)) return 0;
-    deps.metrics.watermark.set(watermark);
+    const finite = [...watermarks.values()].filter(Number.isFinite);
+    if (finite.length > 0) deps.metrics.watermark.set(Math.max(...finite));
+    if (!Number.isFinite(oldest)) return 0;
     const { sizeMs, graceMs } = deps.windows;
-    const since = watermark - deps.lookbackWindows * sizeMs - graceMs;
-    const [partials, closed] = await Promise.all([
-      deps.store.finalPartials(watermark, graceMs, since),
-      deps.store.closes(since),
-    ]);
-    const todo = windowsToClose({ partials, closed, watermark, graceMs, owns });
+    const since = oldest - deps.lookbackWindows * sizeMs - graceMs;
+    const [partials, closed] = await Promise.all([deps.store.partialsSince(since), deps.store.closes(since)]);
+    const watermarkOf = (modelId: string) => watermarks.get(modelId) ?? -Infinity;
+    const todo = windowsToClose({ partials, closed, watermarkOf, graceMs, owns });
     let done = 0;
     for (const w of todo) if (await this.close(w)) done += 1;
     return done;
   }
 
-  /** Stream time and caught-up state per partition; committed offsets are read before the stream times. */
-  private async progress(): Promise<PartitionProgress[]> {
-    const { admin, groupId, topic, store } = this.deps;
+  /**
+   * Each model's watermark (closer.ts), and the oldest stream time the lookback starts from. Committed
+   * offsets are read before the stream times, so a partition counted as caught up has its times stored.
+   */
+  private async watermarks(): Promise<{
+    partitions: number;
+    watermarks: Map<string, number>;
+    oldest: number;
+  }> {
+    const { admin, groupId, topic, store, idleMs } = this.deps;
     const ends = await admin.fetchTopicOffsets(topic);
     const [group] = await admin.fetchOffsets({ groupId, topics: [topic] });
     const committed = new Map((group?.partitions ?? []).map((p) => [p.partition, BigInt(p.offset)]));
-    const times = await store.streamTimes();
-    return ends.map((e) => {
-      const high = BigInt(e.high);
-      const done = committed.get(e.partition) ?? -1n;
-      return {
-        partition: e.partition,
-        streamTimeMs: times.get(e.partition) ?? null,
-        caughtUp: high === BigInt(e.low) || done >= high,
-      };
-    });
+    const marks = await store.modelStreamTimes();
+    const lagging = new Set(
+      ends
+        .filter(
+          (e) => BigInt(e.high) !== BigInt(e.low) && (committed.get(e.partition) ?? -1n) < BigInt(e.high),
+        )
+        .map((e) => e.partition),
+    );
+    const started = new Set(marks.map((m) => m.partition));
+    const byModel = new Map<string, ModelProgress[]>();
+    for (const m of marks) byModel.set(m.modelId, [...(byModel.get(m.modelId) ?? []), m]);
+    const now = (this.deps.now ?? Date.now)();
+    const watermarks = new Map<string, number>();
+    let oldest = Infinity;
+    for (const [modelId, own] of byModel) {
+      watermarks.set(modelId, modelWatermark(own, lagging, started, now, idleMs));
+      oldest = Math.min(oldest, ...own.map((p) => p.timeMs));
+    }
+    return { partitions: ends.length, watermarks, oldest };
   }
 
   private async close(w: WindowToClose): Promise<boolean> {
@@ -118,11 +136,11 @@ export class CloseLoop {
       );
       return false;
     }
-    const merged = new WindowPartial(profile);
-    for (const p of w.partials)
-      merged.merge(
-        WindowPartial.fromJSON(profile, JSON.parse(states.get(p.partition) as string) as PartialStateJSON),
-      );
+    const merged = new WindowPartial(profile, deps.exactValues);
+    for (const p of w.partials) {
+      const state = JSON.parse(states.get(p.partition) as string) as PartialStateJSON;
+      merged.merge(WindowPartial.fromJSON(profile, state, deps.exactValues));
+    }
     const evaluation = evaluateWindow(profile, merged, deps.tests);
     const now = (deps.now ?? Date.now)();
     const excluded = w.excluded.reduce((s, p) => s + p.events, 0);

@@ -3,27 +3,36 @@
  * to (re)close, and which instance closes a model. The I/O around them is in close-loop.ts.
  */
 
-/** Where a source partition stands: its stream time (null before its first event) and whether the group has
- * committed everything in it (nothing unprocessed can still hold back event time). */
-export interface PartitionProgress {
+/** A model's stream time on one partition and when (wall clock) a batch last had events of it. */
+export interface ModelProgress {
   partition: number;
-  streamTimeMs: number | null;
-  caughtUp: boolean;
+  timeMs: number;
+  writtenAtMs: number;
 }
 
 /**
- * The event time up to which every partition's partial states are final: the smallest stream time of the
- * partitions that still have unprocessed events. A partition that is caught up holds nothing back (an idle
- * partition must not stop the clock); when all are caught up, the largest stream time seen. -Infinity while
- * a partition with unprocessed events has no stream time yet.
- * @example globalWatermark([{partition:0, streamTimeMs:90, caughtUp:false}, {partition:1, streamTimeMs:50, caughtUp:true}]) // 90
+ * A model's own event-time watermark: the smallest of its stream times on the partitions that still have
+ * unprocessed events, or, when none has, its largest. Partitions that have processed events but none of
+ * this model are assumed to hold none of it (should some arrive, its windows are recomputed); a partition
+ * that has not processed anything yet holds every model back (-Infinity), as at a group's first start.
+ * A model that no batch had events of for `idleMs` of wall-clock time, and with nothing unprocessed, is
+ * idle: all its windows are final (+Infinity). `idleMs` 0 turns this off.
+ * @example modelWatermark([{partition:0, timeMs:90, writtenAtMs:0}], new Set(), new Set([0]), 1000, 0) // 90
  */
-export function globalWatermark(progress: readonly PartitionProgress[]): number {
-  const lagging = progress.filter((p) => !p.caughtUp);
-  if (lagging.some((p) => p.streamTimeMs === null)) return -Infinity;
-  const times = (lagging.length > 0 ? lagging : progress).map((p) => p.streamTimeMs ?? -Infinity);
-  if (times.length === 0) return -Infinity;
-  return lagging.length > 0 ? Math.min(...times) : Math.max(...times);
+export function modelWatermark(
+  own: readonly ModelProgress[],
+  lagging: ReadonlySet<number>,
+  started: ReadonlySet<number>,
+  nowMs: number,
+  idleMs: number,
+): number {
+  for (const p of lagging) if (!started.has(p)) return -Infinity;
+  if (own.length === 0) return -Infinity;
+  const behind = own.filter((p) => lagging.has(p.partition));
+  if (behind.length > 0) return Math.min(...behind.map((p) => p.timeMs));
+  const lastWrite = Math.max(...own.map((p) => p.writtenAtMs));
+  if (idleMs > 0 && nowMs - lastWrite >= idleMs) return Infinity;
+  return Math.max(...own.map((p) => p.timeMs));
 }
 
 /** The stored description of one partition's partial of a window (no state). */
@@ -104,14 +113,14 @@ function majorityProfile(partials: readonly PartialMeta[]): string {
 }
 
 /**
- * The windows to close now: final on event time (end + grace <= watermark), owned by this instance, and
- * either never closed or closed with other inputs (a partial advanced since: late data on a partition that
- * was idle, or a redelivery) — recomputation then replaces the rows.
+ * The windows to close now: final on their model's event time (end + grace <= its watermark), owned by this
+ * instance, and either never closed or closed with other inputs (a partial advanced since: late data on a
+ * partition that was idle, or a redelivery) — recomputation then replaces the rows.
  */
 export function windowsToClose(args: {
   partials: readonly PartialMeta[];
   closed: readonly ClosedRecord[];
-  watermark: number;
+  watermarkOf: (modelId: string) => number;
   graceMs: number;
   owns: (modelId: string) => boolean;
 }): WindowToClose[] {
@@ -121,7 +130,8 @@ export function windowsToClose(args: {
   const out: WindowToClose[] = [];
   for (const [key, list] of group(args.partials)) {
     const first = list[0] as PartialMeta;
-    if (first.windowEndMs + args.graceMs > args.watermark || !args.owns(first.modelId)) continue;
+    if (first.windowEndMs + args.graceMs > args.watermarkOf(first.modelId) || !args.owns(first.modelId))
+      continue;
     const sorted = [...list].sort((a, b) => a.partition - b.partition);
     const fingerprint = sorted.map((p) => `${p.partition}:${p.through}`).join(',');
     if (last.get(key) === fingerprint) continue;

@@ -5,9 +5,15 @@ import type { InferenceEvent } from '../../core/src/records/records.generated.ts
 import type { TumblingWindows } from '../../core/src/windows/tumbling-windows.ts';
 import { DriftStateError } from './errors.ts';
 import type { DriftMetrics } from './metrics.ts';
-import { PartitionProcessor, type DecodedMessage, type OpenWindow } from './processor.ts';
+import {
+  PartitionProcessor,
+  windowKey,
+  type DecodedMessage,
+  type OpenWindow,
+  type ProcessorOptions,
+} from './processor.ts';
 import type { ProfileCache } from './profile-cache.ts';
-import { partialRow, watermarkRow, type PartialRow } from './rows.ts';
+import { modelWatermarkRows, partialRow, watermarkRow, windowIdsRows, type PartialRow } from './rows.ts';
 import type { DriftStore } from './store.ts';
 import { WindowPartial, type PartialStateJSON } from './window-partials.ts';
 
@@ -19,6 +25,8 @@ export interface InferenceStageDeps {
   metrics: DriftMetrics;
   logger: Logger;
   topic: string;
+  /** Raw values kept per window column (exact KS) and ids remembered per partition (de-duplication). */
+  processor?: ProcessorOptions;
   /** Told about model versions without a profile (to bootstrap one). */
   onUnprofiled?: (versions: Iterable<{ modelId: string; modelVersion: string }>) => void;
   now?: () => number;
@@ -46,11 +54,15 @@ export class InferenceStage {
     await deps.profiles.prepare(versionsOf(decoded));
     const out = processor.process(decoded, deps.profiles.lookup);
     const now = (deps.now ?? Date.now)();
-    const rows = out.touched.map((w) => partialRow(w, partition, now));
-    const mark = Number.isFinite(out.streamTime)
-      ? watermarkRow(partition, out.streamTime, out.lastOffset, now)
-      : null;
-    await deps.store.writeBatch(rows, mark);
+    // The partition-wide stream time (largest of any model) is kept for operators; closing uses the models'.
+    await deps.store.writeBatch({
+      ids: windowIdsRows(out.touched, partition, now),
+      partials: out.touched.map((w) => partialRow(w, partition, now)),
+      models: modelWatermarkRows(out.modelTimes, partition, out.lastOffset, now),
+      watermark: Number.isFinite(out.streamTime)
+        ? watermarkRow(partition, out.streamTime, out.lastOffset, now)
+        : null,
+    });
     processor.evictClosed();
     this.count(out, partition, processor);
     if (out.unprofiled.size > 0) deps.onUnprofiled?.(out.unprofiled.values());
@@ -72,15 +84,18 @@ export class InferenceStage {
 
   private async restore(partition: number): Promise<PartitionProcessor> {
     const { store, windows } = this.deps;
-    const { streamTime, rows } = await store.partitionState(partition, windows.graceMs);
-    const open = await Promise.all(rows.map((r) => this.openWindow(r)));
-    const processor = new PartitionProcessor(partition, windows, { streamTime, open });
+    const { modelTimes, rows, ids } = await store.partitionState(partition, windows.graceMs);
+    const open = await Promise.all(rows.map((r) => this.openWindow(r, ids)));
+    const processor = new PartitionProcessor(partition, windows, { modelTimes, open }, this.deps.processor);
     this.processors.set(partition, processor);
-    this.deps.logger.info({ partition, streamTime, openWindows: open.length }, 'partition state restored');
+    this.deps.logger.info(
+      { partition, models: modelTimes.size, openWindows: open.length },
+      'partition state restored',
+    );
     return processor;
   }
 
-  private async openWindow(row: PartialRow): Promise<OpenWindow> {
+  private async openWindow(row: PartialRow, ids: Map<string, Set<string>>): Promise<OpenWindow> {
     const profile = await this.deps.profiles.get(row.profile_id);
     // Without its profile a stored partial cannot be continued, and starting it afresh would lose events.
     if (!profile)
@@ -91,8 +106,14 @@ export class InferenceStage {
       modelId: row.model_id,
       modelVersion: row.model_version,
       window: { start: row.window_start_ms, end: row.window_end_ms },
-      partial: WindowPartial.fromJSON(profile, JSON.parse(row.state) as PartialStateJSON),
+      partial: WindowPartial.fromJSON(
+        profile,
+        JSON.parse(row.state) as PartialStateJSON,
+        this.deps.processor?.exactValues,
+      ),
       through: row.through_offset,
+      ids: ids.get(windowKey(row.model_id, row.model_version, row.window_start_ms)) ?? new Set(),
+      newIds: [],
     };
   }
 
@@ -105,6 +126,8 @@ export class InferenceStage {
     if (out.late > 0) m.lateEvents.inc(out.late);
     if (out.undecodable > 0) m.undecodable.inc({ topic: this.deps.topic }, out.undecodable);
     if (out.replayed > 0) m.replayedEvents.inc(out.replayed);
+    if (out.duplicates > 0) m.duplicateEvents.inc(out.duplicates);
+    if (out.untracked > 0) m.untrackedIds.inc(out.untracked);
     for (const u of out.unprofiled.values())
       m.unprofiledEvents.inc({ model_id: u.modelId, model_version: u.modelVersion }, u.count);
     m.openWindows.set({ partition: String(partition) }, p.openWindows.length);

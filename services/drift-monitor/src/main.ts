@@ -42,6 +42,7 @@ async function main(): Promise<void> {
     logger,
     topic: topics.inference,
     decode: (v) => codecs.inference.decode(v),
+    processor: { exactValues: s.largeWindow, maxIds: s.dedupIds },
   });
   const consumer = rt.kafka.consumer({ groupId: s.groupId, ...session });
   const assigned = trackAssignment(consumer, topics.inference, () => inference.onAssignment());
@@ -71,6 +72,8 @@ async function main(): Promise<void> {
     windows,
     tests: s,
     lookbackWindows: s.lookbackWindows,
+    idleMs: s.idleMs,
+    exactValues: s.largeWindow,
     metrics,
     logger,
     assigned: () => assigned,

@@ -7,6 +7,8 @@ export interface DriftMetrics {
   unprofiledEvents: Counter<'model_id' | 'model_version'>;
   undecodable: Counter<'topic'>;
   replayedEvents: Counter;
+  duplicateEvents: Counter;
+  untrackedIds: Counter;
   openWindows: Gauge<'partition'>;
   windowsClosed: Counter<'model_id'>;
   watermark: Gauge;
@@ -37,6 +39,16 @@ export function createDriftMetrics(registry: Registry): DriftMetrics {
     replayedEvents: new Counter({
       name: 'driftline_drift_replayed_events_total',
       help: 'Redelivered events already in a stored partial state (skipped).',
+      registers,
+    }),
+    duplicateEvents: new Counter({
+      name: 'driftline_drift_duplicate_events_total',
+      help: 'Re-sent predictions (a prediction id already counted in its window) left out of the drift windows.',
+      registers,
+    }),
+    untrackedIds: new Counter({
+      name: 'driftline_drift_untracked_ids_total',
+      help: 'Events counted without remembering their prediction id (the partition held DRIFTLINE_DRIFT_DEDUP_IDS ids): a re-send of them would count twice.',
       registers,
     }),
     openWindows: new Gauge({

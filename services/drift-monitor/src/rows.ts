@@ -55,11 +55,66 @@ export interface WatermarkRow {
   written_at: number;
 }
 
+/** A drift_model_watermarks row (migration 0014): a model's stream time on a partition. */
+export interface ModelWatermarkRow {
+  model_id: string;
+  source_partition: number;
+  stream_time_ms: number;
+  through_offset: number;
+  written_at_ms: number;
+}
+
+/** A drift_window_ids row (migration 0014): the prediction ids a batch added to a window. */
+export interface WindowIdsRow {
+  model_id: string;
+  model_version: string;
+  window_start_ms: number;
+  source_partition: number;
+  through_offset: number;
+  ids: string[];
+  written_at: number;
+}
+
 const seconds = (ms: number) => Math.floor(ms / 1000);
 
 /** ClickHouse's Float64 takes no Infinity through JSON: the largest double stands for it. */
 function finite(x: number): number {
   return Number.isFinite(x) ? x : x > 0 ? Number.MAX_VALUE : -Number.MAX_VALUE;
+}
+
+/** The stream time of each model the batch had events of. Pure. */
+export function modelWatermarkRows(
+  times: ReadonlyMap<string, number>,
+  partition: number,
+  throughOffset: number,
+  nowMs: number,
+): ModelWatermarkRow[] {
+  return [...times].map(([modelId, time]) => ({
+    model_id: modelId,
+    source_partition: partition,
+    stream_time_ms: time,
+    through_offset: throughOffset,
+    written_at_ms: nowMs,
+  }));
+}
+
+/** The ids each touched window got from the batch. Pure. */
+export function windowIdsRows(
+  touched: readonly OpenWindow[],
+  partition: number,
+  nowMs: number,
+): WindowIdsRow[] {
+  return touched
+    .filter((w) => w.newIds.length > 0)
+    .map((w) => ({
+      model_id: w.modelId,
+      model_version: w.modelVersion,
+      window_start_ms: w.window.start,
+      source_partition: partition,
+      through_offset: w.through,
+      ids: w.newIds,
+      written_at: seconds(nowMs),
+    }));
 }
 
 /** The full partial state of a window, as phase 1 writes it after a batch. Pure. */

@@ -103,7 +103,7 @@ export const DRIFT_SETTINGS = {
     'DRIFTLINE_DRIFT_LARGE_WINDOW',
     '1000',
     positiveInt,
-    'Window size (non-missing values) above which the default test is a distance (wasserstein, jensen_shannon) instead of a p-value test (ks, chi2).',
+    'Window size (non-missing values) above which the default test is a distance (wasserstein, jensen_shannon) instead of a p-value test (ks, chi2); windows up to it keep their raw numeric values for an exact KS (8 bytes per value and column).',
   ),
   missingAlpha: setting(
     'DRIFTLINE_DRIFT_MISSING_ALPHA',
@@ -128,6 +128,18 @@ export const DRIFT_SETTINGS = {
     '0',
     nonNegativeInt,
     'When > 0, a model version without a profile gets one built from its first N events in inference_log (needs the sink); 0 turns this off.',
+  ),
+  idleMs: setting(
+    'DRIFTLINE_DRIFT_IDLE',
+    '10m',
+    duration(false),
+    'A model that sent no event for this long (wall clock) has its open windows closed as if its event time had passed them; `0s`: never.',
+  ),
+  dedupIds: setting(
+    'DRIFTLINE_DRIFT_DEDUP_IDS',
+    '1000000',
+    nonNegativeInt,
+    'Prediction ids remembered per source partition over the open windows, to count a re-sent prediction once; beyond it events are counted without their id (driftline_drift_untracked_ids_total).',
   ),
   closeIntervalMs: setting(
     'DRIFTLINE_DRIFT_CLOSE_INTERVAL',

@@ -2,7 +2,7 @@ import type { ClickHouseClient } from '../../core/src/clickhouse/client.ts';
 import { sqlString } from '../../core/src/clickhouse/sql-string.ts';
 import type { ClosedRecord, PartialMeta } from './closer.ts';
 import { profileFromJSON, profileToJSON, type ReferenceProfile } from './profile.ts';
-import type { DriftMetricRow, PartialRow, WatermarkRow } from './rows.ts';
+import type { DriftMetricRow, ModelWatermarkRow, PartialRow, WatermarkRow, WindowIdsRow } from './rows.ts';
 
 export { sqlString };
 
@@ -18,6 +18,27 @@ export interface DetectorStateRow {
 }
 
 const seconds = (ms: number) => Math.floor(ms / 1000);
+
+/** What a partition restores from ClickHouse after an assignment. */
+export interface StoredPartition {
+  modelTimes: Map<string, number>;
+  rows: PartialRow[];
+  /** Prediction ids of each restored window, by `idKey`. */
+  ids: Map<string, Set<string>>;
+}
+
+/** A model's stream time on one partition, and when it was last written (wall clock). */
+export interface ModelMark {
+  modelId: string;
+  partition: number;
+  timeMs: number;
+  writtenAtMs: number;
+}
+
+/** The key of a window of a model version in the maps above. */
+export function idKey(modelId: string, modelVersion: string, windowStartMs: number): string {
+  return `${modelId}\u0000${modelVersion}\u0000${windowStartMs}`;
+}
 
 /**
  * The drift monitor's ClickHouse tables (migrations 0008-0010): profiles, partial window states, stream
@@ -88,49 +109,94 @@ export class DriftStore {
     );
   }
 
-  /** A partition's stored stream time and the partial rows of the windows it has not closed yet. */
-  async partitionState(
-    partition: number,
-    graceMs: number,
-  ): Promise<{ streamTime: number; rows: PartialRow[] }> {
-    const [mark] = await this.rows<{ stream_time_ms: string }>(
-      `SELECT stream_time_ms FROM ${this.db}.drift_watermarks FINAL WHERE source_partition = ${partition}`,
+  /**
+   * A partition's stored model stream times, the partial rows of the windows their model has not closed yet,
+   * and the ids of those windows (rows up to each partial's through offset).
+   */
+  async partitionState(partition: number, graceMs: number): Promise<StoredPartition> {
+    const marks = await this.rows<{ model_id: string; stream_time_ms: string }>(
+      `SELECT model_id, stream_time_ms FROM ${this.db}.drift_model_watermarks FINAL WHERE source_partition = ${partition}`,
     );
-    const streamTime = mark ? Number(mark.stream_time_ms) : -Infinity;
-    const after = Number.isFinite(streamTime) ? `AND window_end_ms + ${graceMs} > ${streamTime}` : '';
-    const rows = await this.rows<PartialRow>(
-      `SELECT * FROM ${this.db}.drift_window_partials FINAL WHERE source_partition = ${partition} ${after}`,
-    );
-    return {
-      streamTime,
-      rows: rows.map((r) => ({
+    const modelTimes = new Map(marks.map((m) => [m.model_id, Number(m.stream_time_ms)]));
+    const oldest = Math.min(...modelTimes.values());
+    const after = Number.isFinite(oldest) ? `AND window_end_ms + ${graceMs} > ${oldest}` : '';
+    const rows = (
+      await this.rows<PartialRow>(
+        `SELECT * FROM ${this.db}.drift_window_partials FINAL WHERE source_partition = ${partition} ${after}`,
+      )
+    )
+      .map((r) => ({
         ...r,
         through_offset: Number(r.through_offset),
         window_start_ms: Number(r.window_start_ms),
         window_end_ms: Number(r.window_end_ms),
-      })),
-    };
+      }))
+      .filter((r) => r.window_end_ms + graceMs > (modelTimes.get(r.model_id) ?? -Infinity));
+    return { modelTimes, rows, ids: await this.windowIds(partition, rows) };
   }
 
-  /** Partials first, then the stream time: a stored stream time never runs ahead of stored partials. */
-  async writeBatch(partials: PartialRow[], watermark: WatermarkRow | null): Promise<void> {
-    await this.insert('drift_window_partials', partials);
-    if (watermark) await this.insert('drift_watermarks', [watermark]);
-  }
-
-  async streamTimes(): Promise<Map<number, number>> {
-    const rows = await this.rows<{ source_partition: number; stream_time_ms: string }>(
-      `SELECT source_partition, stream_time_ms FROM ${this.db}.drift_watermarks FINAL`,
+  /** The ids of the given partials: rows of their windows up to their through offsets, by window key. */
+  private async windowIds(partition: number, partials: PartialRow[]): Promise<Map<string, Set<string>>> {
+    const out = new Map<string, Set<string>>();
+    if (partials.length === 0) return out;
+    const through = new Map(partials.map((p) => [idKey(p.model_id, p.model_version, p.window_start_ms), p]));
+    const since = Math.min(...partials.map((p) => p.window_start_ms));
+    const rows = await this.rows<{
+      model_id: string;
+      model_version: string;
+      w: string;
+      t: string;
+      ids: string[];
+    }>(
+      `SELECT model_id, model_version, window_start_ms AS w, through_offset AS t, ids FROM ${this.db}.drift_window_ids FINAL
+       WHERE source_partition = ${partition} AND window_start_ms >= ${since}`,
     );
-    return new Map(rows.map((r) => [Number(r.source_partition), Number(r.stream_time_ms)]));
+    for (const r of rows) {
+      const key = idKey(r.model_id, r.model_version, Number(r.w));
+      const partial = through.get(key);
+      if (partial === undefined || Number(r.t) > partial.through_offset) continue;
+      const set = out.get(key) ?? new Set<string>();
+      for (const id of r.ids) set.add(id);
+      out.set(key, set);
+    }
+    return out;
   }
 
-  /** Partials of windows final at `watermark`, no older than `sinceMs` (the closer's lookback). */
-  async finalPartials(watermark: number, graceMs: number, sinceMs: number): Promise<PartialMeta[]> {
+  /**
+   * Ids first, then partials, then the stream times: stored stream times never run ahead of stored partials,
+   * and a partial never holds an event whose id is not stored.
+   */
+  async writeBatch(batch: {
+    ids: WindowIdsRow[];
+    partials: PartialRow[];
+    models: ModelWatermarkRow[];
+    watermark: WatermarkRow | null;
+  }): Promise<void> {
+    await this.insert('drift_window_ids', batch.ids);
+    await this.insert('drift_window_partials', batch.partials);
+    await this.insert('drift_model_watermarks', batch.models);
+    if (batch.watermark) await this.insert('drift_watermarks', [batch.watermark]);
+  }
+
+  /** Every model's stream time on every partition, with when (wall clock) it was last written. */
+  async modelStreamTimes(): Promise<ModelMark[]> {
+    const rows = await this.rows<Record<string, string | number>>(
+      `SELECT model_id, source_partition, stream_time_ms, written_at_ms FROM ${this.db}.drift_model_watermarks FINAL`,
+    );
+    return rows.map((r) => ({
+      modelId: String(r.model_id),
+      partition: Number(r.source_partition),
+      timeMs: Number(r.stream_time_ms),
+      writtenAtMs: Number(r.written_at_ms),
+    }));
+  }
+
+  /** Partials of windows no older than `sinceMs` (the closer's lookback); the closer decides which are final. */
+  async partialsSince(sinceMs: number): Promise<PartialMeta[]> {
     const rows = await this.rows<Record<string, string | number>>(
       `SELECT model_id, model_version, window_start_ms, window_end_ms, source_partition, through_offset, profile_id, event_count
        FROM ${this.db}.drift_window_partials FINAL
-       WHERE window_end_ms + ${graceMs} <= ${watermark} AND window_start_ms >= ${Math.max(0, sinceMs)}`,
+       WHERE window_start_ms >= ${Math.max(0, Math.floor(sinceMs))}`,
     );
     return rows.map((r) => ({
       modelId: String(r.model_id),
@@ -147,7 +213,7 @@ export class DriftStore {
   async closes(sinceMs: number): Promise<ClosedRecord[]> {
     const rows = await this.rows<Record<string, string>>(
       `SELECT model_id, model_version, window_start_ms, fingerprint FROM ${this.db}.drift_window_closes FINAL
-       WHERE window_start_ms >= ${Math.max(0, sinceMs)}`,
+       WHERE window_start_ms >= ${Math.max(0, Math.floor(sinceMs))}`,
     );
     return rows.map((r) => ({
       modelId: String(r.model_id),
