@@ -73,7 +73,7 @@ export const DRIFT_SETTINGS = {
     'DRIFTLINE_DRIFT_GRACE',
     '5m',
     duration(false),
-    "How late an event may be (behind its partition's stream time) and still update its window.",
+    "How late an event may be (behind its model's stream time on its partition) and still update its window.",
   ),
   correction: setting(
     'DRIFTLINE_DRIFT_CORRECTION',
