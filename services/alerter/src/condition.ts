@@ -37,16 +37,27 @@ export function evidence(
   subjectType: 'feature' | 'class' | 'metric' | 'detector' | 'operational' | 'policy',
   method: string,
   score: number,
-  extra: { p_value?: number | null; threshold?: number | null } = {},
+  extra: Partial<Omit<Evidence, 'subject' | 'subject_type' | 'method' | 'score'>> = {},
 ): Evidence {
-  return {
+  const finite = (x: number | null | undefined) =>
+    x === undefined || x === null || !Number.isFinite(x) ? null : x;
+  const out: Evidence = {
     subject,
     subject_type: subjectType,
     method,
     score: Number.isFinite(score) ? score : 0,
-    p_value: extra.p_value ?? null,
-    threshold: extra.threshold ?? null,
+    p_value: finite(extra.p_value),
+    threshold: finite(extra.threshold),
   };
+  // The verdict's statistics only when known, so evidence without them stays as it was.
+  for (const key of ['interval_low', 'interval_high', 'baseline', 'effect_size'] as const) {
+    if (finite(extra[key]) !== null) out[key] = extra[key];
+  }
+  if (extra.baseline_count != null) out.baseline_count = extra.baseline_count;
+  if (extra.sample_count != null) out.sample_count = extra.sample_count;
+  if (extra.test) out.test = extra.test;
+  if (extra.baseline_source) out.baseline_source = extra.baseline_source;
+  return out;
 }
 
 /** The threshold a verdict crossed, for the Alert's `threshold`. */

@@ -1,5 +1,6 @@
 import type { Evidence } from '../../core/src/records/records.generated.ts';
 import { crossed, evidence, lifecycleOf, type Condition } from './condition.ts';
+import { featureDriftConditions, predictionDriftCondition } from './feature-drift.ts';
 import { grade } from './grade.ts';
 import type { Verdict } from './lifecycle.ts';
 import type {
@@ -8,7 +9,6 @@ import type {
   DataQualityRule,
   LatencyRule,
   ModelRules,
-  PredictionDriftRule,
 } from './rules/schema.ts';
 import type { DriftWindow, FeatureResult } from './window.ts';
 
@@ -35,26 +35,6 @@ function dataDrift(name: string, r: DataDriftRule, w: DriftWindow, rules: ModelR
     threshold: crossed(verdict, r.warning_share, r.critical_share),
     evidence: ordered.map(featureEvidence),
     lifecycle: life,
-  };
-}
-
-function predictionDrift(
-  name: string,
-  r: PredictionDriftRule,
-  w: DriftWindow,
-  rules: ModelRules,
-): Condition | null {
-  if (!w.prediction) return null;
-  const p = w.prediction;
-  return {
-    kind: 'PREDICTION_DRIFT',
-    metric: `${p.feature}:${p.method}`,
-    rule: `prediction_drift.${name}`,
-    verdict: p.drifted ? { level: 'breach', severity: r.severity } : { level: 'clear' },
-    value: p.statistic,
-    threshold: p.threshold ?? 0,
-    evidence: [featureEvidence(p)],
-    lifecycle: lifecycleOf(rules.lifecycle, r),
   };
 }
 
@@ -144,7 +124,8 @@ export function driftConditions(
     Object.entries(group).filter(([, r]) => r.enabled);
   const out: (Condition | null)[] = [
     ...on(g.data_drift).map(([n, r]) => dataDrift(n, r, w, rules)),
-    ...on(g.prediction_drift).map(([n, r]) => predictionDrift(n, r, w, rules)),
+    ...on(g.feature_drift).flatMap(([n, r]) => featureDriftConditions(n, r, w, rules)),
+    ...on(g.prediction_drift).map(([n, r]) => predictionDriftCondition(n, r, w, rules)),
     ...on(g.latency).map(([n, r]) => latency(n, r, w, rules)),
     ...on(g.data_quality).map(([n, r]) => dataQuality(n, r, w, rules, deadLetterRate)),
     ...on(g.concept_drift).map(([n, r]) => conceptDrift(n, r, w, rules)),

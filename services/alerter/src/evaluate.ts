@@ -1,14 +1,16 @@
-import type { Alert, Evidence, RetrainTrigger } from '../../core/src/records/records.generated.ts';
+import type { Alert, RetrainTrigger } from '../../core/src/records/records.generated.ts';
+import { advanceAlerts } from './advance-alerts.ts';
 import { evidence, type Condition } from './condition.ts';
-import { diagnose, type Signals } from './diagnosis.ts';
+import type { Signals } from './diagnosis.ts';
 import { driftConditions } from './drift-conditions.ts';
-import { alertEvent, triggerEvent } from './events.ts';
-import { INACTIVE, step, type AlertState } from './lifecycle.ts';
+import { triggerEvent } from './events.ts';
 import { performanceConditions } from './performance-conditions.ts';
+import { evaluateOpen } from './provisional.ts';
+import { retrainBasis } from './retrain-basis.ts';
 import { decide, type PolicyDecision } from './retrain-policy.ts';
 import type { ModelRules } from './rules/schema.ts';
 import { windowSignals } from './signals.ts';
-import { alertKey, cursorKey, signalsOf, type ModelState } from './state.ts';
+import { cursorKey, signalsOf, type ModelState } from './state.ts';
 import type { ResultWindow } from './window.ts';
 
 export interface Evaluation {
@@ -19,8 +21,6 @@ export interface Evaluation {
   /** False when the window was at or behind the cursor and was skipped. */
   evaluated: boolean;
 }
-
-const isOpen = (a: AlertState | undefined) => a?.phase === 'firing' || a?.phase === 'resolving';
 
 /** Dead-letter share of the input events since the previous drift window (pipeline-wide: dead letters name no model). */
 function deadLetterRate(state: ModelState, w: ResultWindow): number | null {
@@ -67,60 +67,12 @@ function updatedSignals(state: ModelState, w: ResultWindow, conditions: Conditio
   return { stored: next, merged };
 }
 
-function advanceAlerts(state: ModelState, w: ResultWindow, conditions: Condition[], s: Signals, now: number) {
-  const alerts: Alert[] = [];
-  const next = { ...state.alerts };
-  for (const c of conditions) {
-    const key = alertKey(w.modelVersion, c.kind, c.metric);
-    const [after, notice] = step(next[key] ?? INACTIVE, c.verdict, c.lifecycle, w.endMs);
-    next[key] = { ...after, value: c.value, threshold: c.threshold };
-    if (notice.kind === 'none') continue;
-    const event = alertEvent(c, notice, w, s, diagnose(c.kind, s), now);
-    alerts.push(event);
-    if (notice.kind === 'firing') {
-      next[key] = {
-        ...after,
-        notifiedAtMs: w.endMs,
-        openedBy: notice.reason === 'opened' ? event.alert_id : after.openedBy,
-      };
-    }
-  }
-  for (const [key, a] of Object.entries(next)) if (a.phase === 'inactive') delete next[key];
-  return { alerts, next };
-}
-
-/** The open alerts a retrain would answer: critical performance alerts and data drift of critical features. */
-function retrainBasis(
-  alerts: Record<string, AlertState>,
-  w: ResultWindow,
-  rules: ModelRules,
-  s: Signals,
-  conditions: Condition[],
-) {
-  const critical = new Set(Object.values(rules.rules.data_drift).flatMap((r) => r.critical_features));
-  const criticalDrift = s.driftedFeatures.filter((f) => critical.has(f.subject));
-  const behind: { alertId: string; evidence: Evidence[] }[] = [];
-  let performance = false;
-  let drift = false;
-  for (const [key, a] of Object.entries(alerts)) {
-    const [version, kind] = key.split('|');
-    if (version !== w.modelVersion || !isOpen(a) || a.severity !== 'CRITICAL') continue;
-    const own = conditions.find((c) => alertKey(w.modelVersion, c.kind, c.metric) === key)?.evidence ?? [];
-    if (kind === 'PERFORMANCE') {
-      performance = true;
-      behind.push({ alertId: a.openedBy, evidence: [...own, ...s.recallDrops] });
-    } else if (kind === 'DATA_DRIFT' && criticalDrift.length > 0) {
-      drift = true;
-      behind.push({ alertId: a.openedBy, evidence: criticalDrift });
-    }
-  }
-  return { performance, drift, behind };
-}
-
 /**
- * Evaluates one closed window of one model version: rules → conditions → lifecycles → alerts, then the
- * retrain policy → at most one trigger. Pure: the state goes in, the next state and the events come out;
- * `now` is only the events' `created_at`. A window at or behind its cursor changes nothing.
+ * Evaluates one window of one model version. A final window: rules → conditions → lifecycles → alerts (with
+ * the confirmation or withdrawal of its provisional alerts), then the retrain policy → at most one trigger.
+ * An open performance window (`final: false`): provisional alerts only (provisional.ts). Pure: the state goes
+ * in, the next state and the events come out; `now` is only the events' `created_at`. A window at or behind
+ * its cursor changes nothing.
  */
 export function evaluate(
   state: ModelState,
@@ -128,6 +80,11 @@ export function evaluate(
   rules: ModelRules,
   now: number,
 ): Evaluation {
+  if (window.source === 'performance' && window.final === false) {
+    const open = evaluateOpen(state, window, rules, now);
+    const evaluated = open.alerts.length > 0;
+    return { ...open, triggers: [], decision: { action: 'none' }, evaluated };
+  }
   const cursor = cursorKey(window.modelVersion, window.source);
   if ((state.cursors[cursor] ?? -Infinity) >= window.endMs) {
     return { state, alerts: [], triggers: [], decision: { action: 'none' }, evaluated: false };
@@ -135,7 +92,7 @@ export function evaluate(
   const w = freshDetections(state, window);
   const conditions = conditionsOf(state, w, rules);
   const signals = updatedSignals(state, w, conditions);
-  const { alerts, next } = advanceAlerts(state, w, conditions, signals.merged, now);
+  const { alerts, next, provisional } = advanceAlerts(state, w, conditions, signals.merged, now);
   const basis = retrainBasis(next, w, rules, signals.merged, conditions);
   const labeled = w.source === 'performance' ? w.sampleCount : 0;
   const [policy, decision] = decide(
@@ -155,6 +112,7 @@ export function evaluate(
     ...state,
     cursors: { ...state.cursors, [cursor]: w.endMs, ...detectionCursor(state, w) },
     alerts: next,
+    provisional,
     policy,
     signals: { ...state.signals, [w.modelVersion]: signals.stored },
     deadLetter: w.source === 'drift' && w.deadLetter ? w.deadLetter : state.deadLetter,

@@ -31,18 +31,50 @@ export function alertEvidence(c: Condition, s: Signals): Evidence[] {
   return dedupe([...c.evidence, ...context]).slice(0, MAX_EVIDENCE);
 }
 
-const fmt = (x: number) => (Number.isInteger(x) ? String(x) : x.toPrecision(4));
+export const fmt = (x: number) => (Number.isInteger(x) ? String(x) : x.toPrecision(4));
 
-function headline(c: Condition, notice: Exclude<Notice, { kind: 'none' }>, w: ResultWindow): string {
+/**
+ * How an event relates to an early verdict: `provisional` (decided on an open window), `confirms` (the final
+ * window upholds the provisional alert of that id) or `withdraws` (it does not, for the reason given).
+ */
+export type Early =
+  | { kind: 'provisional'; samples: number }
+  | { kind: 'confirms'; alertId: string }
+  | { kind: 'withdraws'; alertId: string; reason: string };
+
+function headline(
+  c: Condition,
+  notice: Exclude<Notice, { kind: 'none' }>,
+  w: ResultWindow,
+  early?: Early,
+): string {
   const at = `${w.modelId} ${w.modelVersion}`;
+  if (early?.kind === 'withdraws') {
+    return `WITHDRAWN provisional ${c.kind} ${c.metric} on ${at} (alert ${early.alertId}, rule ${c.rule}): ${early.reason}`;
+  }
   if (notice.kind === 'resolved') {
     return `RESOLVED ${c.kind} ${c.metric} on ${at}: back to ${fmt(c.value)} (rule ${c.rule})`;
   }
   const why = { opened: 'firing', escalated: 'escalated', renotify: 'still firing' }[notice.reason];
-  return `${notice.severity} ${c.kind} ${c.metric}=${fmt(c.value)} crossed ${fmt(c.threshold)} on ${at} (rule ${c.rule}, ${why})`;
+  const line = `${notice.severity} ${c.kind} ${c.metric}=${fmt(c.value)} crossed ${fmt(c.threshold)} on ${at} (rule ${c.rule}, ${why})`;
+  if (early?.kind === 'provisional') {
+    return `PROVISIONAL ${line}: decided on the open window with ${early.samples} labeled predictions; confirmed or withdrawn when it is final`;
+  }
+  if (early?.kind === 'confirms') return `${line}: confirms provisional alert ${early.alertId}`;
+  return line;
 }
 
-/** The Alert event of a notice. `createdAt` is wall time, for readers; everything else is deterministic. */
+/** The id's status part: a provisional alert and its withdrawal have ids of their own. */
+function idStatus(status: 'FIRING' | 'RESOLVED', early?: Early): string {
+  if (early?.kind === 'provisional') return 'PROVISIONAL';
+  if (early?.kind === 'withdraws') return 'WITHDRAWN';
+  return status;
+}
+
+/**
+ * The Alert event of a notice. `createdAt` is wall time, for readers; everything else is deterministic.
+ * A withdrawal is a RESOLVED notice with `early.kind === 'withdraws'`.
+ */
 export function alertEvent(
   c: Condition,
   notice: Exclude<Notice, { kind: 'none' }>,
@@ -50,10 +82,11 @@ export function alertEvent(
   s: Signals,
   d: Diagnosis,
   createdAt: number,
+  early?: Early,
 ): Alert {
   const status = notice.kind === 'resolved' ? 'RESOLVED' : 'FIRING';
   return {
-    alert_id: alertId(w.modelId, w.modelVersion, c.kind, c.metric, w.startMs, status),
+    alert_id: alertId(w.modelId, w.modelVersion, c.kind, c.metric, w.startMs, idStatus(status, early)),
     model_id: w.modelId,
     model_version: w.modelVersion,
     kind: c.kind,
@@ -64,9 +97,10 @@ export function alertEvent(
     metric: c.metric,
     value: c.value,
     threshold: c.threshold,
-    message: `${headline(c, notice, w)}. Diagnosis ${d.diagnosis}: ${d.message}. Remedy: ${d.remedy}.`,
+    message: `${headline(c, notice, w, early)}. Diagnosis ${d.diagnosis}: ${d.message}. Remedy: ${d.remedy}.`,
     evidence: alertEvidence(c, s),
     diagnosis: d.diagnosis,
+    provisional: early?.kind === 'provisional',
     created_at: createdAt,
   };
 }

@@ -34,6 +34,8 @@ export interface AlertState {
   /** The metric's value and the threshold at the last window evaluated: what a RESOLVED without a window reports. */
   value?: number;
   threshold?: number;
+  /** Consecutive final windows that breached, up to the last one evaluated (a retrain needs a confirmed run). */
+  breaches?: number;
 }
 
 export const INACTIVE: AlertState = {

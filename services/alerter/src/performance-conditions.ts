@@ -1,6 +1,8 @@
 import type { Evidence } from '../../core/src/records/records.generated.ts';
 import { crossed, evidence, lifecycleOf, type Condition } from './condition.ts';
 import { grade, gradeObjective } from './grade.ts';
+import type { Verdict } from './lifecycle.ts';
+import { figureBounds, worseningTest } from './perf-verdict.ts';
 import { betterDirection } from './rules/metric-direction.ts';
 import type { ModelRules, PerformanceRule } from './rules/schema.ts';
 import type { MetricFigure, PerformanceWindow } from './window.ts';
@@ -30,6 +32,65 @@ export function dropPct(metric: string, f: MetricFigure): number | null {
   return (betterDirection(metric) * (f.baseline - f.value) * 100) / Math.abs(f.baseline);
 }
 
+const NO_VERDICT: Verdict = { level: 'ok' };
+
+type DropRule = Extract<PerformanceRule, { type: 'drop' }>;
+type ObjectiveRule = Extract<PerformanceRule, { type: 'objective' }>;
+
+/**
+ * A drop fires when it is practically large (the rule's percentages) AND, with `test: auto` and a test for the
+ * figure, significant against the baseline given both sample counts (one-sided p ≤ alpha). A large drop that
+ * is not significant is `ok`: it neither opens nor resolves an alert.
+ */
+function dropVerdict(rule: DropRule, w: PerformanceWindow, figure: MetricFigure, hysteresis: number) {
+  const drop = dropPct(rule.metric, figure);
+  if (drop === null) return null;
+  const test = rule.test === 'auto' ? worseningTest(rule.metric, figure, rule.alpha) : null;
+  let verdict = grade(drop, rule.warning_pct, rule.critical_pct, hysteresis);
+  if (w.sampleCount < rule.min_samples) verdict = NO_VERDICT;
+  else if (verdict.level === 'breach' && test && test.pValue > rule.alpha) verdict = NO_VERDICT;
+  const threshold = crossed(verdict, rule.warning_pct, rule.critical_pct);
+  const found = evidence(rule.metric, 'metric', 'drop_pct_vs_baseline', drop, {
+    threshold,
+    p_value: test?.pValue ?? null,
+    test: test?.test ?? 'none',
+    interval_low: test?.low,
+    interval_high: test?.high,
+    baseline: figure.baseline,
+    baseline_count: figure.baselineCount || null,
+    sample_count: figure.count || w.sampleCount,
+    baseline_source: w.baselineSource,
+    effect_size: drop,
+  });
+  return { verdict, value: drop, threshold, found };
+}
+
+/**
+ * An objective fires when the figure is beyond it for certain: with a test, the one-sided (1 − α) bound on the
+ * good side (Wilson for proportions, t for mae) must lie beyond the objective.
+ */
+function objectiveVerdict(
+  rule: ObjectiveRule,
+  w: PerformanceWindow,
+  figure: MetricFigure,
+  hysteresis: number,
+) {
+  const better = betterDirection(rule.metric);
+  const bounds = rule.test === 'auto' ? figureBounds(rule.metric, figure, rule.alpha) : null;
+  const judged = bounds ? (better > 0 ? bounds.high : bounds.low) : figure.value;
+  let verdict = gradeObjective(judged, rule.warning, rule.critical, better, hysteresis);
+  if (w.sampleCount < rule.min_samples) verdict = NO_VERDICT;
+  const threshold = crossed(verdict, rule.warning, rule.critical);
+  const found = evidence(rule.metric, 'metric', 'objective', figure.value, {
+    threshold,
+    test: bounds?.test ?? 'none',
+    interval_low: bounds?.low,
+    interval_high: bounds?.high,
+    sample_count: figure.count || w.sampleCount,
+  });
+  return { verdict, value: figure.value, threshold, found };
+}
+
 function performanceCondition(
   name: string,
   rule: PerformanceRule,
@@ -39,41 +100,20 @@ function performanceCondition(
   const figure = w.metrics[rule.metric];
   if (!figure) return null;
   const life = lifecycleOf(rules.lifecycle, rule);
-  const base = { kind: 'PERFORMANCE' as const, rule: `performance.${name}`, lifecycle: life };
-  if (rule.type === 'drop') {
-    const drop = dropPct(rule.metric, figure);
-    if (drop === null) return null;
-    const verdict = grade(drop, rule.warning_pct, rule.critical_pct, life.hysteresis);
-    const metricEvidence = evidence(rule.metric, 'metric', 'drop_pct_vs_baseline', drop, {
-      threshold: crossed(verdict, rule.warning_pct, rule.critical_pct),
-    });
-    return {
-      ...base,
-      metric: `${rule.metric}_drop_pct`,
-      verdict,
-      value: drop,
-      threshold: crossed(verdict, rule.warning_pct, rule.critical_pct),
-      evidence: [metricEvidence, ...recallDrops(w.metrics)],
-    };
-  }
-  const verdict = gradeObjective(
-    figure.value,
-    rule.warning,
-    rule.critical,
-    betterDirection(rule.metric),
-    life.hysteresis,
-  );
-  const threshold = crossed(verdict, rule.warning, rule.critical);
+  const judged =
+    rule.type === 'drop'
+      ? dropVerdict(rule, w, figure, life.hysteresis)
+      : objectiveVerdict(rule, w, figure, life.hysteresis);
+  if (!judged) return null;
   return {
-    ...base,
-    metric: rule.metric,
-    verdict,
-    value: figure.value,
-    threshold,
-    evidence: [
-      evidence(rule.metric, 'metric', 'objective', figure.value, { threshold }),
-      ...recallDrops(w.metrics),
-    ],
+    kind: 'PERFORMANCE',
+    rule: `performance.${name}`,
+    lifecycle: life,
+    metric: rule.type === 'drop' ? `${rule.metric}_drop_pct` : rule.metric,
+    verdict: judged.verdict,
+    value: judged.value,
+    threshold: judged.threshold,
+    evidence: [judged.found, ...recallDrops(w.metrics)],
   };
 }
 

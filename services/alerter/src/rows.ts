@@ -1,6 +1,6 @@
 import type { Alert, Evidence, RetrainTrigger } from '../../core/src/records/records.generated.ts';
 
-/** Rows of `alerts` and `retrain_triggers` (migrations 0011, 0012): the Kafka event, field for field. */
+/** Rows of `alerts` and `retrain_triggers` (migrations 0011, 0012, 0013): the Kafka event, field for field. */
 
 const seconds = (ms: number) => Math.floor(ms / 1000);
 
@@ -32,6 +32,7 @@ export function alertRow(a: Alert): Record<string, unknown> {
     message: a.message,
     ...evidenceColumns(a.evidence),
     diagnosis: a.diagnosis ?? null,
+    provisional: a.provisional ? 1 : 0,
     created_at: seconds(created),
     created_at_ms: created,
   };

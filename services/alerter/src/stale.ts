@@ -121,6 +121,7 @@ export function staleResolvedEvent(
     value: s.alert.value ?? 0,
     threshold: s.alert.threshold ?? 0,
     message: `${headline}. Diagnosis operational: the series went silent. Remedy: ${remedy}.`,
+    provisional: false,
     evidence: [
       evidence('no_windows', 'operational', 'silent_hours', silentMs / 3_600_000, {
         threshold: staleAfterMs / 3_600_000,

@@ -1,4 +1,4 @@
-import type { Alert, RetrainTrigger } from '../../core/src/records/records.generated.ts';
+import type { Alert, AlertKind, RetrainTrigger } from '../../core/src/records/records.generated.ts';
 import { NO_SIGNALS, type Signals } from './diagnosis.ts';
 import type { AlertState } from './lifecycle.ts';
 import { NEW_POLICY, type PolicyState } from './retrain-policy.ts';
@@ -14,6 +14,8 @@ export interface ModelState {
   cursors: Record<string, number>;
   /** `version|KIND|metric` → the alert's lifecycle. */
   alerts: Record<string, AlertState>;
+  /** `version|KIND|metric` → the provisional alert sent on an open window, until that window is final. */
+  provisional: Record<string, ProvisionalAlert>;
   policy: PolicyState;
   /** version → the latest drift-side and performance-side signals, for diagnosis across sources. */
   signals: Record<string, { drift: Signals; performance: Signals }>;
@@ -26,11 +28,23 @@ export interface ModelState {
   outbox: { alerts: Alert[]; triggers: RetrainTrigger[] };
 }
 
+/** A provisional alert awaiting its window's final verdict. */
+export interface ProvisionalAlert {
+  windowStartMs: number;
+  alertId: string;
+  kind: AlertKind;
+  metric: string;
+  rule: string;
+  value: number;
+  threshold: number;
+}
+
 export function newModelState(modelId: string): ModelState {
   return {
     modelId,
     cursors: {},
     alerts: {},
+    provisional: {},
     policy: NEW_POLICY,
     signals: {},
     deadLetter: null,

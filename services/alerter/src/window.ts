@@ -8,6 +8,15 @@ export interface MetricFigure {
   value: number;
   /** The version's baseline figure; null until the performance monitor has one. */
   baseline: number | null;
+  /**
+   * How the figure was sampled (performance_metrics' figure_count, figure_sd): its own denominator in the
+   * window and, for mean errors, the sample sd of the per-sample quantity. Absent or 0: unknown, no test.
+   */
+  count?: number;
+  sd?: number | null;
+  /** The same in the baseline. */
+  baselineCount?: number;
+  baselineSd?: number | null;
 }
 
 interface WindowBase {
@@ -23,6 +32,10 @@ export interface PerformanceWindow extends WindowBase {
   sampleCount: number;
   /** Every figure of the window by name (`accuracy`, `recall:<class>`, `mae`, ...). */
   metrics: Record<string, MetricFigure>;
+  /** False for an open window (its figures can still change): judged provisionally. Absent: final. */
+  final?: boolean;
+  /** What the baseline is made of (e.g. `first 2000 labeled predictions (…)`); empty when unknown. */
+  baselineSource?: string;
 }
 
 /** The decisive test of one column in one window. */

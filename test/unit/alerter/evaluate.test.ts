@@ -21,8 +21,10 @@ function replay(windows: ResultWindow[], rules: ModelRules, from: ModelState = n
   return { state, alerts: out.flatMap((e) => e.alerts), triggers: out.flatMap((e) => e.triggers), out };
 }
 
+// The dataset-share rule alone (per-feature alerts are tested in verdicts.test.ts).
 const rules = rulesWith({
   DRIFTLINE_ALERT__DEFAULTS__RULES__DATA_DRIFT__SHARE__CRITICAL_FEATURES: '["income"]',
+  DRIFTLINE_ALERT__DEFAULTS__RULES__FEATURE_DRIFT__PER_FEATURE__ENABLED: 'false',
 });
 
 describe('window evaluation', () => {

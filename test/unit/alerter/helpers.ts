@@ -58,3 +58,6 @@ export function driftWindow(i: number, drifted: string[], extra: Partial<DriftWi
     ...extra,
   };
 }
+
+/** An environment override that turns the per-feature drift alerts off: the dataset-share rule alone. */
+export const SHARE_ONLY = { DRIFTLINE_ALERT__DEFAULTS__RULES__FEATURE_DRIFT__PER_FEATURE__ENABLED: 'false' };

@@ -6,14 +6,14 @@ import { boundCondition } from '../../../services/alerter/src/read-bound.ts';
 import { createAlerterMetrics } from '../../../services/alerter/src/metrics.ts';
 import { parseRules } from '../../../services/alerter/src/rules/load.ts';
 import { newModelState, type ModelState } from '../../../services/alerter/src/state.ts';
-import { driftWindow, HOUR, perfWindow, RULES_FILE, T0 } from './helpers.ts';
+import { driftWindow, HOUR, perfWindow, RULES_FILE, SHARE_ONLY, T0 } from './helpers.ts';
 import { readFileSync } from 'node:fs';
 
 function deps(states = new Map<string, ModelState>()): LoopDeps {
   return {
     inputs: undefined as never,
     outputs: undefined as never,
-    rules: parseRules(readFileSync(RULES_FILE, 'utf8'), 'rules.json'),
+    rules: parseRules(readFileSync(RULES_FILE, 'utf8'), 'rules.json', SHARE_ONLY),
     states,
     metrics: createAlerterMetrics(new Registry()),
     logger: createLogger('test', 'silent'),

@@ -17,6 +17,7 @@ const rules: RetrainRules = {
   max_age: 0,
   min_interval: 6 * HOUR,
   daily_cap: 2,
+  confirm_windows: 1,
 };
 const critical = (nowMs: number, more: Partial<PolicyInput> = {}): PolicyInput => ({
   nowMs,

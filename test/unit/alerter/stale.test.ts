@@ -10,7 +10,7 @@ import { clockOf, expireStale, spanName, staleSeries } from '../../../services/a
 import { newModelState, type ModelState } from '../../../services/alerter/src/state.ts';
 import { loadSettings } from '../../../services/core/src/config/load.ts';
 import { createLogger } from '../../../services/core/src/logger.ts';
-import { driftWindow, HOUR, perfWindow, RULES_FILE, T0 } from './helpers.ts';
+import { driftWindow, HOUR, perfWindow, RULES_FILE, SHARE_ONLY, T0 } from './helpers.ts';
 
 const firing: AlertState = {
   phase: 'firing',
@@ -135,7 +135,7 @@ describe('stale series in a round', () => {
   const deps = (staleAfterMs?: number): LoopDeps => ({
     inputs: undefined as never,
     outputs: undefined as never,
-    rules: parseRules(readFileSync(RULES_FILE, 'utf8'), 'rules.json'),
+    rules: parseRules(readFileSync(RULES_FILE, 'utf8'), 'rules.json', SHARE_ONLY),
     states: new Map(),
     metrics: createAlerterMetrics(new Registry()),
     logger: createLogger('test', 'silent'),

@@ -40,6 +40,28 @@ export const lifecycleSchema = z
 const lifecycleOverride = lifecycleSchema.partial().shape;
 const base = { enabled: z.boolean().default(true), ...lifecycleOverride };
 
+/** One-sided significance level of a verdict's test. */
+const alpha = z.number().gt(0, 'must be above 0').max(1, 'must be at most 1');
+
+/**
+ * How a performance rule weighs sampling noise: `auto` tests the change against the baseline given both
+ * sample counts (proportions: two-proportion z with Newcombe's interval; mae: Welch; other figures have no
+ * test and compare point values); `none` compares point values only.
+ */
+const verdictSettings = {
+  /** @default "auto" */
+  test: z.enum(['auto', 'none']).default('auto'),
+  /** One-sided significance level. @default 0.001 */
+  alpha: alpha.default(0.001),
+  /** Fewer labeled predictions in the window than this: no verdict either way. @default 30 */
+  min_samples: z.number().int().min(1).default(30),
+};
+
+/** Drift statistics from which a change counts as large (CRITICAL), by test; tests not named never do. */
+const largeEffect = z
+  .record(z.number().positive())
+  .default({ ks: 0.3, wasserstein: 0.5, psi: 0.25, jensen_shannon: 0.2 });
+
 export const performanceRule = z
   .discriminatedUnion('type', [
     z
@@ -49,6 +71,7 @@ export const performanceRule = z
         metric: z.string().min(1),
         warning_pct: pct,
         critical_pct: pct,
+        ...verdictSettings,
       })
       .strict(),
     z
@@ -58,6 +81,7 @@ export const performanceRule = z
         metric: z.string().min(1),
         warning: z.number(),
         critical: z.number(),
+        ...verdictSettings,
       })
       .strict(),
   ])
@@ -79,7 +103,30 @@ export const dataDriftRule = z
     path: ['critical_share'],
   });
 
-export const predictionDriftRule = z.object({ ...base, severity }).strict();
+export const predictionDriftRule = z
+  .object({
+    ...base,
+    severity,
+    /** p-value tests: the output's p-value must be at most this as well. @default 0.001 */
+    alpha: alpha.default(0.001),
+    large_effect: largeEffect,
+  })
+  .strict();
+
+/**
+ * One DATA_DRIFT alert per drifted feature (metric `feature:<name>`): its decisive test flagged after the
+ * drift monitor's multiple-testing correction and, for p-value tests, its Benjamini-Hochberg adjusted p-value
+ * (across the window's features) at most `alpha`. WARNING; CRITICAL for a critical feature or a large effect.
+ */
+export const featureDriftRule = z
+  .object({
+    ...base,
+    /** @default 0.001 */
+    alpha: alpha.default(0.001),
+    critical_features: z.array(z.string().min(1)).default([]),
+    large_effect: largeEffect,
+  })
+  .strict();
 
 export const latencyRule = z
   .object({
@@ -119,6 +166,7 @@ export const conceptDriftRule = z
 export const RULE_GROUPS = {
   performance: performanceRule,
   data_drift: dataDriftRule,
+  feature_drift: featureDriftRule,
   prediction_drift: predictionDriftRule,
   latency: latencyRule,
   data_quality: dataQualityRule,
@@ -137,6 +185,21 @@ export const retrainSchema = z
     max_age: duration,
     min_interval: duration,
     daily_cap: z.number().int().min(0),
+    /**
+     * Consecutive final windows a critical alert must have breached in before it is a retrain reason
+     * (provisional verdicts never are). @default 2
+     */
+    confirm_windows: z.number().int().min(1).default(2),
+  })
+  .strict();
+
+/** Early verdicts on open windows (provisional alerts, confirmed or withdrawn when the window is final). */
+export const provisionalSchema = z
+  .object({
+    /** @default true */
+    enabled: z.boolean().default(true),
+    /** Labeled predictions an open window needs before it is judged. @default 200 */
+    min_samples: z.number().int().min(1).default(200),
   })
   .strict();
 
@@ -144,10 +207,12 @@ export const retrainSchema = z
 export const modelRulesSchema = z
   .object({
     lifecycle: lifecycleSchema,
+    provisional: provisionalSchema.default({}),
     rules: z
       .object({
         performance: z.record(performanceRule).default({}),
         data_drift: z.record(dataDriftRule).default({}),
+        feature_drift: z.record(featureDriftRule).default({}),
         prediction_drift: z.record(predictionDriftRule).default({}),
         latency: z.record(latencyRule).default({}),
         data_quality: z.record(dataQualityRule).default({}),
@@ -162,6 +227,8 @@ export type ModelRules = z.output<typeof modelRulesSchema>;
 export type Lifecycle = z.output<typeof lifecycleSchema>;
 export type PerformanceRule = z.output<typeof performanceRule>;
 export type DataDriftRule = z.output<typeof dataDriftRule>;
+export type FeatureDriftRule = z.output<typeof featureDriftRule>;
+export type ProvisionalRules = z.output<typeof provisionalSchema>;
 export type PredictionDriftRule = z.output<typeof predictionDriftRule>;
 export type LatencyRule = z.output<typeof latencyRule>;
 export type DataQualityRule = z.output<typeof dataQualityRule>;

@@ -51,6 +51,8 @@ export interface Alert {
   evidence: Evidence[];
   /** data_drift | concept_drift | operational */
   diagnosis?: null | string;
+  /** Decided on an open window; a later event on the final window confirms or withdraws it. */
+  provisional: boolean;
   created_at?: null | number;
 }
 
@@ -71,6 +73,21 @@ export interface Evidence {
   score: number;
   p_value?: null | number;
   threshold?: null | number;
+  /** The test behind a verdict: two_proportion_z, welch_t, wilson_bound, t_bound, ks, chi2, ... */
+  test?: null | string;
+  /** Interval of the change (window - baseline) or of the figure (objectives): lower end. */
+  interval_low?: null | number;
+  interval_high?: null | number;
+  /** The baseline figure. */
+  baseline?: null | number;
+  /** Samples behind the baseline figure. */
+  baseline_count?: null | number;
+  /** Samples behind the figure. */
+  sample_count?: null | number;
+  /** What the baseline is made of, e.g. first 2000 labeled predictions (from - to). */
+  baseline_source?: null | string;
+  /** Size of the change: drop in percent of the baseline, or the drift test's statistic. */
+  effect_size?: null | number;
 }
 
 /** A request to retrain a model. Key: model_id (UTF-8). */
