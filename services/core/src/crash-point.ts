@@ -1,7 +1,8 @@
 /**
  * Named points where a test may kill the process with SIGKILL, to prove that a crash there loses and doubles
  * nothing. Off unless DRIFTLINE_CRASH_AT names the point; DRIFTLINE_CRASH_AFTER=N lets N passes go first.
- * No effect in production, where the variable is unset.
+ * DRIFTLINE_CRASH_SIGNAL=SIGSTOP pauses the process there instead, once: a live zombie that the test resumes
+ * with SIGCONT after another instance took over. No effect in production, where the variables are unset.
  */
 export type CrashPointName =
   | 'after-effect-before-commit'
@@ -15,5 +16,6 @@ let passes = 0;
 export function crashPoint(name: CrashPointName, env: NodeJS.ProcessEnv = process.env): void {
   if (env.DRIFTLINE_CRASH_AT !== name) return;
   passes += 1;
-  if (passes > Number(env.DRIFTLINE_CRASH_AFTER ?? 0)) process.kill(process.pid, 'SIGKILL');
+  if (passes !== Number(env.DRIFTLINE_CRASH_AFTER ?? 0) + 1) return;
+  process.kill(process.pid, env.DRIFTLINE_CRASH_SIGNAL === 'SIGSTOP' ? 'SIGSTOP' : 'SIGKILL');
 }
