@@ -58,7 +58,7 @@ export type ProfileLookup = (modelId: string, modelVersion: string) => Reference
 export interface ProcessorOptions {
   /** Raw values kept per numeric column of a window for exact KS (@default DEFAULT_EXACT_VALUES). */
   exactValues?: number;
-  /** Prediction ids remembered over the partition's open windows for de-duplication (@default 1,000,000). */
+  /** Prediction ids remembered over the partition's open windows for de-duplication (@default 200,000). */
   maxIds?: number;
 }
 
@@ -68,7 +68,7 @@ export interface RestoredPartition {
   open: OpenWindow[];
 }
 
-export const DEFAULT_MAX_IDS = 1_000_000;
+export const DEFAULT_MAX_IDS = 200_000;
 
 /**
  * Phase 1 for one source partition: folds events into the partial state of their event-time window.

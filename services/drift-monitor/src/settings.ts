@@ -137,9 +137,9 @@ export const DRIFT_SETTINGS = {
   ),
   dedupIds: setting(
     'DRIFTLINE_DRIFT_DEDUP_IDS',
-    '1000000',
+    '200000',
     nonNegativeInt,
-    'Prediction ids remembered per source partition over the open windows, to count a re-sent prediction once; beyond it events are counted without their id (driftline_drift_untracked_ids_total).',
+    'Prediction ids remembered per source partition over the open windows, to count a re-sent prediction once (about 140 bytes each); beyond it events are counted without their id (driftline_drift_untracked_ids_total).',
   ),
   closeIntervalMs: setting(
     'DRIFTLINE_DRIFT_CLOSE_INTERVAL',
