@@ -13,13 +13,16 @@ export interface RetryOptions {
   sleep?: (ms: number) => Promise<void>;
   /** Injected for tests: a number in [0, 1). @default Math.random */
   random?: () => number;
+  /** Which errors are worth another attempt. @default isRetriable (the `retriable` flag) */
+  retriable?: (error: unknown) => boolean;
 }
 
 const defaultSleep = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms));
 
 /**
- * Runs `fn` until it succeeds, backing off exponentially with full jitter. Decides from `retriable` alone:
- * a non-retriable error is rethrown at once; running out throws RetriesExceededError with the last cause.
+ * Runs `fn` until it succeeds, backing off exponentially with full jitter. Decides from `retriable` alone
+ * (or `options.retriable`): a non-retriable error is rethrown at once; running out throws RetriesExceededError
+ * with the last cause.
  */
 export async function withRetry<T>(
   fn: (attempt: number) => Promise<T>,
@@ -34,7 +37,7 @@ export async function withRetry<T>(
     try {
       return await fn(attempt);
     } catch (error) {
-      if (!isRetriable(error)) throw error;
+      if (!(options.retriable ?? isRetriable)(error)) throw error;
       if (attempt >= attempts) throw new RetriesExceededError(attempt, error);
       const waitMs = Math.round(random() * Math.min(maxMs, initialMs * 2 ** (attempt - 1)));
       options.onRetry?.(error, attempt, waitMs);

@@ -6,21 +6,26 @@ import kafkajs, {
   Kafka,
   logLevel,
   Partitioners,
+  type Admin,
+  type AdminConfig,
   type Consumer,
   type ConsumerConfig,
   type ConsumerRunConfig,
   type KafkaConfig,
-  type KafkaMessage,
   type LogEntry,
 } from 'kafkajs';
 import type { DriftlineConfig } from '../config/settings.ts';
 import type { Logger } from '../logger.ts';
 import { KAFKA_CODECS } from './compression-codecs.ts';
-import { describeUndecodableBatch, undecodableBatchOf, type UndecodableBatch } from './undecodable-batch.ts';
+import { RETRIED_ADMIN_CALLS, RETRIED_CONSUMER_CALLS, retryTransient } from './transient-retry.ts';
+import { describeUndecodableBatch } from './undecodable-batch.ts';
+import { reportingUndecodable, type UndecodableBatchSeen } from './undecodable-report.ts';
 
+export type { UndecodableBatchSeen };
 export type {
   Admin,
   Consumer,
+  ConsumerRunConfig,
   EachBatchPayload,
   IHeaders,
   KafkaMessage,
@@ -48,12 +53,6 @@ type KafkaSettings = Pick<
   DriftlineConfig,
   'kafkaBrokers' | 'kafkaClientId' | 'kafkaSasl' | 'kafkaUsername' | 'kafkaPassword' | 'kafkaSsl'
 >;
-
-/** Where a consumer met a record batch it could not decode (undecodable-batch.ts). */
-export interface UndecodableBatchSeen extends UndecodableBatch {
-  topic: string;
-  partition: number;
-}
 
 export interface KafkaHooks {
   /** Called (after the log line) for each undecodable batch a consumer of this client meets: a metric. */
@@ -85,7 +84,7 @@ export function createKafka(
       password: config.kafkaPassword,
     } as KafkaConfig['sasl'];
   }
-  return new ReportingKafka(options, (seen) => {
+  return new DriftlineKafka(options, logger, (seen) => {
     logger.error(
       { ...seen, offset: seen.lastOffset },
       `${describeUndecodableBatch(seen)}; handed on as one rejected record`,
@@ -94,52 +93,29 @@ export function createKafka(
   });
 }
 
-/** kafkajs' client whose consumers report stand-ins for undecodable batches. */
-class ReportingKafka extends Kafka {
+/**
+ * kafkajs' client with two additions: its consumers report stand-ins for undecodable batches, and admin and
+ * subscribe calls retry transient broker answers kafkajs gives up on (transient-retry.ts).
+ */
+class DriftlineKafka extends Kafka {
   constructor(
     options: KafkaConfig,
+    private readonly log: Logger,
     private readonly report: (seen: UndecodableBatchSeen) => void,
   ) {
     super(options);
   }
 
   override consumer(config: ConsumerConfig): Consumer {
-    const consumer = super.consumer(config);
+    const consumer = retryTransient(super.consumer(config), RETRIED_CONSUMER_CALLS, this.log);
     const run = consumer.run.bind(consumer);
-    consumer.run = (runConfig?: ConsumerRunConfig) => run(reporting(runConfig, this.report));
+    consumer.run = (runConfig?: ConsumerRunConfig) => run(reportingUndecodable(runConfig, this.report));
     return consumer;
   }
-}
 
-function reporting(
-  config: ConsumerRunConfig | undefined,
-  report: (seen: UndecodableBatchSeen) => void,
-): ConsumerRunConfig | undefined {
-  const check = (topic: string, partition: number, message: KafkaMessage) => {
-    const batch = undecodableBatchOf(message.headers);
-    if (batch) report({ ...batch, topic, partition });
-  };
-  const { eachBatch, eachMessage } = config ?? {};
-  if (eachBatch) {
-    return {
-      ...config,
-      eachBatch: async (payload) => {
-        const { topic, partition, messages } = payload.batch;
-        for (const message of messages) check(topic, partition, message);
-        return eachBatch(payload);
-      },
-    };
+  override admin(config?: AdminConfig): Admin {
+    return retryTransient(super.admin(config), RETRIED_ADMIN_CALLS, this.log);
   }
-  if (eachMessage) {
-    return {
-      ...config,
-      eachMessage: async (payload) => {
-        check(payload.topic, payload.partition, payload.message);
-        return eachMessage(payload);
-      },
-    };
-  }
-  return config;
 }
 
 function logEntry(logger: Logger, { level, log, namespace }: LogEntry): void {

@@ -1,4 +1,5 @@
 import { crashPoint } from '../crash-point.ts';
+import { exitCodeFor } from '../runtime/exit-codes.ts';
 import type { Consumer, KafkaMessage } from './client.ts';
 import type { Logger } from '../logger.ts';
 import type { ServiceMetrics } from '../metrics/service-metrics.ts';
@@ -33,7 +34,7 @@ export async function runCommittingConsumer(options: CommittingConsumerOptions):
   consumer.on(consumer.events.CRASH, ({ payload }) => {
     if (payload.restart) return;
     logger.fatal({ error: payload.error.message }, 'consumer crashed; exiting so it can be restarted');
-    process.exit(1);
+    process.exit(exitCodeFor(payload.error));
   });
   await consumer.subscribe({ topics: options.topics, fromBeginning: true });
   await consumer.run({

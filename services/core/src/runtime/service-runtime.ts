@@ -11,6 +11,7 @@ import { createLogger, type Logger } from '../logger.ts';
 import { startHttpEndpoint, type HttpEndpoint } from '../metrics/http-server.ts';
 import { createServiceMetrics, type ServiceMetrics } from '../metrics/service-metrics.ts';
 import { withRetry } from '../retry.ts';
+import { EXIT_CODES, isTemporaryFailure } from './exit-codes.ts';
 import { createCodecs, registerSchemas, type Codecs } from '../serde/codecs.ts';
 import { SchemaRegistryClient } from '../serde/schema-registry.ts';
 
@@ -141,12 +142,16 @@ function installSignalHandlers(logger: Logger, closers: (() => Promise<void>)[])
   process.once('SIGINT', () => void stop('SIGINT'));
 }
 
-/** Logs a start-up failure in one readable line and exits non-zero. */
+/**
+ * Logs a start-up failure in one readable line and exits non-zero: 75 when a later start can succeed (a server
+ * away, Kafka metadata not ready: `driftline up` restarts it), 1 when not (a bad setting). See exit-codes.ts.
+ */
 export function exitOnStartupError(service: string, error: unknown): never {
   const logger = createLogger(service);
+  const temporary = isTemporaryFailure(error);
   logger.fatal(
-    { error: describe(error), cause: describe((error as Error)?.cause ?? '') },
+    { error: describe(error), cause: describe((error as Error)?.cause ?? ''), temporary },
     `cannot start ${service}: ${describe(error)}`,
   );
-  process.exit(1);
+  process.exit(temporary ? EXIT_CODES.temporary : EXIT_CODES.failed);
 }
