@@ -2,7 +2,7 @@
  * The two configurations the benchmark compares through the same code: the defaults as they are now, and
  * the rules as they were before sample-size-aware verdicts ("today's rules": a baseline of one complete
  * window, drops compared as point values, data drift only as the share of drifted features, final windows
- * only), expressed as settings of the current code.
+ * only, every raw concept-drift signal), expressed as settings of the current code.
  */
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
@@ -17,6 +17,11 @@ export interface VerdictConfig {
   rulesFile: string;
   /** Whether open performance windows are evaluated (provisional verdicts). */
   provisional: boolean;
+  /**
+   * Whether a concept-drift detector's signal is reported only once confirmed by a significant error-rate
+   * rise (the drift monitor's default), or every raw signal as River gives it (before).
+   */
+  confirmDetections: boolean;
 }
 
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
@@ -47,13 +52,15 @@ export function configs(): VerdictConfig[] {
       rules: readFileSync(today, 'utf8'),
       rulesFile: path.relative(root, today),
       provisional: false,
+      confirmDetections: false,
     },
     {
       name: 'new',
       env: { ...SHARED_ENV },
       rules: readFileSync(current, 'utf8'),
       rulesFile: path.relative(root, current),
-      provisional: false,
+      provisional: true,
+      confirmDetections: true,
     },
   ];
 }

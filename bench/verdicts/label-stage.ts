@@ -10,7 +10,7 @@ import type { JoinedPrediction } from '../../services/core/src/records/records.g
 import { ConceptDriftProcessor } from '../../services/drift-monitor/src/concept-drift.ts';
 import type { ProcessorOptions } from '../../services/performance-monitor/src/options.ts';
 import { PerformanceProcessor } from '../../services/performance-monitor/src/processor.ts';
-import { performanceWindowsOf } from './performance-rows.ts';
+import { performanceWindowsFromRows } from '../../services/alerter/src/perf-window-rows.ts';
 
 export class LabelStage {
   private readonly performance: PerformanceProcessor;
@@ -24,9 +24,11 @@ export class LabelStage {
     options: ProcessorOptions,
     detectors: readonly DetectorName[],
     private readonly alertWindow: string,
+    confirmDetections: boolean,
   ) {
     this.performance = new PerformanceProcessor(options);
-    this.concept = new ConceptDriftProcessor(detectors);
+    // Without confirmation: every raw signal of River's detectors, as the drift monitor reported them before.
+    this.concept = new ConceptDriftProcessor(detectors, [], confirmDetections ? undefined : null);
   }
 
   /** One batch of joined predictions, in arrival order; returns the labeled predictions not dropped as late. */
@@ -59,7 +61,7 @@ export class LabelStage {
     const rows = result.metricRows.filter(
       (r) => r.segment === '' && r.window_size === this.alertWindow && (open || r.is_final === 1),
     );
-    return performanceWindowsOf(rows);
+    return performanceWindowsFromRows(rows);
   }
 
   /** The detections of a model version that fired before `endMs`, as the alerter reads them. */

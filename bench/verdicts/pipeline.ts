@@ -36,7 +36,7 @@ export class Pipeline {
     const env = config.env;
     const drift = loadSettings(DRIFT_SETTINGS, env);
     const performance = resolveProcessorOptions(loadSettings(PERFORMANCE_SETTINGS, env), loadConfig(env));
-    this.labels = new LabelStage(performance, drift.detectors, ALERT_WINDOW);
+    this.labels = new LabelStage(performance, drift.detectors, ALERT_WINDOW, config.confirmDetections);
     this.rules = parseRules(config.rules, config.rulesFile, env);
   }
 

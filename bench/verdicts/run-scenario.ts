@@ -96,8 +96,8 @@ export function runScenario(
   const exposure = new Map<number, Exposure>();
   const changeMs = s.changeFrom === null ? Infinity : START_MS + s.changeFrom * WINDOW_MS;
   const seen: Exposure = { predictions: 0, labels: 0 };
-  const isChanged = (j: { model_id: string; model_version: string; predicted_at: number }) =>
-    j.model_id === TARGET.modelId && j.model_version === TARGET.modelVersion && j.predicted_at >= changeMs;
+  const isChanged = (modelId: string, modelVersion: string, predictedAt: number) =>
+    modelId === TARGET.modelId && modelVersion === TARGET.modelVersion && predictedAt >= changeMs;
   const pollsPerWindow = WINDOW_MS / POLL_MS;
   let draws: Draw[] = [];
   let next = 0;
@@ -108,7 +108,8 @@ export function runScenario(
       next = 0;
       for (const d of draws) {
         const labeledAt = d.inference.timestamp + s.delay.minMs + delay() * (s.delay.maxMs - s.delay.minMs);
-        arrivals.add({ ...d.joined, labeled_at: Math.floor(labeledAt) });
+        d.joined.labeled_at = Math.floor(labeledAt);
+        arrivals.add(d.joined);
       }
     }
     const nowMs = START_MS + (poll + 1) * POLL_MS;
@@ -116,8 +117,8 @@ export function runScenario(
     while (next < draws.length && draws[next]!.inference.timestamp < nowMs)
       made.push(draws[next++]!.inference);
     const labels = arrivals.take(poll);
-    for (const e of made) if (isChanged({ ...e, predicted_at: e.timestamp })) seen.predictions += 1;
-    for (const j of labels) if (isChanged(j)) seen.labels += 1;
+    for (const e of made) if (isChanged(e.model_id, e.model_version, e.timestamp)) seen.predictions += 1;
+    for (const j of labels) if (isChanged(j.model_id, j.model_version, j.predicted_at)) seen.labels += 1;
     const last = poll + 1 >= s.windows * pollsPerWindow && arrivals.size === 0;
     for (const { stage, pipelines: readers } of drift) {
       for (const e of made) stage.add(e);

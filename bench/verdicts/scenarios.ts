@@ -54,8 +54,11 @@ export interface Scenario {
   seed: number;
 }
 
-/** Windows before the change: enough for a 2,000-label baseline even at 100 events per window. */
-const stationaryWindows = (events: number) => (events < 1000 ? 30 : 24);
+/**
+ * Windows before the change: enough for a 2,000-label baseline even at 100 events per window, and a long
+ * stationary stretch at 1,000 (at 10,000 the stationary scenario has the long stretch; fewer keep the run short).
+ */
+const stationaryWindows = (events: number) => (events < 1000 ? 30 : events > 1000 ? 8 : 24);
 const CHANGE_WINDOWS = 6;
 
 function changed(
@@ -79,6 +82,11 @@ function changed(
   };
 }
 
+function stationary(events: number, windows: number, seed: number): Scenario {
+  const none = { changeFrom: null, change: null, goal: false };
+  return { name: 'stationary', eventsPerWindow: events, windows, delay: DELAYS.minutes, seed, ...none };
+}
+
 const drop = (points: number): Change => ({ type: 'accuracy_drop', points });
 const shift = (sd: number): Change => ({ type: 'mean_shift', feature: 'x3', sd });
 
@@ -86,36 +94,9 @@ const shift = (sd: number): Change => ({ type: 'mean_shift', feature: 'x3', sd }
 export function scenarios(): Scenario[] {
   const d = DELAYS;
   return [
-    {
-      name: 'stationary',
-      eventsPerWindow: 1000,
-      windows: 60,
-      changeFrom: null,
-      change: null,
-      delay: d.minutes,
-      goal: false,
-      seed: 1,
-    },
-    {
-      name: 'stationary',
-      eventsPerWindow: 100,
-      windows: 60,
-      changeFrom: null,
-      change: null,
-      delay: d.minutes,
-      goal: false,
-      seed: 2,
-    },
-    {
-      name: 'stationary',
-      eventsPerWindow: 10_000,
-      windows: 24,
-      changeFrom: null,
-      change: null,
-      delay: d.minutes,
-      goal: false,
-      seed: 3,
-    },
+    stationary(1000, 60, 1),
+    stationary(100, 60, 2),
+    stationary(10_000, 12, 3),
     changed('x3 mean +0.25 sd', shift(0.25), 1000, d.minutes, false, 10),
     changed('x3 mean +0.5 sd', shift(0.5), 1000, d.minutes, true, 11),
     changed('x3 mean +1 sd', shift(1), 1000, d.minutes, true, 12),

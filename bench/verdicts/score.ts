@@ -4,7 +4,7 @@
  * which alert. Uses the same grading as the demo (services/simulator/src/alert-truth.ts).
  */
 import type { Alert } from '../../services/core/src/records/records.generated.ts';
-import { classifyAlert, classifyTrigger } from '../../services/simulator/src/alert-truth.ts';
+import { alertKey, classifyAlert, classifyTrigger } from '../../services/simulator/src/alert-truth.ts';
 import type { Emitted, Pipeline } from './pipeline.ts';
 import type { ScenarioRun } from './run-scenario.ts';
 import { START_MS } from './run-scenario.ts';
@@ -32,11 +32,14 @@ export interface ConfigScore {
   lateLabels: number;
 }
 
-/** FIRING events that count as an alert: a confirmation repeats its provisional alert and is not counted again. */
+/** FIRING events that count as an alert: the first of each alertKey (a confirmation repeats its provisional alert). */
 function firing(alerts: readonly Emitted<Alert>[]): Emitted<Alert>[] {
-  return alerts.filter(
-    (a) => a.event.status === 'FIRING' && !a.event.message.includes('confirms provisional'),
-  );
+  const seen = new Set<string>();
+  return alerts.filter((a) => {
+    if (a.event.status !== 'FIRING' || seen.has(alertKey(a.event))) return false;
+    seen.add(alertKey(a.event));
+    return true;
+  });
 }
 
 function scoreConfig(run: ScenarioRun, p: Pipeline): ConfigScore {

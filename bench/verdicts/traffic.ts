@@ -40,10 +40,10 @@ export interface WindowTraffic {
   seed: number;
 }
 
-/** A prediction and its label, the label's arrival time still to be chosen (see label-delays.ts). */
+/** A prediction and its label; `joined.labeled_at` is the prediction time until the run draws a label delay. */
 export interface Draw {
   inference: InferenceEvent;
-  joined: Omit<JoinedPrediction, 'labeled_at'>;
+  joined: JoinedPrediction;
 }
 
 function pick(shares: Record<string, number>, u: number): string {
@@ -122,6 +122,7 @@ export function drawWindow(w: WindowTraffic): Draw[] {
         model_id: w.modelId,
         model_version: w.modelVersion,
         predicted_at: ts,
+        labeled_at: ts,
         predicted_label: p.predicted,
         scores: p.scores,
         label: p.label,

@@ -119,11 +119,19 @@ export interface TruthTally {
 }
 
 /**
- * Counts the FIRING alerts (each alert_id once) and the triggers of a run as true or false, and the changes
- * that no true alert reported.
+ * What makes FIRING events one alert: the same model version, kind and metric on the same window. A
+ * provisional alert and its confirmation on the final window are one alert, as are a replay's copies.
+ */
+export function alertKey(a: GradedAlert): string {
+  return [a.model_id, a.model_version, a.kind, a.metric, a.window_start].join('|');
+}
+
+/**
+ * Counts the FIRING alerts (see alertKey) and the triggers of a run as true or false, and the changes that no
+ * true alert reported.
  */
 export function tallyTruth(
-  alerts: readonly (GradedAlert & Pick<Alert, 'alert_id' | 'status'>)[],
+  alerts: readonly (GradedAlert & Pick<Alert, 'status'>)[],
   triggers: readonly Pick<RetrainTrigger, 'model_id' | 'model_version' | 'reasons' | 'triggered_at'>[],
   changes: readonly TrueChange[],
   windowMs: number,
@@ -138,8 +146,8 @@ export function tallyTruth(
   const seen = new Set<string>();
   const reported = new Set<TrueChange>();
   for (const a of alerts) {
-    if (a.status !== 'FIRING' || seen.has(a.alert_id)) continue;
-    seen.add(a.alert_id);
+    if (a.status !== 'FIRING' || seen.has(alertKey(a))) continue;
+    seen.add(alertKey(a));
     const v = classifyAlert(a, changes);
     if (v.truth === 'true') {
       tally.trueAlerts += 1;

@@ -1,5 +1,6 @@
 import type { Alert, RetrainTrigger } from '../../core/src/records/records.generated.ts';
 import {
+  alertKey,
   classifyAlert,
   namedFeatures,
   tallyTruth,
@@ -55,7 +56,18 @@ export type DemoAlert = GradedAlert & Pick<Alert, 'alert_id' | 'status' | 'provi
 export type DemoTrigger = Pick<RetrainTrigger, 'model_id' | 'model_version' | 'reasons' | 'triggered_at'>;
 
 const hhmm = (ms: number) => new Date(ms).toISOString().slice(11, 16);
-const isConfirmation = (a: DemoAlert) => a.message.includes('confirms provisional');
+
+/** Performance alerts of a phase: provisional ones, and how their final windows answered. */
+function performancePart(all: readonly DemoAlert[], list: readonly DemoAlert[]): string {
+  const provisional = new Set(list.filter((a) => a.provisional).map(alertKey));
+  const answered = (status: DemoAlert['status']) =>
+    all.filter((a) => !a.provisional && a.status === status && provisional.has(alertKey(a))).length;
+  const final = list.filter((a) => !a.provisional && !provisional.has(alertKey(a))).length;
+  return (
+    `PERFORMANCE ${provisional.size} provisional (${answered('FIRING')} confirmed, ` +
+    `${answered('RESOLVED')} withdrawn), ${final} more on final windows`
+  );
+}
 
 /** One phase's line: its alerts by kind (provisional and confirmed performance alerts apart) and triggers. */
 function phaseLine(span: PhaseSpan, alerts: readonly DemoAlert[], triggers: readonly DemoTrigger[]): string {
@@ -64,18 +76,14 @@ function phaseLine(span: PhaseSpan, alerts: readonly DemoAlert[], triggers: read
   );
   const byKind = new Map<string, DemoAlert[]>();
   for (const a of inside) byKind.set(a.kind, [...(byKind.get(a.kind) ?? []), a]);
+  const count = (list: readonly DemoAlert[]) => new Set(list.map(alertKey)).size;
   const parts = [...byKind].map(([kind, list]) => {
     if (kind === 'DATA_DRIFT') {
       const named = [...new Set(list.flatMap(namedFeatures))].sort();
-      return `${list.length} DATA_DRIFT naming ${named.join(', ') || 'no feature'}`;
+      return `${count(list)} DATA_DRIFT naming ${named.join(', ') || 'no feature'}`;
     }
-    if (kind === 'PERFORMANCE') {
-      const provisional = list.filter((a) => a.provisional).length;
-      const confirmed = list.filter(isConfirmation).length;
-      const final = list.length - provisional - confirmed;
-      return `PERFORMANCE ${provisional} provisional, ${confirmed} confirmed, ${final} on final windows`;
-    }
-    return `${list.length} ${kind}`;
+    if (kind === 'PERFORMANCE') return performancePart(alerts, list);
+    return `${count(list)} ${kind}`;
   });
   const retrains = triggers.filter((t) => t.triggered_at > span.fromMs && t.triggered_at <= span.toMs).length;
   const said = parts.length > 0 ? parts.join('; ') : 'no alert';
@@ -92,14 +100,7 @@ export function demoVerdictLines(
   triggers: readonly DemoTrigger[],
   windowMs: number,
 ): string[] {
-  const truth = demoTruth(spans);
-  // A confirmation repeats its provisional alert: graded once.
-  const tally = tallyTruth(
-    alerts.filter((a) => !isConfirmation(a)),
-    triggers,
-    truth,
-    windowMs,
-  );
+  const tally = tallyTruth(alerts, triggers, demoTruth(spans), windowMs);
   const lines = ['what the demo changed, and what the pipeline said:'];
   for (const span of spans) lines.push(phaseLine(span, alerts, triggers));
   lines.push(`alerts: ${tally.trueAlerts} true, ${tally.falseAlerts} false`);

@@ -59,16 +59,18 @@ describe('verdict benchmark scoring', () => {
     expect(score!.stationaryWindows).toBe(3 * scenario.windows - (scenario.windows - scenario.changeFrom!));
   });
 
-  it('shouldCountAConfirmationAsThePreviousAlertAndAResolutionAsNone', () => {
+  it('shouldCountAProvisionalAlertAndItsConfirmationOnceAndAResolutionNever', () => {
+    const provisional = alert('v2', 'PERFORMANCE', START_MS, { provisional: true });
     const confirm = alert('v2', 'PERFORMANCE', START_MS, { message: 'confirms provisional alert a1' });
-    const resolved = alert('v2', 'PERFORMANCE', START_MS, { status: 'RESOLVED' });
+    const resolved = alert('v2', 'PERFORMANCE', START_MS + WINDOW_MS, { status: 'RESOLVED' });
     const [score] = scoreRun(
       run([
+        { event: provisional, atMs: START_MS + WINDOW_MS / 2 },
         { event: confirm, atMs: START_MS + WINDOW_MS },
-        { event: resolved, atMs: START_MS + WINDOW_MS },
+        { event: resolved, atMs: START_MS + 2 * WINDOW_MS },
       ]),
     );
-    expect(score!.falseAlerts).toBe(0);
+    expect(score!.falseAlerts).toBe(1);
     expect(score!.detection).toBe('missed');
   });
 

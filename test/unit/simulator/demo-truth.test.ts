@@ -84,7 +84,7 @@ describe('demo truth', () => {
     expect(lines[1]).toMatch(/normal traffic: 1 DATA_DRIFT naming x2; 0 retrain triggers$/);
     expect(lines[2]).toMatch(/data drift.*: 2 DATA_DRIFT naming x2, x9; 0 retrain triggers$/);
     expect(lines[3]).toMatch(
-      /concept shift.*: PERFORMANCE 1 provisional, 1 confirmed, 0 on final windows; 1 retrain triggers$/,
+      /concept shift.*: PERFORMANCE 1 provisional \(1 confirmed, 0 withdrawn\), 0 more on final windows; 1 retrain triggers$/,
     );
     expect(lines).toContain('alerts: 3 true, 2 false');
     expect(lines.filter((l) => l.startsWith('  false: '))).toHaveLength(2);
