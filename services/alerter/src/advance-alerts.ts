@@ -2,10 +2,20 @@ import type { Alert } from '../../core/src/records/records.generated.ts';
 import type { Condition } from './condition.ts';
 import { diagnose, type Signals } from './diagnosis.ts';
 import { alertEvent } from './events.ts';
-import { INACTIVE, step, type AlertState } from './lifecycle.ts';
+import { INACTIVE, step, type AlertState, type Notice } from './lifecycle.ts';
 import { settle, withdrawLeftovers } from './provisional.ts';
 import { alertKey, type ModelState } from './state.ts';
 import type { ResultWindow } from './window.ts';
+
+/** The notice a settlement shows when the lifecycle itself has none to publish. */
+function shownFor(
+  early: NonNullable<ReturnType<typeof settle>>,
+  after: AlertState,
+): Exclude<Notice, { kind: 'none' }> {
+  return early.kind === 'confirms'
+    ? { kind: 'firing', reason: 'opened', severity: after.severity }
+    : { kind: 'resolved' };
+}
 
 /**
  * Advances every condition's alert by one final window and builds the events: FIRING and RESOLVED notices,
@@ -29,13 +39,14 @@ export function advanceAlerts(
     const [after, notice] = step(before, c.verdict, c.lifecycle, w.endMs);
     const breaches = c.verdict.level === 'breach' ? (before.breaches ?? 0) + 1 : 0;
     next[key] = { ...after, value: c.value, threshold: c.threshold, breaches };
-    const early = settle(provisional[key], w, c, notice);
+    const open = after.phase === 'firing' || after.phase === 'resolving';
+    const early = settle(provisional[key], w, c, notice, open);
     if (early) {
       settled.add(key);
       delete provisional[key];
     }
-    if (notice.kind === 'none' && early?.kind !== 'withdraws') continue;
-    const shown = notice.kind === 'none' ? ({ kind: 'resolved' } as const) : notice;
+    if (notice.kind === 'none' && !early) continue;
+    const shown = notice.kind !== 'none' ? notice : shownFor(early!, after);
     const event = alertEvent(c, shown, w, s, diagnose(c.kind, s), now, early);
     alerts.push(event);
     if (notice.kind === 'firing') {

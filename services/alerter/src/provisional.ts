@@ -41,7 +41,8 @@ export function evaluateOpen(
     const key = alertKey(w.modelVersion, c.kind, c.metric);
     const current = state.alerts[key] ?? INACTIVE;
     if (c.verdict.level !== 'breach' || isOpen(current.phase)) continue;
-    if (provisional[key]?.windowStartMs === w.startMs) continue;
+    // One provisional alert per alert at a time: the earliest open window decides, later ones wait for it.
+    if (provisional[key]) continue;
     const [, notice] = step(current, c.verdict, c.lifecycle, w.endMs);
     if (notice.kind !== 'firing') continue;
     const early: Early = { kind: 'provisional', samples: w.sampleCount };
@@ -74,9 +75,17 @@ function withdrawalReason(c: Condition, notice: Notice): string {
  * The early-verdict side of a final window's notice for one condition: `confirms` when a provisional alert of
  * this window is upheld (a FIRING notice), `withdraws` when it is not; undefined when there was none.
  */
-export function settle(p: ProvisionalAlert | undefined, w: ResultWindow, c: Condition, notice: Notice) {
+export function settle(
+  p: ProvisionalAlert | undefined,
+  w: ResultWindow,
+  c: Condition,
+  notice: Notice,
+  openAfter: boolean,
+) {
   if (!p || p.windowStartMs !== w.startMs) return undefined;
-  if (notice.kind === 'firing') return { kind: 'confirms', alertId: p.alertId } as const;
+  // Upheld: it opens now, or it is open already (an earlier final window opened it) and still breaches.
+  const upheld = notice.kind === 'firing' || (openAfter && c.verdict.level === 'breach');
+  if (upheld) return { kind: 'confirms', alertId: p.alertId } as const;
   return { kind: 'withdraws', alertId: p.alertId, reason: withdrawalReason(c, notice) } as const;
 }
 

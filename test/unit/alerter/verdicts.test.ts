@@ -2,6 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { evaluate, type Evaluation } from '../../../services/alerter/src/evaluate.ts';
 import type { ModelRules } from '../../../services/alerter/src/rules/schema.ts';
 import { newModelState, type ModelState } from '../../../services/alerter/src/state.ts';
+import type { Alert } from '../../../services/core/src/records/records.generated.ts';
 import type { MetricFigure, ResultWindow } from '../../../services/alerter/src/window.ts';
 import { driftWindow, feature, perfWindow, rulesWith } from './helpers.ts';
 
@@ -181,5 +182,34 @@ describe('per-feature drift alerts', () => {
       share: 0.25,
     });
     expect(replay([weak], rules).alerts).toEqual([]);
+  });
+});
+
+describe('provisional verdicts over several open windows', () => {
+  const drops = (alerts: Alert[]) => alerts.filter((a) => a.metric === 'accuracy_drop_pct');
+
+  it('shouldSendOneProvisionalAlertPerAlertWhileSeveralOpenWindowsBreach', () => {
+    const rounds = [window(0, 0.6, 300, false), window(1, 0.6, 300, false)];
+    const { alerts: all, state } = replay(
+      [...rounds, ...rounds, window(0, 0.6, 1000), window(1, 0.6, 1000)],
+      rules,
+    );
+    const alerts = drops(all);
+    expect(alerts.map((a) => [a.window_start - rounds[0]!.startMs, a.status, a.provisional])).toEqual([
+      [0, 'FIRING', true],
+      [0, 'FIRING', false],
+    ]);
+    expect(state.provisional).toEqual({});
+  });
+
+  it('shouldConfirmAProvisionalAlertThatAnEarlierFinalWindowAlreadyOpened', () => {
+    const windows = [window(1, 0.6, 300, false), window(0, 0.6, 1000), window(1, 0.6, 1000)];
+    const alerts = drops(replay(windows, rules).alerts);
+    expect(alerts.map((a) => [a.window_start - alerts[0]!.window_start, a.status, a.provisional])).toEqual([
+      [0, 'FIRING', true],
+      [-3_600_000, 'FIRING', false],
+      [0, 'FIRING', false],
+    ]);
+    expect(alerts[2]!.message).toContain(`confirms provisional alert ${alerts[0]!.alert_id}`);
   });
 });
