@@ -1,5 +1,4 @@
 import { execFileSync } from 'node:child_process';
-import { readFileSync } from 'node:fs';
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
@@ -12,6 +11,7 @@ import { classifierTraffic, take } from '../../services/simulator/src/classifier
 import { seededRandom } from '../../services/simulator/src/prng.ts';
 import { isolatedEnv, waitFor } from './utils/env.ts';
 import { avroEncoder, lagOf, testKafka } from './utils/kafka.ts';
+import { isStopped } from './utils/pause.ts';
 import { startServiceProcess, waitReady, type ServiceProcess } from './utils/service-process.ts';
 
 // A live zombie: an instance paused (SIGSTOP) longer than its session timeout while another instance takes over
@@ -32,12 +32,6 @@ function start(service: string, env: Record<string, string>, extra: Record<strin
     return p.stop('SIGKILL');
   });
   return p;
-}
-
-/** Whether the kernel has the process stopped (state T in /proc/<pid>/stat). */
-function isStopped(p: ServiceProcess): boolean {
-  const stat = readFileSync(`/proc/${p.child.pid}/stat`, 'utf8');
-  return stat.slice(stat.lastIndexOf(')') + 2).startsWith('T');
 }
 
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
