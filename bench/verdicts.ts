@@ -37,4 +37,7 @@ console.log(
 console.log(markdownTable(rows));
 console.log('');
 for (const line of goalLines(rows)) console.log(line);
-console.log(`\n${rows.length} scenarios in ${((performance.now() - t0) / 1000).toFixed(0)} s`);
+const cpu = process.cpuUsage();
+const cpuSeconds = (cpu.user + cpu.system) / 1e6;
+const wall = (performance.now() - t0) / 1000;
+console.log(`\n${rows.length} scenarios in ${wall.toFixed(0)} s (${cpuSeconds.toFixed(0)} s of CPU)`);

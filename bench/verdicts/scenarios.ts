@@ -58,7 +58,7 @@ export interface Scenario {
  * Windows before the change: enough for a 2,000-label baseline even at 100 events per window, and a long
  * stationary stretch at 1,000 (at 10,000 the stationary scenario has the long stretch; fewer keep the run short).
  */
-const stationaryWindows = (events: number) => (events < 1000 ? 30 : events > 1000 ? 8 : 24);
+const stationaryWindows = (events: number) => (events < 1000 ? 30 : events > 1000 ? 8 : 16);
 const CHANGE_WINDOWS = 6;
 
 function changed(

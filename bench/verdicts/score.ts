@@ -30,6 +30,18 @@ export interface ConfigScore {
   /** Null when the scenario has no change; `missed` when no true alert came. */
   detection: Detection | 'missed' | null;
   lateLabels: number;
+  /** Provisional alerts, and those the final window withdrew (a RESOLVED on the same window). */
+  provisional: number;
+  withdrawn: number;
+}
+
+/** Provisional alerts and their withdrawals: a RESOLVED on the provisional alert's own window. */
+function provisionalCounts(alerts: readonly Emitted<Alert>[]): { provisional: number; withdrawn: number } {
+  const provisional = new Set(alerts.filter((a) => a.event.provisional).map((a) => alertKey(a.event)));
+  const withdrawn = alerts.filter(
+    (a) => a.event.status === 'RESOLVED' && provisional.has(alertKey(a.event)),
+  ).length;
+  return { provisional: provisional.size, withdrawn };
 }
 
 /** FIRING events that count as an alert: the first of each alertKey (a confirmation repeats its provisional alert). */
@@ -53,6 +65,7 @@ function scoreConfig(run: ScenarioRun, p: Pipeline): ConfigScore {
     falseTriggers: 0,
     detection: changes.length === 0 ? null : 'missed',
     lateLabels: p.lateLabels,
+    ...provisionalCounts(p.alerts),
   };
   for (const a of firing(p.alerts)) {
     const v = classifyAlert(a.event, changes);

@@ -52,14 +52,18 @@ function pooled(rows: readonly ScenarioScores[], i: number) {
   let falseAlerts = 0;
   let missed = 0;
   let falseTriggers = 0;
+  let provisional = 0;
+  let withdrawn = 0;
   for (const r of rows) {
     const s = r.scores[i]!;
+    provisional += s.provisional;
+    withdrawn += s.withdrawn;
     windows += s.stationaryWindows;
     falseAlerts += s.falseAlerts;
     falseTriggers += s.falseTriggers;
     if (s.detection === 'missed') missed += 1;
   }
-  return { windows, falseAlerts, missed, falseTriggers };
+  return { windows, falseAlerts, missed, falseTriggers, provisional, withdrawn };
 }
 
 /**
@@ -82,7 +86,8 @@ export function goalLines(rows: readonly ScenarioScores[]): string[] {
     const early = late.length === 0 ? 'met' : `NOT met: ${late.join('; ')}`;
     return (
       `${name}: false alerts ${rate.toFixed(2)} per 100 stationary model-windows (goal <= 1: ${quiet}); ` +
-      `goal changes detected within 1 window: ${early}; false retrain triggers: ${p.falseTriggers}`
+      `goal changes detected within 1 window: ${early}; false retrain triggers: ${p.falseTriggers}; ` +
+      `provisional alerts: ${p.provisional}, withdrawn when final: ${p.withdrawn}`
     );
   });
 }

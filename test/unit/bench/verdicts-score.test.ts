@@ -72,6 +72,20 @@ describe('verdict benchmark scoring', () => {
     );
     expect(score!.falseAlerts).toBe(1);
     expect(score!.detection).toBe('missed');
+    // The RESOLVED came on a later window: a resolution, not a withdrawal.
+    expect([score!.provisional, score!.withdrawn]).toEqual([1, 0]);
+  });
+
+  it('shouldCountAResolvedOnTheProvisionalAlertsOwnWindowAsAWithdrawal', () => {
+    const provisional = alert('v1', 'PERFORMANCE', changeMs - WINDOW_MS, { provisional: true });
+    const withdrawn = alert('v1', 'PERFORMANCE', changeMs - WINDOW_MS, { status: 'RESOLVED' });
+    const [score] = scoreRun(
+      run([
+        { event: provisional, atMs: changeMs - WINDOW_MS / 2 },
+        { event: withdrawn, atMs: changeMs },
+      ]),
+    );
+    expect([score!.falseAlerts, score!.provisional, score!.withdrawn]).toEqual([1, 1, 1]);
   });
 
   it('shouldReportAMissAndAnUnmetGoalInTheTable', () => {
