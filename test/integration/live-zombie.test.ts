@@ -1,4 +1,3 @@
-import { execFileSync } from 'node:child_process';
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
@@ -12,6 +11,7 @@ import { seededRandom } from '../../services/simulator/src/prng.ts';
 import { isolatedEnv, waitFor } from './utils/env.ts';
 import { avroEncoder, lagOf, testKafka } from './utils/kafka.ts';
 import { isStopped } from './utils/pause.ts';
+import { readCommitted } from './utils/read-committed.ts';
 import { startServiceProcess, waitReady, type ServiceProcess } from './utils/service-process.ts';
 
 // A live zombie: an instance paused (SIGSTOP) longer than its session timeout while another instance takes over
@@ -35,41 +35,6 @@ function start(service: string, env: Record<string, string>, extra: Record<strin
 }
 
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
-
-// Read with librdkafka (Python confluent-kafka), an independent read_committed implementation.
-const READ_COMMITTED = `
-import json, sys
-from confluent_kafka import Consumer, KafkaError, TopicPartition
-brokers, topic = sys.argv[1], sys.argv[2]
-c = Consumer({'bootstrap.servers': brokers, 'group.id': 'verify', 'enable.auto.commit': False,
-              'isolation.level': 'read_committed', 'enable.partition.eof': True})
-parts = c.list_topics(topic, timeout=10).topics[topic].partitions
-c.assign([TopicPartition(topic, p, 0) for p in parts])
-eof, out = set(), []
-while len(eof) < len(parts):
-    m = c.poll(10.0)
-    if m is None: sys.exit('timed out reading ' + topic)
-    if m.error():
-        if m.error().code() == KafkaError._PARTITION_EOF: eof.add(m.partition()); continue
-        sys.exit(str(m.error()))
-    out.append(m.value().hex())
-c.close()
-print(json.dumps(out))
-`;
-
-/** Every committed record of a topic, read to its current read_committed end. */
-function readCommitted(topic: string): Buffer[] {
-  const python = execFileSync('bash', [path.resolve('infra/python-env.sh')], { encoding: 'utf8' })
-    .trim()
-    .split('\n')
-    .pop()!;
-  const out = execFileSync(
-    python,
-    ['-c', READ_COMMITTED, process.env.DRIFTLINE_KAFKA_BROKERS ?? '127.0.0.1:9092', topic],
-    { encoding: 'utf8', maxBuffer: 256 << 20 },
-  );
-  return (JSON.parse(out) as string[]).map((hex) => Buffer.from(hex, 'hex'));
-}
 
 describe(`live zombies (real Kafka, registry, ClickHouse; seed ${SEED})`, () => {
   afterAll(async () => {
