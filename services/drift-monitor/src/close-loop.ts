@@ -117,9 +117,13 @@ export class CloseLoop {
     const now = (this.deps.now ?? Date.now)();
     const watermarks = new Map<string, number>();
     let oldest = Infinity;
+    // A model silent (wall clock) for longer than the idle time plus the lookback has had its windows closed:
+    // it no longer drags the lookback of every pass back to its old event time.
+    const forgotten = idleMs + this.deps.lookbackWindows * this.deps.windows.sizeMs;
     for (const [modelId, own] of byModel) {
       watermarks.set(modelId, modelWatermark(own, lagging, started, now, idleMs));
-      oldest = Math.min(oldest, ...own.map((p) => p.timeMs));
+      if (now - Math.max(...own.map((p) => p.writtenAtMs)) <= forgotten)
+        oldest = Math.min(oldest, ...own.map((p) => p.timeMs));
     }
     return { partitions: ends.length, watermarks, oldest };
   }

@@ -118,21 +118,38 @@ export class DriftStore {
       `SELECT model_id, stream_time_ms FROM ${this.db}.drift_model_watermarks FINAL WHERE source_partition = ${partition}`,
     );
     const modelTimes = new Map(marks.map((m) => [m.model_id, Number(m.stream_time_ms)]));
-    const oldest = Math.min(...modelTimes.values());
-    const after = Number.isFinite(oldest) ? `AND window_end_ms + ${graceMs} > ${oldest}` : '';
+    // State written before per-model clocks has only the partition's stream time: it stands for every model.
+    const legacy = await this.partitionStreamTime(partition);
+    const fallback = Number.isFinite(legacy) ? legacy : -1;
+    // transform() needs one integer type on both sides: everything as Int64 (18.16 and current).
+    const names = [...modelTimes.keys()].map(sqlString).join(', ');
+    const times = [...modelTimes.values()].join(', ');
+    const clock =
+      modelTimes.size === 0
+        ? `toInt64(${fallback})`
+        : `transform(model_id, [${names}], CAST([${times}] AS Array(Int64)), toInt64(${fallback}))`;
     const rows = (
       await this.rows<PartialRow>(
-        `SELECT * FROM ${this.db}.drift_window_partials FINAL WHERE source_partition = ${partition} ${after}`,
+        `SELECT * FROM ${this.db}.drift_window_partials FINAL
+         WHERE source_partition = ${partition} AND toInt64(window_end_ms) + ${graceMs} > ${clock}`,
       )
-    )
-      .map((r) => ({
-        ...r,
-        through_offset: Number(r.through_offset),
-        window_start_ms: Number(r.window_start_ms),
-        window_end_ms: Number(r.window_end_ms),
-      }))
-      .filter((r) => r.window_end_ms + graceMs > (modelTimes.get(r.model_id) ?? -Infinity));
+    ).map((r) => ({
+      ...r,
+      through_offset: Number(r.through_offset),
+      window_start_ms: Number(r.window_start_ms),
+      window_end_ms: Number(r.window_end_ms),
+    }));
+    for (const r of rows)
+      if (!modelTimes.has(r.model_id) && Number.isFinite(legacy)) modelTimes.set(r.model_id, legacy);
     return { modelTimes, rows, ids: await this.windowIds(partition, rows) };
+  }
+
+  /** The partition's stream time over all models (drift_watermarks), -Infinity before its first batch. */
+  private async partitionStreamTime(partition: number): Promise<number> {
+    const [mark] = await this.rows<{ stream_time_ms: string }>(
+      `SELECT stream_time_ms FROM ${this.db}.drift_watermarks FINAL WHERE source_partition = ${partition}`,
+    );
+    return mark ? Number(mark.stream_time_ms) : -Infinity;
   }
 
   /** The ids of the given partials: rows of their windows up to their through offsets, by window key. */
