@@ -32,7 +32,7 @@ for (const s of scenarios().filter((x) => !filter || x.name.includes(filter))) {
   console.error(`${s.name} @ ${s.eventsPerWindow}/window, ${s.delay.name}: ${took} s; ${brief.join('; ')}`);
 }
 console.log(
-  `\nVerdicts: ${runs.map((c) => `${c.name} = ${c.rulesFile} + ${JSON.stringify(c.env)}${c.provisional ? ' + provisional' : ''}`).join('; ')}\n`,
+  `\nVerdicts: ${runs.map((c) => `${c.name} = ${c.rulesFile} + ${JSON.stringify(c.env)}`).join('; ')}\n`,
 );
 console.log(markdownTable(rows));
 console.log('');

@@ -15,8 +15,6 @@ export interface VerdictConfig {
   /** The alert rules file's text. */
   rules: string;
   rulesFile: string;
-  /** Whether open performance windows are evaluated (provisional verdicts). */
-  provisional: boolean;
   /**
    * Whether a concept-drift detector's signal is reported only once confirmed by a significant error-rate
    * rise (the drift monitor's default), or every raw signal as River gives it (before).
@@ -51,7 +49,6 @@ export function configs(): VerdictConfig[] {
       env: { ...SHARED_ENV, DRIFTLINE_PERF_BASELINE: 'first:1' },
       rules: readFileSync(today, 'utf8'),
       rulesFile: path.relative(root, today),
-      provisional: false,
       confirmDetections: false,
     },
     {
@@ -59,7 +56,6 @@ export function configs(): VerdictConfig[] {
       env: { ...SHARED_ENV },
       rules: readFileSync(current, 'utf8'),
       rulesFile: path.relative(root, current),
-      provisional: true,
       confirmDetections: true,
     },
   ];

@@ -53,14 +53,12 @@ export class LabelStage {
   }
 
   /**
-   * Flushes the processor: the performance windows whose rows changed, final ones and (when `open`) those
-   * still open, in the alerter's shape.
+   * Flushes the processor: the performance windows whose rows changed, open and final, in the alerter's shape
+   * (as the alerter reads performance_metrics: all traffic, its window size).
    */
-  flush(open: boolean): PerformanceWindow[] {
+  flush(): PerformanceWindow[] {
     const result = this.performance.flush(++this.revision);
-    const rows = result.metricRows.filter(
-      (r) => r.segment === '' && r.window_size === this.alertWindow && (open || r.is_final === 1),
-    );
+    const rows = result.metricRows.filter((r) => r.segment === '' && r.window_size === this.alertWindow);
     return performanceWindowsFromRows(rows);
   }
 

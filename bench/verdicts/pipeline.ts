@@ -46,14 +46,15 @@ export class Pipeline {
 
   /**
    * One poll of the alerter at `nowMs`: the drift windows closed since the last poll, the performance windows
-   * that changed (open ones too when provisional verdicts are on), evaluated in the alerter's order.
+   * that changed, open ones too (the rules' `provisional` section decides whether they are judged), evaluated in
+   * the alerter's order.
    */
   poll(nowMs: number, closed: readonly DriftWindow[]): void {
     const drift = closed.map((w) => ({
       ...w,
       detections: this.labels.detectionsBefore(w.modelId, w.modelVersion, w.endMs),
     }));
-    const windows: ResultWindow[] = [...drift, ...this.labels.flush(this.config.provisional)];
+    const windows: ResultWindow[] = [...drift, ...this.labels.flush()];
     windows.sort(windowOrder);
     for (const w of windows) {
       const state = this.states.get(w.modelId) ?? newModelState(w.modelId);
