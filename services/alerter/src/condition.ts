@@ -16,6 +16,8 @@ export interface Condition {
   /** The rule's own evidence: the features, classes or tests behind the value. */
   evidence: Evidence[];
   lifecycle: LifecycleOptions;
+  /** The statistics behind the verdict in words, for the message (performance rules); empty when none. */
+  detail?: string;
 }
 
 /** A rule's lifecycle: the section's defaults with the rule's own overrides. */

@@ -97,7 +97,7 @@ export function alertEvent(
     metric: c.metric,
     value: c.value,
     threshold: c.threshold,
-    message: `${headline(c, notice, w, early)}. Diagnosis ${d.diagnosis}: ${d.message}. Remedy: ${d.remedy}.`,
+    message: `${headline(c, notice, w, early)}${c.detail ? `. ${c.detail}` : ''}. Diagnosis ${d.diagnosis}: ${d.message}. Remedy: ${d.remedy}.`,
     evidence: alertEvidence(c, s),
     diagnosis: d.diagnosis,
     provisional: early?.kind === 'provisional',

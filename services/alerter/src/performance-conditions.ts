@@ -2,6 +2,7 @@ import type { Evidence } from '../../core/src/records/records.generated.ts';
 import { crossed, evidence, lifecycleOf, type Condition } from './condition.ts';
 import { grade, gradeObjective } from './grade.ts';
 import type { Verdict } from './lifecycle.ts';
+import type { DropTest } from '../../core/src/performance/index.ts';
 import { figureBounds, worseningTest } from './perf-verdict.ts';
 import { betterDirection } from './rules/metric-direction.ts';
 import type { ModelRules, PerformanceRule } from './rules/schema.ts';
@@ -62,7 +63,19 @@ function dropVerdict(rule: DropRule, w: PerformanceWindow, figure: MetricFigure,
     baseline_source: w.baselineSource,
     effect_size: drop,
   });
-  return { verdict, value: drop, threshold, found };
+  return { verdict, value: drop, threshold, found, detail: dropDetail(rule, figure, w, test) };
+}
+
+const num = (x: number) => String(Number(x.toPrecision(3)));
+
+/** `accuracy 0.65 over 1000 vs baseline 0.89 over 2000 (first 2000 …); two_proportion_z one-sided p=1e-40, …`. */
+function dropDetail(rule: DropRule, f: MetricFigure, w: PerformanceWindow, test: DropTest | null): string {
+  const over = (n: number | undefined) => (n ? ` over ${n}` : '');
+  const base = `${rule.metric} ${num(f.value)}${over(f.count || w.sampleCount)} vs baseline ${num(f.baseline!)}${over(f.baselineCount)}`;
+  const source = w.baselineSource ? ` (${w.baselineSource})` : '';
+  if (!test) return `${base}${source}; no test (point comparison)`;
+  const level = num(100 * (1 - 2 * rule.alpha));
+  return `${base}${source}; ${test.test} one-sided p=${num(test.pValue)}, ${level}% interval of the change [${num(test.low)}, ${num(test.high)}]`;
 }
 
 /**
@@ -88,7 +101,11 @@ function objectiveVerdict(
     interval_high: bounds?.high,
     sample_count: figure.count || w.sampleCount,
   });
-  return { verdict, value: figure.value, threshold, found };
+  const over = figure.count ? ` over ${figure.count}` : '';
+  const detail = bounds
+    ? `${rule.metric} ${num(figure.value)}${over}; ${bounds.test} one-sided bounds [${num(bounds.low)}, ${num(bounds.high)}]`
+    : `${rule.metric} ${num(figure.value)}${over}; no test (point comparison)`;
+  return { verdict, value: figure.value, threshold, found, detail };
 }
 
 function performanceCondition(
@@ -114,6 +131,7 @@ function performanceCondition(
     value: judged.value,
     threshold: judged.threshold,
     evidence: [judged.found, ...recallDrops(w.metrics)],
+    detail: judged.detail,
   };
 }
 

@@ -65,6 +65,9 @@ describe('sample-size-aware performance rules', () => {
     // The interval of window − baseline lies below zero, around −0.04.
     expect(test.interval_high!).toBeLessThan(0);
     expect(test.interval_low!).toBeLessThan(-0.04);
+    expect(alerts[0]!.message).toContain(
+      `accuracy 0.85 over 2000 vs baseline 0.89 over 2000 (${SOURCE}); two_proportion_z one-sided p=`,
+    );
   });
 
   it('shouldCompareOnlyPointValuesWhenTheRuleSaysTestNone', () => {
