@@ -75,10 +75,11 @@ async function publish(topic: string, events: InferenceEvent[]): Promise<void> {
   await produce(kafka, topic, messages);
 }
 
-async function startMonitor(env: Record<string, string>): Promise<void> {
+async function startMonitor(env: Record<string, string>): Promise<ServiceProcess> {
   const p = startServiceProcess('drift-monitor', env);
   started.push(p);
   await waitReady(p);
+  return p;
 }
 
 interface Stored {
@@ -213,6 +214,37 @@ describe('drift monitor with 1% re-sent predictions', () => {
         expectedTests(env, profile, unique.slice(w * 1000, (w + 1) * 1000)),
       );
     }
+  });
+});
+
+describe('drift monitor with re-sent predictions after a restart', () => {
+  const env = driftEnv();
+  const db = env.DRIFTLINE_CLICKHOUSE_DATABASE!;
+  const topics = topicNames({ topicPrefix: env.DRIFTLINE_TOPIC_PREFIX! });
+
+  it('shouldRememberTheIdsOfAnOpenWindowAcrossASigkill', async () => {
+    await storeProfile(env, 'm');
+    const first = await startMonitor(env);
+    const unique = traffic('m', 61, T0, 1000, 1000);
+    await publish(topics.inference, unique);
+    await waitFor(
+      'the window state of 1,000 events',
+      () => rows<{ n: string }>(ch, `SELECT sum(event_count) AS n FROM ${db}.drift_window_partials FINAL`),
+      (r) => Number(r[0]?.n) === 1000,
+      60_000,
+    );
+    await first.stop('SIGKILL');
+    // The restarted monitor knows the window's ids only from ClickHouse (drift_window_ids).
+    await startMonitor(env);
+    const resent = unique.filter((_, i) => i % 100 === 37);
+    await publish(topics.inference, [...resent, ...traffic('m', 62, T0 + MINUTE + 10_000, 5, 1000)]);
+    const closed = await waitFor(
+      'the window closed',
+      () => closedWindows(db),
+      (w) => w.length >= 1,
+      120_000,
+    );
+    expect(closed).toEqual([['m', T0, 1000]]);
   });
 });
 
