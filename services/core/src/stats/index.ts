@@ -28,6 +28,14 @@ export { referenceBins, quantileSorted, binIndex, DEFAULT_BINS, type BinSpec } f
 export { NumericHistogram, type NumericHistogramJSON } from './numeric-histogram.ts';
 export { CategoryCounts, alignCategories, type CategoryCountsJSON } from './category-counts.ts';
 export { binnedKs, type BinnedKsResult } from './binned-ks.ts';
+export { BoundedSample } from './bounded-sample.ts';
+export {
+  referenceSample,
+  sampleKs,
+  REFERENCE_SAMPLE_SIZE,
+  type ReferenceSample,
+  type SampleKsResult,
+} from './sample-ks.ts';
 export {
   binnedWasserstein,
   binnedNormalizedWasserstein,
