@@ -3,7 +3,7 @@
  * (in-process), today's rules side by side with the current ones. Seeded and deterministic.
  *
  *   npx tsx bench/verdicts.ts            (or `npm run bench -- verdicts`)
- *   npx tsx bench/verdicts.ts accuracy   (only the scenarios whose name contains "accuracy")
+ *   npx tsx bench/verdicts.ts accuracy   (only the scenarios whose name or label delay contains "accuracy")
  *
  * Per scenario: false alerts per 100 stationary model-windows (every kind together; a window of a model
  * version with no change in force is stationary), and for the change the detection delay (windows after its
@@ -22,7 +22,7 @@ const runs = configs();
 const profiles = referenceProfiles();
 const rows: ScenarioScores[] = [];
 const t0 = performance.now();
-for (const s of scenarios().filter((x) => !filter || x.name.includes(filter))) {
+for (const s of scenarios().filter((x) => !filter || `${x.name} ${x.delay.name}`.includes(filter))) {
   const started = performance.now();
   const run = runScenario(s, runs, profiles);
   const scores = scoreRun(run);

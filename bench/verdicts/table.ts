@@ -3,7 +3,7 @@
  * pooled row, and whether the goals are met. Pure.
  */
 import type { ConfigScore, Detection } from './score.ts';
-import type { Scenario } from './scenarios.ts';
+import { VERSIONS, type Scenario } from './scenarios.ts';
 
 export interface ScenarioScores {
   scenario: Scenario;
@@ -25,6 +25,13 @@ function falseCell(s: ConfigScore): string {
   return `${per100(s.falseAlerts, s.stationaryWindows)} (${s.falseAlerts})`;
 }
 
+/** The label delay, and the share of labels the performance monitor dropped as too late when it matters. */
+function delayName(s: Scenario, scores: readonly ConfigScore[]): string {
+  const labels = VERSIONS.length * s.windows * s.eventsPerWindow;
+  const late = Math.max(...scores.map((c) => c.lateLabels)) / labels;
+  return late >= 0.01 ? `${s.delay.name} (${Math.round(100 * late)}% of labels too late)` : s.delay.name;
+}
+
 /** Configuration names in column order (every scenario ran the same ones). */
 const namesOf = (rows: readonly ScenarioScores[]) => rows[0]?.scores.map((s) => s.config) ?? [];
 
@@ -34,7 +41,7 @@ export function markdownTable(rows: readonly ScenarioScores[]): string {
   for (const n of names) head.push(`${n}: false alerts / 100 (n)`, `${n}: delay`);
   const lines = [`| ${head.join(' | ')} |`, `|${head.map(() => '---').join('|')}|`];
   for (const { scenario: s, scores } of rows) {
-    const cells = [s.goal ? `**${s.name}**` : s.name, count(s.eventsPerWindow), s.delay.name];
+    const cells = [s.goal ? `**${s.name}**` : s.name, count(s.eventsPerWindow), delayName(s, scores)];
     for (const c of scores) cells.push(falseCell(c), delayCell(c.detection));
     lines.push(`| ${cells.join(' | ')} |`);
   }
