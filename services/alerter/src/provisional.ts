@@ -23,6 +23,17 @@ function mergedSignals(state: ModelState, w: PerformanceWindow, conditions: Cond
   return { ...both.drift, ...both.performance, ...windowSignals(w, conditions) } as Signals;
 }
 
+/** The rules with each performance rule's alpha lowered to the provisional one (repeated looks at one window). */
+function stricter(rules: ModelRules): ModelRules {
+  const performance = Object.fromEntries(
+    Object.entries(rules.rules.performance).map(([name, r]) => [
+      name,
+      { ...r, alpha: Math.min(r.alpha, rules.provisional.alpha) },
+    ]),
+  );
+  return { ...rules, rules: { ...rules.rules, performance } };
+}
+
 /** The provisional alerts an open window raises, and the state that remembers them (unchanged when none). */
 export function evaluateOpen(
   state: ModelState,
@@ -33,7 +44,7 @@ export function evaluateOpen(
   const { enabled, min_samples } = rules.provisional;
   const behind = (state.cursors[cursorKey(w.modelVersion, w.source)] ?? -Infinity) >= w.endMs;
   if (!enabled || behind || w.sampleCount < min_samples) return { state, alerts: [] };
-  const conditions = performanceConditions(w, rules);
+  const conditions = performanceConditions(w, stricter(rules));
   const signals = mergedSignals(state, w, conditions);
   const provisional = { ...state.provisional };
   const alerts: Alert[] = [];

@@ -128,6 +128,12 @@ describe('provisional verdicts', () => {
     expect(state.alerts).toEqual({});
   });
 
+  it('shouldAskOpenWindowsForStrongerEvidenceThanFinalOnes', () => {
+    // p ≈ 0.0005: significant at the rule's 0.001, not at the provisional 0.0001.
+    const { alerts } = replay([window(0, 0.855, 2000, false), window(0, 0.855, 2000)], rules);
+    expect(alerts.map((a) => [a.status, a.provisional])).toEqual([['FIRING', false]]);
+  });
+
   it('shouldWaitForEnoughLabelsBeforeJudgingAnOpenWindow', () => {
     expect(replay([window(0, 0.5, 150, false)], rules).alerts).toEqual([]);
   });

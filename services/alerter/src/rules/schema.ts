@@ -200,6 +200,11 @@ export const provisionalSchema = z
     enabled: z.boolean().default(true),
     /** Labeled predictions an open window needs before it is judged. @default 200 */
     min_samples: z.number().int().min(1).default(200),
+    /**
+     * Significance level for open windows, when below the rule's own: an open window is judged again at every
+     * poll as labels arrive, and repeated looks would otherwise inflate false alarms. @default 0.0001
+     */
+    alpha: alpha.default(0.0001),
   })
   .strict();
 
