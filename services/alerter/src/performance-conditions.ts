@@ -11,18 +11,30 @@ import type { MetricFigure, PerformanceWindow } from './window.ts';
 /** How many classes the evidence names, worst first. */
 export const TOP_CLASSES = 5;
 
+/** Significance level of the per-class recall tests in the evidence (context, not a verdict). */
+const CLASS_ALPHA = 0.001;
+
 /**
  * The classes whose recall fell most against the baseline, worst first: the "which classes" of a
- * performance alert. Score = recall − baseline recall (negative when it fell).
+ * performance alert. Score = recall − baseline recall (negative when it fell); with the counts, the one-sided
+ * two-proportion test of the fall and its interval.
  */
 export function recallDrops(metrics: Record<string, MetricFigure>): Evidence[] {
   return Object.entries(metrics)
     .filter(([name, f]) => name.startsWith('recall:') && f.baseline !== null && f.value < f.baseline)
-    .map(([name, f]) =>
-      evidence(name.slice('recall:'.length), 'class', 'recall_delta', f.value - f.baseline!, {
+    .map(([name, f]) => {
+      const test = worseningTest(name, f, CLASS_ALPHA);
+      return evidence(name.slice('recall:'.length), 'class', 'recall_delta', f.value - f.baseline!, {
         threshold: f.baseline,
-      }),
-    )
+        p_value: test?.pValue ?? null,
+        test: test?.test ?? null,
+        interval_low: test?.low,
+        interval_high: test?.high,
+        baseline: f.baseline,
+        baseline_count: f.baselineCount || null,
+        sample_count: f.count || null,
+      });
+    })
     .sort((a, b) => a.score - b.score || a.subject.localeCompare(b.subject))
     .slice(0, TOP_CLASSES);
 }

@@ -70,6 +70,19 @@ describe('sample-size-aware performance rules', () => {
     );
   });
 
+  it('shouldTestTheFallOfEachClassRecallInTheEvidence', () => {
+    const w = window(0, 0.8, 2000);
+    w.metrics['recall:cat'] = { value: 0.6, baseline: 0.9, count: 800, baselineCount: 1000 };
+    w.metrics['recall:dog'] = { value: 0.88, baseline: 0.9, count: 40, baselineCount: 1000 };
+    const classes = replay([w], rules).alerts[0]!.evidence.filter((e) => e.subject_type === 'class');
+    expect(classes.map((e) => [e.subject, e.test, e.sample_count])).toEqual([
+      ['cat', 'two_proportion_z', 800],
+      ['dog', 'two_proportion_z', 40],
+    ]);
+    expect(classes[0]!.p_value!).toBeLessThan(1e-10);
+    expect(classes[1]!.p_value!).toBeGreaterThan(0.2);
+  });
+
   it('shouldCompareOnlyPointValuesWhenTheRuleSaysTestNone', () => {
     const none = rulesWith({ DRIFTLINE_ALERT__DEFAULTS__RULES__PERFORMANCE__ACCURACY_DROP__TEST: 'none' });
     expect(perfAlerts(replay([window(0, 0.85, 100)], none).alerts)).toHaveLength(1);
