@@ -29,7 +29,7 @@ describe('ErrorHistory', () => {
 
   it('shouldTestTheRecentErrorsAgainstAllEarlierOnesSinceTheReset', () => {
     const rng = mulberry32(9);
-    const errors = Array.from({ length: 5000 }, (_, i) => (rng() < (i < 4800 ? 0.1 : 0.3) ? 1 : 0));
+    const errors = Array.from({ length: 5000 }, (_, i): number => (rng() < (i < 4800 ? 0.1 : 0.3) ? 1 : 0));
     const h = filled(errors);
     const r = h.confirm(C, true);
     expect(r.recentCount + r.baselineCount).toBe(5000);
