@@ -115,21 +115,31 @@ export function withdrawLeftovers(
   for (const [key, p] of Object.entries(provisional)) {
     if (!key.startsWith(`${w.modelVersion}|`) || settled.has(key) || p.windowStartMs > w.startMs) continue;
     if (w.source !== 'performance') continue;
-    const c: Condition = {
-      kind: p.kind,
-      metric: p.metric,
-      rule: p.rule,
-      verdict: { level: 'clear' },
-      value: p.value,
-      threshold: p.threshold,
-      evidence: [],
-      lifecycle: { forWindows: 1, resolveWindows: 1, renotifyAfterMs: 0 },
-    };
-    const reason = 'the final window has no figure for it';
-    const early: Early = { kind: 'withdraws', alertId: p.alertId, reason };
-    const at = { ...w, startMs: p.windowStartMs };
-    out.push(alertEvent(c, { kind: 'resolved' }, at, signals, diagnose(c.kind, signals), now, early));
+    out.push(withdrawal(p, w, 'the final window has no figure for it', signals, now));
     delete provisional[key];
   }
   return out;
+}
+
+/** The RESOLVED event withdrawing provisional alert `p`; `w` gives the model, version and window end. */
+export function withdrawal(
+  p: ProvisionalAlert,
+  w: ResultWindow,
+  reason: string,
+  signals: Signals,
+  now: number,
+): Alert {
+  const c: Condition = {
+    kind: p.kind,
+    metric: p.metric,
+    rule: p.rule,
+    verdict: { level: 'clear' },
+    value: p.value,
+    threshold: p.threshold,
+    evidence: [],
+    lifecycle: { forWindows: 1, resolveWindows: 1, renotifyAfterMs: 0 },
+  };
+  const early: Early = { kind: 'withdraws', alertId: p.alertId, reason };
+  const at = { ...w, startMs: p.windowStartMs };
+  return alertEvent(c, { kind: 'resolved' }, at, signals, diagnose(c.kind, signals), now, early);
 }

@@ -1,8 +1,11 @@
 import type { Alert, AlertKind } from '../../core/src/records/records.generated.ts';
 import { evidence } from './condition.ts';
+import { NO_SIGNALS } from './diagnosis.ts';
 import { alertId } from './ids.ts';
 import { expire, type AlertState } from './lifecycle.ts';
+import { withdrawal } from './provisional.ts';
 import { cursorKey, type ModelState } from './state.ts';
+import type { PerformanceWindow } from './window.ts';
 
 /**
  * Alerts of a series that stopped getting windows. An alert is evaluated only when a window of its own
@@ -143,8 +146,9 @@ export function expireStale(
   createdAt: number,
 ): { state: ModelState; alerts: Alert[] } {
   const stale = staleSeries(state, source, staleAfterMs);
-  if (stale.length === 0) return { state, alerts: [] };
-  const alerts: Alert[] = [];
+  const orphans = staleProvisional(state, source, staleAfterMs, createdAt);
+  if (stale.length === 0 && orphans.alerts.length === 0) return { state, alerts: [] };
+  const alerts: Alert[] = [...orphans.alerts];
   const next = { ...state.alerts };
   for (const s of stale) {
     const [, notice] = expire(s.alert);
@@ -152,5 +156,34 @@ export function expireStale(
     if (notice.kind === 'resolved')
       alerts.push(staleResolvedEvent(state.modelId, s, staleAfterMs, createdAt));
   }
-  return { state: { ...state, alerts: next }, alerts };
+  return { state: { ...state, alerts: next, provisional: orphans.provisional }, alerts };
+}
+
+/**
+ * Provisional alerts of a version whose performance windows stopped (retired or replaced) before the window
+ * was final: withdrawn, naming the silence, so none stays unanswered.
+ */
+function staleProvisional(state: ModelState, source: Source, staleAfterMs: number, createdAt: number) {
+  const clockMs = clockOf(state, source);
+  const provisional = { ...state.provisional };
+  const alerts: Alert[] = [];
+  if (source !== 'performance' || staleAfterMs <= 0 || clockMs === undefined) return { provisional, alerts };
+  for (const [key, p] of Object.entries(state.provisional)) {
+    const version = key.split('|')[0] ?? '';
+    const lastMs = Math.max(state.cursors[cursorKey(version, source)] ?? -Infinity, p.windowStartMs);
+    if (clockMs - lastMs <= staleAfterMs) continue;
+    const reason = `no performance windows for version ${version} since ${iso(lastMs)} while the model's reached ${iso(clockMs)} (more than ${spanName(staleAfterMs)}): its window never became final`;
+    const at: PerformanceWindow = {
+      source: 'performance',
+      modelId: state.modelId,
+      modelVersion: version,
+      startMs: p.windowStartMs,
+      endMs: clockMs,
+      sampleCount: 0,
+      metrics: {},
+    };
+    alerts.push(withdrawal(p, at, reason, NO_SIGNALS, createdAt));
+    delete provisional[key];
+  }
+  return { provisional, alerts };
 }

@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { evaluate, type Evaluation } from '../../../services/alerter/src/evaluate.ts';
 import type { ModelRules } from '../../../services/alerter/src/rules/schema.ts';
+import { expireStale } from '../../../services/alerter/src/stale.ts';
 import { newModelState, type ModelState } from '../../../services/alerter/src/state.ts';
 import type { Alert } from '../../../services/core/src/records/records.generated.ts';
 import type { MetricFigure, ResultWindow } from '../../../services/alerter/src/window.ts';
@@ -233,5 +234,26 @@ describe('provisional verdicts over several open windows', () => {
       [0, 'FIRING', false],
     ]);
     expect(alerts[2]!.message).toContain(`confirms provisional alert ${alerts[0]!.alert_id}`);
+  });
+});
+
+describe('provisional verdicts of a version that stops', () => {
+  it('shouldWithdrawAProvisionalAlertWhoseVersionStoppedBeforeItsWindowWasFinal', () => {
+    const v2 = (i: number) => ({ ...window(i, 0.89, 1000), modelVersion: '2' });
+    const windows = [window(0, 0.89, 1000), v2(0), window(1, 0.6, 500, false), ...[1, 2, 3].map(v2)];
+    let state = newModelState('m');
+    const alerts: Alert[] = [];
+    for (const w of windows) {
+      const e = evaluate(state, w, rules, 0);
+      const expired = expireStale(e.state, 'performance', 2 * 3_600_000, 0);
+      state = expired.state;
+      alerts.push(...e.alerts, ...expired.alerts);
+    }
+    expect(alerts.map((a) => [a.model_version, a.status, a.provisional])).toEqual([
+      ['1', 'FIRING', true],
+      ['1', 'RESOLVED', false],
+    ]);
+    expect(alerts[1]!.message).toMatch(/^WITHDRAWN provisional .*its window never became final/);
+    expect(state.provisional).toEqual({});
   });
 });
