@@ -86,8 +86,8 @@ export function errorOf(j: JoinedPrediction): { value: number; binary: boolean }
  */
 export class ConceptDriftProcessor {
   private readonly tracked = new Map<string, TrackedDetector>();
-  /** Raw signals that the confirmation turned down, since start (for metrics). */
-  unconfirmed = 0;
+  /** Raw signals the confirmation turned down (not re-counted while they wait), in the current batch. */
+  private unconfirmed = 0;
   private readonly capacity: number;
 
   constructor(
@@ -118,7 +118,10 @@ export class ConceptDriftProcessor {
     touched: TrackedDetector[];
     detections: Detection[];
     lastOffset: number;
+    /** Detector signals not (yet) confirmed by an error-rate rise. */
+    unconfirmed: number;
   } {
+    this.unconfirmed = 0;
     const touched = new Set<TrackedDetector>();
     const detections: Detection[] = [];
     for (const { offset, record } of messages) {
@@ -136,7 +139,7 @@ export class ConceptDriftProcessor {
     }
     const lastOffset = messages[messages.length - 1]?.offset ?? -1;
     for (const t of touched) t.through = lastOffset;
-    return { touched: [...touched], detections, lastOffset };
+    return { touched: [...touched], detections, lastOffset, unconfirmed: this.unconfirmed };
   }
 
   private get(record: JoinedPrediction, name: DetectorName): TrackedDetector {

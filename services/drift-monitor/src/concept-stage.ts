@@ -53,6 +53,7 @@ export class ConceptStage {
     const now = (deps.now ?? Date.now)();
     await deps.store.writeDriftRows(out.detections.map((d) => detectionRow(d, now)));
     await deps.store.writeDetectorStates(ConceptDriftProcessor.stateRows(out.touched, partition, now));
+    if (out.unconfirmed > 0) deps.metrics.unconfirmedSignals.inc(out.unconfirmed);
     for (const d of out.detections) {
       deps.metrics.detections.inc({ model_id: d.modelId, detector: d.detector });
       deps.logger.info(

@@ -13,6 +13,7 @@ export interface DriftMetrics {
   windowsClosed: Counter<'model_id'>;
   watermark: Gauge;
   detections: Counter<'model_id' | 'detector'>;
+  unconfirmedSignals: Counter;
 }
 
 export function createDriftMetrics(registry: Registry): DriftMetrics {
@@ -65,13 +66,18 @@ export function createDriftMetrics(registry: Registry): DriftMetrics {
     }),
     watermark: new Gauge({
       name: 'driftline_drift_watermark_ms',
-      help: 'Event time up to which windows are final across partitions.',
+      help: "The largest models' watermark: each model's event time up to which its windows are final across partitions.",
       registers,
     }),
     detections: new Counter({
       name: 'driftline_drift_concept_detections_total',
-      help: 'Concept drifts signalled by the detectors.',
+      help: 'Concept drifts reported: detector signals confirmed by a rise of the error rate.',
       labelNames: ['model_id', 'detector'],
+      registers,
+    }),
+    unconfirmedSignals: new Counter({
+      name: 'driftline_drift_concept_unconfirmed_total',
+      help: 'Concept-drift detector signals not reported: no significant error-rate rise confirmed them (false alarms on a steady error stream).',
       registers,
     }),
   };
