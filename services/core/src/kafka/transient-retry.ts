@@ -31,8 +31,17 @@ export const RETRIED_CONSUMER_CALLS = ['subscribe'] as const;
 export const TRANSIENT_RETRY: RetryOptions = { attempts: 20, initialMs: 200, maxMs: 5000 };
 
 /**
- * Wraps the named methods of `target` (in place) so that a transient Kafka error (isRetriableKafkaError) is
- * retried with back-off and jitter; any other error is thrown at once, as before.
+ * Transient, and not already retried by kafkajs: its own retrier gives up with KafkaJSNumberOfRetriesExceeded
+ * after about half a minute of back-off; retrying that again would multiply the wait (a topic that does not
+ * exist would take minutes to report).
+ */
+function retriedHere(error: unknown): boolean {
+  return (error as Error)?.name !== 'KafkaJSNumberOfRetriesExceeded' && isRetriableKafkaError(error);
+}
+
+/**
+ * Wraps the named methods of `target` (in place) so that a transient Kafka error kafkajs gave up on at once
+ * (isRetriableKafkaError) is retried with back-off and jitter; any other error is thrown as before.
  * @returns target
  */
 export function retryTransient<T extends object>(
@@ -49,7 +58,7 @@ export function retryTransient<T extends object>(
     callable[name] = (...args: unknown[]) =>
       withRetry(() => call(...args), {
         ...options,
-        retriable: isRetriableKafkaError,
+        retriable: retriedHere,
         onRetry: (error, attempt, waitMs) =>
           logger.warn(
             { call: name, attempt, waitMs, error: describe(error) },

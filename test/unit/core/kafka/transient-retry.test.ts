@@ -86,6 +86,23 @@ describe('retryTransient', () => {
     expect(calls).toBe(3);
   });
 
+  it('shouldNotRetryAgainWhatKafkajsAlreadyRetriedUntilItGaveUp', async () => {
+    let calls = 0;
+    const admin = retryTransient(
+      {
+        async fetchTopicOffsets() {
+          calls++;
+          throw exhausted(createErrorFromCode(UNKNOWN_TOPIC_OR_PARTITION));
+        },
+      },
+      ['fetchTopicOffsets'],
+      logger,
+      options,
+    );
+    await expect(admin.fetchTopicOffsets()).rejects.toThrow(/does not host this topic-partition/);
+    expect(calls).toBe(1);
+  });
+
   it('shouldThrowAtOnceWhenTheErrorIsNotTransient', async () => {
     let calls = 0;
     const admin = retryTransient(
