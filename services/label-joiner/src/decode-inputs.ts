@@ -11,11 +11,12 @@ export interface DecodedInputs {
 }
 
 /**
- * Decodes one side's batch. Only DecodeError rejects a message (to the dead-letter topic, in the batch's
- * transaction); anything else, such as a registry outage, is thrown so the batch is retried whole.
+ * Decodes a batch, each message as the input `sideOf` names (a message without one is rejected). Only
+ * DecodeError rejects a message (to the dead-letter topic, in the batch's transaction); anything else, such
+ * as a registry outage, is thrown so the batch is retried whole.
  */
 export async function decodeInputs(
-  side: Side,
+  sideOf: (message: KafkaMessage) => Side | undefined,
   topic: string,
   partition: number,
   messages: readonly KafkaMessage[],
@@ -25,16 +26,19 @@ export async function decodeInputs(
   const inputs: JoinInput[] = [];
   const rejected: Rejected[] = [];
   for (const message of messages) {
+    const side = sideOf(message);
     try {
       if (side === 'predictions') {
         inputs.push({
           kind: 'prediction',
           event: await codecs.inferenceWithoutFeatures.decode(message.value),
         });
-      } else {
+      } else if (side === 'labels') {
         const event = await codecs.groundTruth.decode(message.value);
         const source = keepLabelSource ? { partition, offset: message.offset, value: message.value! } : null;
         inputs.push({ kind: 'label', event, source });
+      } else {
+        throw new DecodeError('invalid_record', 'a repartitioned record without its side header');
       }
     } catch (error) {
       if (!(error instanceof DecodeError)) throw error;

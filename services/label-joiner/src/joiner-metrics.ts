@@ -10,6 +10,7 @@ export interface JoinerMetrics {
   pending: Gauge<'partition' | 'kind'>;
   watermark: Gauge<'partition'>;
   restoredRecords: Counter<'partition'>;
+  rerouted: Counter<'topic'>;
   /** Records one joined pair's label delay in the histogram and the model's quantile sketch. */
   observeLabelDelay(modelId: string, seconds: number): void;
 }
@@ -89,6 +90,12 @@ export function createJoinerMetrics(registry: Registry): JoinerMetrics {
       name: 'driftline_joiner_restored_records_total',
       help: 'Changelog records replayed into local stores (after a crash or when a partition moved here).',
       labelNames: ['partition'],
+      registers,
+    }),
+    rerouted: new Counter({
+      name: 'driftline_joiner_rerouted_total',
+      help: 'Input records found in another partition than the Java partitioner gives their key (a producer with another partitioner), forwarded through the repartition topic.',
+      labelNames: ['topic'],
       registers,
     }),
   };

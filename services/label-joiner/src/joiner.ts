@@ -45,7 +45,10 @@ export async function runJoiner(d: JoinerDeps): Promise<() => Promise<void>> {
     if (!payload.restart) d.onFatal(payload.error);
   });
   await consumer.connect();
-  await consumer.subscribe({ topics: [topics.inference, topics.groundTruth], fromBeginning: true });
+  await consumer.subscribe({
+    topics: [topics.inference, topics.groundTruth, topics.repartition],
+    fromBeginning: true,
+  });
   await consumer.run({
     autoCommit: false,
     eachBatchAutoResolve: false,

@@ -29,12 +29,18 @@ async function main(): Promise<void> {
     deadLetter: rt.topics.deadLetter,
     changelog: specs.changelog.topic,
     expirations: specs.expirations.topic,
+    repartition: specs.repartition.topic,
   };
   const admin = rt.kafka.admin();
   await admin.connect();
-  await ensureTopics(admin, [specs.changelog, specs.expirations]);
-  // The store of partition p holds inference p and ground truth p and logs to changelog partition p.
-  await assertCoPartitioned(admin, [topics.inference, topics.groundTruth, topics.changelog]);
+  await ensureTopics(admin, [specs.changelog, specs.expirations, specs.repartition]);
+  // The store of partition p holds inference p, ground truth p and repartition p, and logs to changelog p.
+  const partitions = await assertCoPartitioned(admin, [
+    topics.inference,
+    topics.groundTruth,
+    topics.repartition,
+    topics.changelog,
+  ]);
 
   const stateDir = path.resolve(config.stateDir, 'label-joiner', settings.groupId, settings.instanceId);
   const processor = new JoinProcessor({
@@ -43,8 +49,18 @@ async function main(): Promise<void> {
     duplicateLabels: settings.duplicateLabels,
   });
   const metrics = createJoinerMetrics(rt.metrics.registry);
-  const opener = { kafka: rt.kafka, admin, topics, settings, stateDir, processor, codecs, metrics, logger };
-  const tasks = new TaskManager({ open: (ps) => openTasks(opener, ps), stateDir, logger });
+  const opener = {
+    kafka: rt.kafka,
+    admin,
+    topics,
+    partitions,
+    settings,
+    stateDir,
+    processor,
+    codecs,
+    metrics,
+  };
+  const tasks = new TaskManager({ open: (ps) => openTasks({ ...opener, logger }, ps), stateDir, logger });
   const stop = await runJoiner({
     kafka: rt.kafka,
     topics,

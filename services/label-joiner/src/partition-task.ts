@@ -17,6 +17,7 @@ import type { JoinInput, JoinOutput, JoinProcessor } from './join-processor.ts';
 import { isLoggedKey, JoinStore } from './join-store.ts';
 import type { JoinerMetrics } from './joiner-metrics.ts';
 import { countOutputs, toMessages } from './outputs.ts';
+import { placeBatch, sideOfForward } from './reroute.ts';
 import { advance, observe, type IdleTracker, type Side } from './watermark.ts';
 
 export interface JoinerTopics {
@@ -26,10 +27,14 @@ export interface JoinerTopics {
   expirations: string;
   deadLetter: string;
   changelog: string;
+  /** Records of the inputs forwarded to the partition the Java partitioner gives their key. */
+  repartition: string;
 }
 
 export interface PartitionTaskDeps {
   partition: number;
+  /** Partitions of the (co-partitioned) inputs: where the Java partitioner puts a key. */
+  partitions: number;
   topics: JoinerTopics;
   groupId: string;
   transactionalId: string;
@@ -99,36 +104,42 @@ export class PartitionTask {
     caughtUp: boolean,
     ensureOwned: () => Promise<void> = async () => {},
   ): Promise<void> {
+    const repartitioned = topic === this.d.topics.repartition;
     const side: Side = topic === this.d.topics.inference ? 'predictions' : 'labels';
     const floor = this.d.floors.get(topic) ?? 0n;
     const fresh = messages.filter((m) => BigInt(m.offset) >= floor);
-    this.d.idle.onBatch(side, caughtUp);
+    if (!repartitioned) this.d.idle.onBatch(side, caughtUp);
     if (fresh.length === 0) return;
     const t = [performance.now()];
+    const placed = repartitioned
+      ? { local: fresh, forwards: [] }
+      : placeBatch(fresh, side, this.partition, this.d.partitions);
+    const sideOf = repartitioned ? sideOfForward : () => side;
     const { inputs, rejected } = await this.guard(() =>
-      decodeInputs(side, topic, this.partition, fresh, this.d.codecs, this.d.deadLetterOrphans),
+      decodeInputs(sideOf, topic, this.partition, placed.local, this.d.codecs, this.d.deadLetterOrphans),
     );
     t.push(performance.now());
-    const first = await this.guard(() => this.step(side, inputs));
+    const first = await this.guard(() => this.step(inputs));
     t.push(performance.now());
     const next = (BigInt(fresh[fresh.length - 1]!.offset) + 1n).toString();
     const partitions = [{ partition: this.partition, offset: next }];
-    await this.commit(ensureOwned, first.outputs, rejected, {
+    await this.commit(ensureOwned, first.outputs, rejected, placed.forwards, {
       consumerGroupId: this.d.groupId,
       topics: [{ topic, partitions }],
     });
+    if (placed.forwards.length > 0) this.d.metrics.rerouted.inc({ topic }, placed.forwards.length);
     // kafkajs may fetch this batch again after a rebalance if it reads the group's offsets before the commit
     // markers landed (it has no KIP-447 require_stable); our own record of them is authoritative.
     this.d.floors.set(topic, BigInt(next));
     t.push(performance.now());
     const [decodeMs, joinMs, commitMs] = [1, 2, 3].map((i) => Math.round(t[i]! - t[i - 1]!));
     this.d.logger.debug(
-      { partition: this.partition, side, messages: fresh.length, decodeMs, joinMs, commitMs },
+      { partition: this.partition, topic, messages: fresh.length, decodeMs, joinMs, commitMs },
       'batch',
     );
     for (let more = first.more; more;) {
       const expiry = await this.guard(() => this.expireDue());
-      await this.commit(ensureOwned, expiry.outputs, [], undefined);
+      await this.commit(ensureOwned, expiry.outputs, [], [], undefined);
       more = expiry.more;
     }
   }
@@ -142,7 +153,7 @@ export class PartitionTask {
     await this.d.level.close();
   }
 
-  private async step(side: Side, inputs: JoinInput[]): Promise<{ outputs: JoinOutput[]; more: boolean }> {
+  private async step(inputs: JoinInput[]): Promise<{ outputs: JoinOutput[]; more: boolean }> {
     const states = await this.join.states([...new Set(inputs.map((i) => i.event.prediction_id))]);
     const watermark = this.join.meta.watermark;
     let progress = this.join.meta as Parameters<typeof observe>[0];
@@ -155,7 +166,11 @@ export class PartitionTask {
       if (step.next === null) states.delete(id);
       else if (step.next) states.set(id, step.next);
       outputs.push(...step.outputs);
-      progress = observe(progress, side, input.event.timestamp);
+      progress = observe(
+        progress,
+        input.kind === 'prediction' ? 'predictions' : 'labels',
+        input.event.timestamp,
+      );
     }
     const { predictions, labels, watermark: w } = advance(progress, this.d.idle.idle());
     this.join.watermark = { predictions, labels, watermark: w };
@@ -179,6 +194,7 @@ export class PartitionTask {
     ensureOwned: () => Promise<void>,
     outputs: JoinOutput[],
     rejected: Rejected[],
+    forwards: Message[],
     consumed: ConsumedOffsets | undefined,
   ): Promise<void> {
     // Fencing refuses a zombie's commit anyway; asking first lets a rebalance stop the batch before it is sent.
@@ -198,6 +214,7 @@ export class PartitionTask {
       { topic: t.joined, messages: m.joined },
       { topic: t.expirations, messages: m.expired },
       { topic: t.deadLetter, messages: m.deadLetters },
+      { topic: t.repartition, messages: forwards },
     ].filter((r) => r.messages.length > 0);
     try {
       const last = await commitTransaction(this.d.producer, this.d.transactionalId, records, consumed);

@@ -18,6 +18,8 @@ export interface TaskOpenerDeps {
   kafka: Kafka;
   admin: Admin;
   topics: JoinerTopics;
+  /** Partitions of the co-partitioned inputs. */
+  partitions: number;
   settings: JoinerSettings;
   /** This instance's state folder: one LevelDB per partition below it. */
   stateDir: string;
@@ -113,6 +115,7 @@ function taskDeps(
 ) {
   return {
     partition: p,
+    partitions: d.partitions,
     topics: d.topics,
     groupId: d.settings.groupId,
     transactionalId: transactionalIdOf(d.settings.groupId, p),
@@ -172,7 +175,7 @@ async function committedOffsets(
   const out = new Map(partitions.map((p) => [p, new Map<string, bigint>()]));
   const committed = await d.admin.fetchOffsets({
     groupId: d.settings.groupId,
-    topics: [d.topics.inference, d.topics.groundTruth],
+    topics: [d.topics.inference, d.topics.groundTruth, d.topics.repartition],
   });
   for (const { topic, partitions: ps } of committed) {
     for (const { partition, offset } of ps)
