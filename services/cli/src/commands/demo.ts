@@ -1,8 +1,8 @@
 import { mkdirSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
-import { loadConfig } from '../../../core/src/config/load.ts';
+import { loadConfig, loadSettings } from '../../../core/src/config/load.ts';
 import { topicNames } from '../../../core/src/config/topics.ts';
-import { createClickHouse, type ClickHouseClient } from '../../../core/src/clickhouse/client.ts';
+import { createClickHouse } from '../../../core/src/clickhouse/client.ts';
 import { createKafka } from '../../../core/src/kafka/client.ts';
 import { createLogger } from '../../../core/src/logger.ts';
 import { createCodecs, registerSchemas } from '../../../core/src/serde/codecs.ts';
@@ -13,11 +13,12 @@ import {
   demoVerdictLines,
   verdictOf,
   type DemoAlert,
-  type DemoTrigger,
   type PhaseSpan,
 } from '../../../simulator/src/demo-truth.ts';
-import { publishTraffic } from '../../../simulator/src/publish.ts';
-import { lagByGroup } from '../lag.ts';
+import { publishLive } from '../../../simulator/src/publish.ts';
+import { JOINER_SETTINGS } from '../../../label-joiner/src/settings.ts';
+import { groupLag, lagByGroup } from '../lag.ts';
+import { collectEvents, type Seen } from './demo-events.ts';
 import { readSnapshot, statusLine } from '../live-view.ts';
 import { DATA_DIR, ROOT } from '../paths.ts';
 import { down } from './down.ts';
@@ -28,7 +29,8 @@ export const DEMO_ENV: Record<string, string> = {
   DRIFTLINE_DRIFT_WINDOW: '1m',
   DRIFTLINE_DRIFT_GRACE: '5s',
   DRIFTLINE_PERF_WINDOWS: '1m,5m',
-  DRIFTLINE_PERF_ALLOWED_LATENESS: '30s',
+  // Labels come 1 to 61 s after their prediction, and traffic goes out in 20 s chunks (publishLive).
+  DRIFTLINE_PERF_ALLOWED_LATENESS: '90s',
   DRIFTLINE_ALERTER_PERF_WINDOW: '1m',
   DRIFTLINE_ALERTER_POLL_MS: '1000',
   DRIFTLINE_JOINER_IDLE_MS: '5000',
@@ -36,6 +38,22 @@ export const DEMO_ENV: Record<string, string> = {
   DRIFTLINE_ALERT__DEFAULTS__RETRAIN__MIN_INTERVAL: '5m',
   DRIFTLINE_ALERT__DEFAULTS__RETRAIN__DAILY_CAP: '50',
 };
+
+/** Event time per chunk of published traffic. */
+const CHUNK_MS = 20_000;
+const hhmm = (ms: number) => new Date(ms).toISOString().slice(11, 16);
+
+/**
+ * Waits (up to 20 s) until the label joiner has taken in everything sent, so the joined stream stays in event
+ * time order across partitions.
+ */
+async function joinerCaughtUp(admin: ReturnType<ReturnType<typeof createKafka>['admin']>, topics: string[]) {
+  const groupId = loadSettings(JOINER_SETTINGS).groupId;
+  const deadline = Date.now() + 20_000;
+  while ((await groupLag(admin, groupId, topics)) > 0 && Date.now() < deadline) {
+    await new Promise((r) => setTimeout(r, 100));
+  }
+}
 
 export interface DemoOptions {
   /** Classifier predictions per one-minute window. */
@@ -59,8 +77,7 @@ export async function demo(options: DemoOptions): Promise<void> {
   await buildReferences(runId);
 
   const traffic = demoTraffic(startMs, options.perWindow, runId);
-  for (const p of traffic.spans)
-    console.log(`  ${new Date(p.fromMs).toISOString().slice(11, 16)}  ${p.phase.name}`);
+  for (const p of traffic.spans) console.log(`  ${hhmm(p.fromMs)}  ${p.phase.name}`);
   const registry = new SchemaRegistryClient({
     url: config.registryUrl,
     username: config.registryUsername,
@@ -71,9 +88,18 @@ export async function demo(options: DemoOptions): Promise<void> {
   const kafka = createKafka(config, 'demo', createLogger('demo', 'warn'));
   const producer = kafka.producer();
   await producer.connect();
+  const admin = kafka.admin();
+  await admin.connect();
   const started = performance.now();
-  const sent = await publishTraffic(producer, codecs, topics, traffic.pairs, 0.9);
-  await producer.disconnect();
+  const sent = await publishLive(producer, codecs, topics, traffic.pairs, {
+    labelShare: 0.9,
+    chunkMs: CHUNK_MS,
+    settle: () => joinerCaughtUp(admin, [topics.inference, topics.groundTruth]),
+    onChunk: (c) => {
+      if (c.untilMs % WINDOW_MS === 0) console.log(`  sent event time up to ${hhmm(c.untilMs)}`);
+    },
+  });
+  await Promise.all([producer.disconnect(), admin.disconnect()]);
   const sendSec = (performance.now() - started) / 1000;
   console.log(
     `produced ${sent.predictions} predictions and ${sent.labels} labels in ${sendSec.toFixed(1)} s (${Math.round((sent.predictions + sent.labels) / sendSec)} events/s)`,
@@ -134,68 +160,6 @@ async function buildReferences(runId: string): Promise<void> {
   }
 }
 
-interface Seen {
-  /** Every alert event that landed, by alert_id and provisional flag (a confirmation may reuse the id). */
-  alerts: Map<string, DemoAlert>;
-  triggers: Map<string, DemoTrigger>;
-}
-
-interface AlertRow {
-  alert_id: string;
-  model_id: string;
-  model_version: string;
-  kind: DemoAlert['kind'];
-  severity: string;
-  metric: string;
-  status: DemoAlert['status'];
-  window_start_ms: string | number;
-  window_end_ms: string | number;
-  evidence: string;
-  provisional: string | number;
-  message: string;
-}
-
-/**
- * The run's alert and trigger events, read without FINAL (a provisional alert and its confirmation may share
- * an id, and the confirmation would replace it) and kept as they land.
- */
-async function collect(ch: ClickHouseClient, db: string, fromSec: number, seen: Seen): Promise<DemoAlert[]> {
-  const fresh: DemoAlert[] = [];
-  const query = async <T>(sql: string): Promise<T[]> => {
-    try {
-      return await (await ch.query({ query: sql, format: 'JSONEachRow' })).json<T>();
-    } catch {
-      return []; // a table the services have not created yet
-    }
-  };
-  const alerts = await query<AlertRow>(
-    `SELECT DISTINCT alert_id, model_id, model_version, kind, severity, metric, status, window_start_ms,
-            window_end_ms, evidence, provisional, message
-     FROM ${db}.alerts WHERE window_start >= toDateTime(${fromSec})`,
-  );
-  for (const r of alerts) {
-    const a: DemoAlert = {
-      ...r,
-      window_start: Number(r.window_start_ms),
-      window_end: Number(r.window_end_ms),
-      evidence: JSON.parse(r.evidence) as DemoAlert['evidence'],
-      provisional: Number(r.provisional) === 1,
-    };
-    const key = `${a.alert_id}|${a.provisional}`;
-    if (seen.alerts.has(key)) continue;
-    seen.alerts.set(key, a);
-    fresh.push(a);
-  }
-  const triggers = await query<{ trigger_id: string; triggered_at_ms: string | number } & DemoTrigger>(
-    `SELECT DISTINCT trigger_id, model_id, model_version, reasons, triggered_at_ms
-     FROM ${db}.retrain_triggers WHERE triggered_at >= toDateTime(${fromSec})`,
-  );
-  for (const t of triggers) {
-    seen.triggers.set(t.trigger_id, { ...t, triggered_at: Number(t.triggered_at_ms) });
-  }
-  return fresh.sort((a, b) => a.window_start - b.window_start);
-}
-
 /** The demo's story: data drift in its drift phase, a performance alert on a final window in its concept phase. */
 function toldStory(seen: Seen): boolean {
   const alerts = [...seen.alerts.values()].filter((a) => a.status === 'FIRING');
@@ -205,10 +169,11 @@ function toldStory(seen: Seen): boolean {
   );
 }
 
+/** An alert event as it lands; a FIRING one graded against the demo's truth. */
 function alertLine(a: DemoAlert, spans: readonly PhaseSpan[]): string {
-  const at = new Date(a.window_start).toISOString().slice(11, 16);
   const flag = a.provisional ? ' (provisional)' : '';
-  return `  >> ${a.status}${flag} ${a.kind} ${a.model_id}/${a.model_version} window ${at}: ${a.message}  [${verdictOf(a, spans)}]`;
+  const verdict = a.status === 'FIRING' ? `  [${verdictOf(a, spans)}]` : '';
+  return `  >> ${a.status}${flag} ${a.kind} ${a.model_id}/${a.model_version} window ${hhmm(a.window_start)}: ${a.message}${verdict}`;
 }
 
 interface WatchOptions {
@@ -235,20 +200,24 @@ async function watch(o: WatchOptions): Promise<Seen> {
   const fromSec = Math.floor(o.startMs / 1000);
   const deadline = Date.now() + o.timeoutSec * 1000;
   let quietTicks = 0;
+  let idleTicks = 0;
   while (Date.now() < deadline) {
     const snap = await readSnapshot(ch, o.db, o.runId, fromSec);
     const lag = [...(await lagByGroup(admin)).values()].reduce((a, b) => a + b, 0);
     console.log(statusLine(snap, lag, (performance.now() - o.t0) / 1000));
-    for (const a of await collect(ch, o.db, fromSec, seen)) console.log(alertLine(a, o.spans));
+    const fresh = await collectEvents(ch, o.db, fromSec, seen);
+    for (const a of fresh) console.log(alertLine(a, o.spans));
     for (const t of snap.triggers) {
       if (printedTriggers.has(t.id)) continue;
       printedTriggers.add(t.id);
       console.log(`  >> ${t.text}`);
     }
     // Done once the story is told and every event landed; a few more ticks let the last windows' alerts in.
+    // Untold, the pipeline gets a minute without any new alert after everything landed.
     const landed = snap.predictions >= o.sent.predictions && snap.labeled >= o.sent.labels * 0.99;
     quietTicks = toldStory(seen) && landed ? quietTicks + 1 : 0;
-    if (quietTicks >= 4) break;
+    idleTicks = landed && fresh.length === 0 ? idleTicks + 1 : 0;
+    if (quietTicks >= 4 || idleTicks >= 20) break;
     await new Promise((r) => setTimeout(r, 3000));
   }
   await admin.disconnect();

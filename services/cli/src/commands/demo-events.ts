@@ -1,0 +1,85 @@
+import type { ClickHouseClient } from '../../../core/src/clickhouse/client.ts';
+import type { DemoAlert, DemoTrigger } from '../../../simulator/src/demo-truth.ts';
+
+/** Every alert and trigger event of a demo run that landed in ClickHouse, kept as they land. */
+export interface Seen {
+  /** Alert events by alert_id and provisional flag. */
+  alerts: Map<string, DemoAlert>;
+  triggers: Map<string, DemoTrigger>;
+}
+
+interface AlertRow {
+  alert_id: string;
+  model_id: string;
+  model_version: string;
+  kind: DemoAlert['kind'];
+  metric: string;
+  status: DemoAlert['status'];
+  window_start_ms: string | number;
+  window_end_ms: string | number;
+  evidence: string;
+  provisional: string | number;
+  message: string;
+  created_at_ms: string | number;
+}
+
+async function rows<T>(ch: ClickHouseClient, query: string): Promise<T[]> {
+  try {
+    return await (await ch.query({ query, format: 'JSONEachRow' })).json<T>();
+  } catch {
+    return []; // a table the services have not created yet
+  }
+}
+
+/**
+ * Reads the run's alert and trigger events (event time from `fromSec`) into `seen`, without FINAL: an event
+ * is kept from the moment it lands. Returns the alert events not seen before, in the order they were made.
+ */
+export async function collectEvents(
+  ch: ClickHouseClient,
+  db: string,
+  fromSec: number,
+  seen: Seen,
+): Promise<DemoAlert[]> {
+  const fresh: { alert: DemoAlert; createdMs: number }[] = [];
+  const alerts = await rows<AlertRow>(
+    ch,
+    `SELECT DISTINCT alert_id, model_id, model_version, kind, metric, status, window_start_ms, window_end_ms,
+            evidence, provisional, message, created_at_ms
+     FROM ${db}.alerts WHERE window_start >= toDateTime(${fromSec})`,
+  );
+  for (const r of alerts) {
+    const alert: DemoAlert = {
+      alert_id: r.alert_id,
+      model_id: r.model_id,
+      model_version: r.model_version,
+      kind: r.kind,
+      metric: r.metric,
+      status: r.status,
+      message: r.message,
+      window_start: Number(r.window_start_ms),
+      window_end: Number(r.window_end_ms),
+      evidence: JSON.parse(r.evidence) as DemoAlert['evidence'],
+      provisional: Number(r.provisional) === 1,
+    };
+    const key = `${alert.alert_id}|${alert.provisional}`;
+    if (seen.alerts.has(key)) continue;
+    seen.alerts.set(key, alert);
+    fresh.push({ alert, createdMs: Number(r.created_at_ms) });
+  }
+  const triggers = await rows<{ trigger_id: string; triggered_at_ms: string | number } & DemoTrigger>(
+    ch,
+    `SELECT DISTINCT trigger_id, model_id, model_version, reasons, triggered_at_ms
+     FROM ${db}.retrain_triggers WHERE triggered_at >= toDateTime(${fromSec})`,
+  );
+  for (const t of triggers) {
+    const { trigger_id, model_id, model_version, reasons } = t;
+    seen.triggers.set(trigger_id, {
+      model_id,
+      model_version,
+      reasons,
+      triggered_at: Number(t.triggered_at_ms),
+    });
+  }
+  return fresh.sort((a, b) => a.createdMs - b.createdMs).map((f) => f.alert);
+}
