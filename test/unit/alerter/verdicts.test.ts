@@ -84,6 +84,32 @@ describe('sample-size-aware performance rules', () => {
     expect(classes[1]!.p_value!).toBeGreaterThan(0.2);
   });
 
+  it('shouldWeighARocAucFallWithItsStandardErrors', () => {
+    const auc = rulesWith({
+      DRIFTLINE_ALERT__DEFAULTS__RULES__PERFORMANCE__AUC_DROP:
+        '{"type":"drop","metric":"roc_auc","warning_pct":2,"critical_pct":5,"for_windows":1}',
+    });
+    // sd = standard error × √count: 0.009 over 2,000 in the baseline, 0.02 over 1,000 in the window.
+    const figure = (value: number, n: number) =>
+      perfWindow(0, 0.9, {
+        sampleCount: n,
+        metrics: {
+          roc_auc: {
+            value,
+            baseline: 0.85,
+            count: n,
+            sd: 0.02 * Math.sqrt(n),
+            baselineCount: 2000,
+            baselineSd: 0.009 * Math.sqrt(2000),
+          },
+        },
+      });
+    expect(replay([figure(0.82, 1000)], auc).alerts).toEqual([]); // 3.5 % but z ≈ −1.4
+    const { alerts } = replay([figure(0.7, 1000)], auc);
+    expect(alerts.map((a) => [a.metric, a.severity])).toEqual([['roc_auc_drop_pct', 'CRITICAL']]);
+    expect(alerts[0]!.evidence[0]).toMatchObject({ test: 'hanley_mcneil_z', baseline_count: 2000 });
+  });
+
   it('shouldCompareOnlyPointValuesWhenTheRuleSaysTestNone', () => {
     const none = rulesWith({ DRIFTLINE_ALERT__DEFAULTS__RULES__PERFORMANCE__ACCURACY_DROP__TEST: 'none' });
     expect(perfAlerts(replay([window(0, 0.85, 100)], none).alerts)).toHaveLength(1);

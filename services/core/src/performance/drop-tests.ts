@@ -93,3 +93,35 @@ export function meanBounds(s: SampleSummary, alpha: number): [number, number] {
   const half = studentTUpperQuantile(alpha, s.count - 1) * Math.sqrt(s.variance / s.count);
   return [s.mean - half, s.mean + half];
 }
+
+/**
+ * Standard error of a ROC AUC from its value and class counts (Hanley & McNeil 1982, "The meaning and use of
+ * the area under a ROC curve", eq. 2): cheap, needs no scores, close to DeLong's for binormal data.
+ * @example hanleyMcNeilSe(0.8, 100, 100) // ≈ 0.0309
+ */
+export function hanleyMcNeilSe(auc: number, positives: number, negatives: number): number {
+  const q1 = auc / (2 - auc);
+  const q2 = (2 * auc * auc) / (1 + auc);
+  const a2 = auc * auc;
+  const variance =
+    (auc * (1 - auc) + (positives - 1) * (q1 - a2) + (negatives - 1) * (q2 - a2)) / (positives * negatives);
+  return Math.sqrt(Math.max(0, variance));
+}
+
+/**
+ * Tests whether a figure with a known standard error FELL below its baseline's (one-sided z on the
+ * difference, both errors independent), with the normal interval of the difference at 1 − 2α. Used for ROC AUC
+ * with {@link hanleyMcNeilSe}.
+ */
+export function standardErrorDropTest(
+  baseline: { value: number; se: number },
+  candidate: { value: number; se: number },
+  alpha: number,
+): DropTest {
+  const d = candidate.value - baseline.value;
+  const se = Math.sqrt(baseline.se ** 2 + candidate.se ** 2);
+  if (se === 0) return { test: 'hanley_mcneil_z', statistic: 0, pValue: d < 0 ? 0 : 1, low: d, high: d };
+  const z = d / se;
+  const half = normalQuantile(1 - alpha) * se;
+  return { test: 'hanley_mcneil_z', statistic: z, pValue: 1 - normalSf(z), low: d - half, high: d + half };
+}

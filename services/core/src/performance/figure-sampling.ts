@@ -4,12 +4,19 @@
  * sampling noise (drop-tests.ts): accuracy is correct/count, recall:<c> is over the samples whose true label
  * is c, precision:<c> over those predicted c, mae a mean of |error| with its sample standard deviation.
  */
+import { binnedRocAuc } from './binned-roc-auc.ts';
 import { confusionMatrix } from './classification-metrics.ts';
+import { hanleyMcNeilSe } from './drop-tests.ts';
 import type { ClassificationState } from './classification-state.ts';
 import { perClassMetricName } from './metric-names.ts';
 import { RegressionState } from './regression-state.ts';
+import { stateRocAuc } from './state-roc-auc.ts';
 
-/** The sampling of one figure: `count` samples, and `sd` (ddof 1) for a mean of a per-sample quantity. */
+/**
+ * The sampling of one figure: `count` samples, and `sd` (ddof 1) for a mean of a per-sample quantity. For a
+ * binary ROC AUC, `count` is its scored samples and `sd` its Hanley–McNeil standard error times √count, so that
+ * sd/√count is the figure's standard error as for a mean.
+ */
 export interface FigureSampling {
   readonly count: number;
   readonly sd?: number;
@@ -30,7 +37,20 @@ function classificationSampling(state: ClassificationState): Map<string, FigureS
     if (truths > 0) out.set(perClassMetricName('recall', label), { count: truths });
     if (predictions > 0) out.set(perClassMetricName('precision', label), { count: predictions });
   });
+  const auc = binaryAucSampling(state);
+  if (auc) out.set('roc_auc', auc);
   return out;
+}
+
+/** A binary classifier's ROC AUC, as the metrics compute it (default positive label, binned scores). */
+function binaryAucSampling(state: ClassificationState): FigureSampling | undefined {
+  const figure = stateRocAuc(state);
+  if (figure?.kind !== 'binary') return undefined;
+  const histograms = state.scoreHistograms(state.indexOfLabel(figure.positiveLabel) ?? 0);
+  const r = histograms && binnedRocAuc(histograms.positive, histograms.negative);
+  if (!r) return undefined;
+  const count = r.positives + r.negatives;
+  return { count, sd: hanleyMcNeilSe(r.auc, r.positives, r.negatives) * Math.sqrt(count) };
 }
 
 /**

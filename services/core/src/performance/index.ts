@@ -46,8 +46,10 @@ export { CLASSIFICATION_METRICS, REGRESSION_METRICS, perClassMetricName } from '
 export type { MetricValue, PerClassMetricKind } from './metric-names.ts';
 export * from './errors.ts';
 export {
+  hanleyMcNeilSe,
   meanBounds,
   newcombeInterval,
+  standardErrorDropTest,
   proportionBounds,
   proportionDropTest,
   welchRiseTest,

@@ -1,8 +1,10 @@
 import { describe, expect, it } from 'vitest';
 import {
+  hanleyMcNeilSe,
   meanBounds,
   proportionBounds,
   proportionDropTest,
+  standardErrorDropTest,
   welchRiseTest,
 } from '../../../../services/core/src/performance/drop-tests.ts';
 import {
@@ -34,6 +36,7 @@ interface VerdictFixture {
     mean_low: number;
     mean_high: number;
   }[];
+  aucs: { positives: number; negatives: number; auc: number; se: number; bootstrap_se: number }[];
   normal_quantiles: { p: number; x: number }[];
   t_upper_quantiles: { q: number; df: number; t: number }[];
 }
@@ -82,6 +85,24 @@ describe('verdict tests against statsmodels and scipy', () => {
       expectClose(studentTUpperQuantile(c.q, c.df), c.t, 't', 1e-10, 1e-12);
     },
   );
+
+  it.each(fixture.aucs.map((c) => [c.positives, c.negatives, c] as const))(
+    'shouldMatchHanleyMcNeilAndStayNearTheBootstrapWhen %s positives %s negatives',
+    (_, __, c) => {
+      const se = hanleyMcNeilSe(c.auc, c.positives, c.negatives);
+      expectClose(se, c.se, 'se', 1e-12, 0);
+      // The formula is an approximation: within 15 % of sklearn's stratified bootstrap on binormal scores.
+      expect(Math.abs(se - c.bootstrap_se) / c.bootstrap_se).toBeLessThan(0.15);
+    },
+  );
+
+  it('shouldTestAFallOfAFigureWithKnownStandardErrors', () => {
+    const r = standardErrorDropTest({ value: 0.8, se: 0.01 }, { value: 0.75, se: 0.02 }, 0.001);
+    expect(r.test).toBe('hanley_mcneil_z');
+    expectClose(r.statistic, -0.05 / Math.sqrt(0.0005), 'z', 1e-12, 0);
+    expect(r.pValue).toBeLessThan(0.02);
+    expect(r.high).toBeGreaterThan(0); // not significant at 0.001: the interval still holds 0
+  });
 
   it('shouldCallNoFallSignificantWhenTheWindowEqualsTheBaseline', () => {
     const r = proportionDropTest({ successes: 890, trials: 1000 }, { successes: 890, trials: 1000 }, 0.001);

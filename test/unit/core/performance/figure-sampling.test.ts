@@ -2,6 +2,7 @@ import { describe, expect, it } from 'vitest';
 import {
   ClassificationState,
   figureSampling,
+  hanleyMcNeilSe,
   RegressionState,
 } from '../../../../services/core/src/performance/index.ts';
 
@@ -26,5 +27,16 @@ describe('figureSampling', () => {
 
   it('shouldLeaveTheSdOutWhenOneSampleCannotHaveOne', () => {
     expect(figureSampling(new RegressionState().update(1, 2)).get('mae')).toEqual({ count: 1 });
+  });
+
+  it('shouldGiveABinaryRocAucItsHanleyMcNeilErrorTimesTheRootOfItsCount', () => {
+    const s = new ClassificationState();
+    const scores = [0.9, 0.8, 0.7, 0.6, 0.55, 0.4, 0.3, 0.2];
+    const truths = ['y', 'y', 'n', 'y', 'n', 'y', 'n', 'n'];
+    scores.forEach((p, i) => s.update(truths[i]!, p >= 0.5 ? 'y' : 'n', { y: p, n: 1 - p }));
+    const auc = figureSampling(s).get('roc_auc');
+    // AUC 13/16 (13 of the 16 positive-negative pairs ordered), 4 positives, 4 negatives.
+    expect(auc?.count).toBe(8);
+    expect(auc!.sd! / Math.sqrt(8)).toBeCloseTo(hanleyMcNeilSe(13 / 16, 4, 4), 9);
   });
 });
