@@ -1,11 +1,15 @@
 // Operations: every service's /healthz, /readyz and /metrics, graceful SIGTERM shutdown (offsets committed
-// before exit: a restarted sink re-reads nothing), and a clear start-up error when a server is missing.
+// before exit: a restarted sink re-reads nothing), a clear start-up error when a server is missing, and a
+// start-up that waits out the broker's metadata of a topic created a moment later instead of dying of it.
 import { existsSync, mkdtempSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
+import { loadConfig } from '../../services/core/src/config/load.ts';
 import { topicNames } from '../../services/core/src/config/topics.ts';
+import { createKafka } from '../../services/core/src/kafka/client.ts';
+import { createLogger } from '../../services/core/src/logger.ts';
 import { classifierTraffic, take } from '../../services/simulator/src/classifier-traffic.ts';
 import { countOrZero, testClickHouse } from './utils/clickhouse.ts';
 import { isolatedEnv, waitFor } from './utils/env.ts';
@@ -158,6 +162,32 @@ describe('start-up without ClickHouse', () => {
     expect(fatal, p.logs()).toBeDefined();
     expect(fatal).toContain('cannot start sink');
     expect(fatal).toContain(`clickhouse: no answer at ${url}`);
+  });
+});
+
+describe('start-up on a topic created a moment later', () => {
+  it('shouldSubscribeOnceTheTopicExistsWhenTheBrokerDidNotKnowItYet', async () => {
+    // What the alerter met on a brand-new stack: its consumer subscribed while the broker's metadata did not
+    // hold the topic yet, and kafkajs gave up at once with "This server does not host this topic-partition".
+    const env = freshEnv();
+    const client = createKafka(loadConfig({ ...process.env, ...env }), 'ops', createLogger('ops', 'silent'));
+    const topic = `${env.DRIFTLINE_TOPIC_PREFIX}internal.created-late`;
+    const consumer = client.consumer({ groupId: `ops-late-${Date.now()}` });
+    await consumer.connect();
+    const subscribed = consumer.subscribe({ topics: [topic], fromBeginning: true }).then(
+      () => 'subscribed',
+      (error: Error) => `failed: ${error.message}`,
+    );
+    await new Promise((r) => setTimeout(r, 2000));
+    const admin = kafka.admin();
+    await admin.connect();
+    await admin.createTopics({ topics: [{ topic, numPartitions: 1 }] });
+    await admin.disconnect();
+    try {
+      expect(await subscribed).toBe('subscribed');
+    } finally {
+      await consumer.disconnect();
+    }
   });
 });
 
