@@ -34,6 +34,9 @@ export const DEMO_PHASES: Phase[] = [
 
 export const WINDOW_MS = 60_000;
 
+/** The demo's models: a classifier with two versions, and a regressor. */
+export const DEMO_MODELS = ['churn', 'price'] as const;
+
 export interface DemoTraffic {
   pairs: SimulatedPair[];
   /** Each phase with its event-time span: the demo's truth (demo-truth.ts). */

@@ -1,4 +1,5 @@
 import type { ClickHouseClient } from '../../../core/src/clickhouse/client.ts';
+import { sqlString } from '../../../core/src/clickhouse/sql-string.ts';
 import type { DemoAlert, DemoTrigger } from '../../../simulator/src/demo-truth.ts';
 
 /** Every alert and trigger event of a demo run that landed in ClickHouse, kept as they land. */
@@ -82,4 +83,22 @@ export async function collectEvents(
     });
   }
   return fresh.sort((a, b) => a.createdMs - b.createdMs).map((f) => f.alert);
+}
+
+/**
+ * The event time of the latest prediction an earlier demo run left (its models), or null. A new run starts
+ * after it: the services keep each model's stream time, alert cursors and baselines, so a run whose event
+ * time overlapped an earlier one would find its windows closed and its labels late.
+ */
+export async function lastDemoEventMs(
+  ch: ClickHouseClient,
+  db: string,
+  models: readonly string[],
+): Promise<number | null> {
+  const list = models.map(sqlString).join(', ');
+  const [row] = await rows<{ n: string | number; last: string | number }>(
+    ch,
+    `SELECT count() AS n, max(event_time_ms) AS last FROM ${db}.inference_log WHERE model_id IN (${list})`,
+  );
+  return row && Number(row.n) > 0 ? Number(row.last) : null;
 }

@@ -8,7 +8,7 @@ import { createLogger } from '../../../core/src/logger.ts';
 import { createCodecs, registerSchemas } from '../../../core/src/serde/codecs.ts';
 import { SchemaRegistryClient } from '../../../core/src/serde/schema-registry.ts';
 import { classifierTraffic, take } from '../../../simulator/src/classifier-traffic.ts';
-import { demoTraffic, WINDOW_MS } from '../../../simulator/src/demo-scenario.ts';
+import { DEMO_MODELS, demoTraffic, WINDOW_MS } from '../../../simulator/src/demo-scenario.ts';
 import {
   demoVerdictLines,
   verdictOf,
@@ -18,7 +18,7 @@ import {
 import { publishLive } from '../../../simulator/src/publish.ts';
 import { JOINER_SETTINGS } from '../../../label-joiner/src/settings.ts';
 import { groupLag, lagByGroup } from '../lag.ts';
-import { collectEvents, type Seen } from './demo-events.ts';
+import { collectEvents, lastDemoEventMs, type Seen } from './demo-events.ts';
 import { readSnapshot, statusLine } from '../live-view.ts';
 import { DATA_DIR, ROOT } from '../paths.ts';
 import { down } from './down.ts';
@@ -55,6 +55,15 @@ async function joinerCaughtUp(admin: ReturnType<ReturnType<typeof createKafka>['
   }
 }
 
+/** An hour back, or the window after an earlier run's traffic when that is later (see lastDemoEventMs). */
+async function runStart(db: string): Promise<number> {
+  const ch = createClickHouse(loadConfig());
+  const last = await lastDemoEventMs(ch, db, DEMO_MODELS);
+  await ch.close();
+  const hourBack = Math.floor((Date.now() - 60 * WINDOW_MS) / WINDOW_MS) * WINDOW_MS;
+  return last === null ? hourBack : Math.max(hourBack, (Math.floor(last / WINDOW_MS) + 2) * WINDOW_MS);
+}
+
 export interface DemoOptions {
   /** Classifier predictions per one-minute window. */
   perWindow: number;
@@ -73,7 +82,7 @@ export async function demo(options: DemoOptions): Promise<void> {
   const config = loadConfig();
   const topics = topicNames(config);
   const runId = `demo${Date.now().toString(36)}`;
-  const startMs = Math.floor((Date.now() - 60 * WINDOW_MS) / WINDOW_MS) * WINDOW_MS;
+  const startMs = await runStart(config.clickhouseDatabase);
   await buildReferences(runId);
 
   const traffic = demoTraffic(startMs, options.perWindow, runId);
