@@ -3,6 +3,7 @@ import { settingsTable } from '../../core/src/config/load.ts';
 import { describe } from '../../core/src/errors.ts';
 import { demo } from './commands/demo.ts';
 import { down } from './commands/down.ts';
+import { mcp } from './commands/mcp.ts';
 import { migrateCommand } from './commands/migrate.ts';
 import { status } from './commands/status.ts';
 import { up } from './commands/up.ts';
@@ -36,6 +37,14 @@ program
   .action((o: { keepServers?: boolean }) => down(o));
 program.command('status').description('servers, services and consumer lag').action(status);
 program.command('migrate').description('apply pending ClickHouse migrations').action(migrateCommand);
+program
+  .command('mcp')
+  .description('MCP server of read-only diagnosis tools over ClickHouse (stdio; --http: Streamable HTTP)')
+  .option(
+    '--http',
+    'serve Streamable HTTP on DRIFTLINE_MCP_HOST:DRIFTLINE_MCP_PORT behind DRIFTLINE_MCP_TOKEN',
+  )
+  .action((o: { http?: boolean }) => mcp(o));
 program
   .command('demo')
   .description(
