@@ -4,6 +4,7 @@ import { DEFAULT_BINS, referenceBins } from '../../core/src/stats/reference-bins
 import { finiteValues } from '../../core/src/stats/sample.ts';
 import { referenceSample } from '../../core/src/stats/sample-ks.ts';
 import type { InferenceEvent } from '../../core/src/records/records.generated.ts';
+import { buildMultivariate, multivariateToJSON } from './multivariate-profile.ts';
 import {
   PREDICTION_COLUMN,
   PREDICTION_VALUE_COLUMN,
@@ -59,8 +60,11 @@ export class ProfileBuilder {
   private readonly columns = new Map<string, Collected>();
   private events = 0;
   private readonly reserved = new Set<string>();
+  /** Each event's features, for the multivariate fit (it needs the values of one event together). */
+  private readonly featureRows: ReferenceEvent['features'][] = [];
 
   add(event: ReferenceEvent): void {
+    this.featureRows.push(event.features ?? {});
     for (const [name, value] of Object.entries(event.features ?? {})) {
       if (name.startsWith('__')) this.reserved.add(name);
       else this.push(name, 'feature', raw(value));
@@ -108,6 +112,7 @@ export class ProfileBuilder {
       columns.push(c.strings > 0 ? categorical(name, c, this.events) : numeric(name, c, bins, this.events));
     }
     columns.sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0));
+    const multivariate = this.multivariate(columns);
     const content = {
       version: 1 as const,
       model_id: options.modelId,
@@ -115,6 +120,7 @@ export class ProfileBuilder {
       event_count: this.events,
       bins,
       columns: columns.map(columnToJSON),
+      ...(multivariate && { multivariate: multivariateToJSON(multivariate) }),
     };
     const profile: ReferenceProfile = {
       modelId: options.modelId,
@@ -125,8 +131,21 @@ export class ProfileBuilder {
       eventCount: this.events,
       bins,
       columns,
+      ...(multivariate && { multivariate }),
     };
     return { profile, skipped };
+  }
+
+  /** The PCA reconstruction over the numeric input features, in the profile's (sorted) column order. */
+  private multivariate(columns: readonly ProfileColumn[]) {
+    const names = columns.filter((c) => c.role === 'feature' && c.kind === 'numeric').map((c) => c.name);
+    const rows = this.featureRows.map((f) =>
+      names.map((name) => {
+        const v = f[name];
+        return typeof v === 'number' && Number.isFinite(v) ? v : null;
+      }),
+    );
+    return buildMultivariate(names, rows);
   }
 }
 

@@ -3,6 +3,12 @@ import { CategoryCounts, type CategoryCountsJSON } from '../../core/src/stats/ca
 import { NumericHistogram, type NumericHistogramJSON } from '../../core/src/stats/numeric-histogram.ts';
 import type { ReferenceSample } from '../../core/src/stats/sample-ks.ts';
 import { ProfileError } from './errors.ts';
+import {
+  multivariateFromJSON,
+  multivariateToJSON,
+  type MultivariateProfile,
+  type MultivariateProfileJSON,
+} from './multivariate-profile.ts';
 
 /**
  * What a column of a profile describes: an input feature, the model's output (`__prediction__`: the predicted
@@ -44,6 +50,8 @@ export interface ReferenceProfileJSON {
   event_count: number;
   bins: number;
   columns: ColumnProfileJSON[];
+  /** The PCA reconstruction of the numeric features (absent: too few, or an older profile). */
+  multivariate?: MultivariateProfileJSON;
 }
 
 /** One column of a loaded profile: its reference state (bin edges inside the histogram). */
@@ -69,6 +77,8 @@ export interface ReferenceProfile {
   bins: number;
   /** Sorted by name: the order of states in every window partial. */
   columns: ProfileColumn[];
+  /** Multivariate drift by reconstruction error; absent with fewer than 2 numeric features. */
+  multivariate?: MultivariateProfile;
 }
 
 /** A content hash: the same reference data and bins give the same id, whoever builds it. */
@@ -88,6 +98,7 @@ export function profileToJSON(p: ReferenceProfile): ReferenceProfileJSON {
     event_count: p.eventCount,
     bins: p.bins,
     columns: p.columns.map(columnToJSON),
+    ...(p.multivariate && { multivariate: multivariateToJSON(p.multivariate) }),
   };
 }
 
@@ -142,6 +153,7 @@ export function profileFromJSON(json: unknown): ReferenceProfile {
       eventCount: j.event_count,
       bins: j.bins,
       columns,
+      ...(j.multivariate && { multivariate: multivariateFromJSON(j.multivariate) }),
     };
   } catch (error) {
     throw new ProfileError(model, version, `bad column: ${(error as Error).message}`, error);

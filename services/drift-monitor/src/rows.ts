@@ -4,9 +4,12 @@ import type { WindowToClose } from './closer.ts';
 import type { OpenWindow } from './processor.ts';
 import type { ReferenceProfile } from './profile.ts';
 import type { ColumnEvaluation, WindowEvaluation } from './window-evaluation.ts';
+import { multivariateRow } from './multivariate-rows.ts';
 
 /** Feature name of the dataset-level row (method `share_drifted`). */
 export const DATASET_FEATURE = '__dataset__';
+/** Feature name of the multivariate drift row (method `reconstruction_error`). */
+export const MULTIVARIATE_FEATURE = '__multivariate__';
 
 /** A drift_metrics row (migration 0009). Times in seconds. */
 export interface DriftMetricRow {
@@ -147,7 +150,7 @@ export function watermarkRow(
   };
 }
 
-type WindowIdentity = Pick<
+export type WindowIdentity = Pick<
   DriftMetricRow,
   | 'model_id'
   | 'model_version'
@@ -229,6 +232,7 @@ export function windowRows(
       mismatched_values: events.mismatched,
     }),
   });
+  if (evaluation.multivariate) rows.push(multivariateRow(id, evaluation.multivariate, profile));
   return rows;
 }
 

@@ -5,6 +5,7 @@ import { STAT_TESTS } from '../../core/src/stats/registry.ts';
 import type { StatTestName } from '../../core/src/stats/stattest-types.ts';
 import { categoricalTests, missingRateRow, numericTests, type TestRow } from './column-tests.ts';
 import type { FeatureTestOverride } from './feature-tests.ts';
+import { evaluateMultivariate, type MultivariateEvaluation } from './multivariate-evaluation.ts';
 import type { ColumnRole, ProfileColumn, ReferenceProfile } from './profile.ts';
 import { chooseTest, type TestChoice } from './test-choice.ts';
 import type { WindowPartial } from './window-partials.ts';
@@ -52,6 +53,8 @@ export interface DatasetDrift {
 export interface WindowEvaluation {
   columns: ColumnEvaluation[];
   dataset: DatasetDrift;
+  /** Reconstruction-error drift; null without a multivariate profile or events. */
+  multivariate: MultivariateEvaluation | null;
 }
 
 function evaluateColumn(
@@ -158,5 +161,6 @@ export function evaluateWindow(
       driftedFeatures,
       correction: config.correction,
     },
+    multivariate: evaluateMultivariate(profile, window),
   };
 }

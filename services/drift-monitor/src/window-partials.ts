@@ -2,6 +2,11 @@ import { BoundedSample } from '../../core/src/stats/bounded-sample.ts';
 import { CategoryCounts, type CategoryCountsJSON } from '../../core/src/stats/category-counts.ts';
 import { NumericHistogram, type NumericHistogramJSON } from '../../core/src/stats/numeric-histogram.ts';
 import type { InferenceEvent } from '../../core/src/records/records.generated.ts';
+import {
+  ReconstructionErrorState,
+  type ReconstructionErrorJSON,
+} from '../../core/src/stats/reconstruction-drift.ts';
+import type { PcaReconstruction } from '../../core/src/stats/pca-reconstruction.ts';
 import { DriftStateError } from './errors.ts';
 import { SCORE_PREFIX, type ReferenceProfile } from './profile.ts';
 
@@ -18,6 +23,8 @@ export interface PartialStateJSON {
   columns: Record<string, CompactHistogramJSON | CategoryCountsJSON>;
   /** The raw values of numeric columns that still hold every value (for exact KS); absent: none kept. */
   samples?: Record<string, number[]>;
+  /** Reconstruction errors of the events (profiles with a multivariate part). */
+  multivariate?: ReconstructionErrorJSON;
 }
 
 /**
@@ -66,6 +73,11 @@ export class WindowPartial {
   private readonly numericSamples: BoundedSample[] = [];
   private readonly numericOutputs: NumericSlot[] = [];
   private readonly categorical: CategoricalSlot[] = [];
+  /** Reconstruction errors of the window's events; null when the profile has no multivariate part. */
+  readonly multivariate: ReconstructionErrorState | null = null;
+  private readonly reconstruction: PcaReconstruction | null = null;
+  private readonly standardized: Float64Array = new Float64Array(0);
+  private readonly residual: Float64Array = new Float64Array(0);
 
   /**
    * @param profile - the version's reference profile
@@ -94,6 +106,14 @@ export class WindowPartial {
       this.categorical.push({ name: c.name, key, source, state });
       return state;
     });
+    const mv = profile.multivariate?.reconstruction;
+    // The fit's features are the profile's numeric input features in column order, as numericNames.
+    if (mv && mv.features.join('\u0000') === this.numericNames.join('\u0000')) {
+      this.reconstruction = mv;
+      this.multivariate = new ReconstructionErrorState(mv.d);
+      this.standardized = new Float64Array(mv.d);
+      this.residual = new Float64Array(mv.d);
+    }
   }
 
   /** Adds one event. Allocation-free for numeric features; a hot loop (see bench/drift-monitor.ts). */
@@ -103,9 +123,12 @@ export class WindowPartial {
     const names = this.numericNames;
     const states = this.numericStates;
     const samples = this.numericSamples;
+    const mv = this.reconstruction;
+    const z = this.standardized;
     for (let i = 0; i < names.length; i++) {
       const v = features[names[i] as string];
       const state = states[i] as NumericHistogram;
+      if (mv !== null) z[i] = mv.standardize(i, v as number | null | undefined);
       if (typeof v === 'number') {
         state.update(v);
         (samples[i] as BoundedSample).add(v);
@@ -115,6 +138,7 @@ export class WindowPartial {
         if (v !== null && v !== undefined) this.mismatched += 1;
       }
     }
+    if (mv !== null) this.multivariate!.update(mv.residualOf(z, this.residual), this.residual);
     const p = event.prediction;
     for (const slot of this.numericOutputs) {
       const v = pick(slot, features, p);
@@ -144,6 +168,7 @@ export class WindowPartial {
       (this.states[i] as NumericHistogram).merge(other.states[i] as NumericHistogram & CategoryCounts);
       this.samples[i]?.merge(other.samples[i] as BoundedSample);
     }
+    if (other.multivariate) this.multivariate?.merge(other.multivariate);
     this.events += other.events;
     this.mismatched += other.mismatched;
     return this;
@@ -168,6 +193,7 @@ export class WindowPartial {
       mismatched: this.mismatched,
       columns,
       samples,
+      ...(this.multivariate && { multivariate: this.multivariate.toJSON() }),
     };
   }
 
@@ -199,6 +225,8 @@ export class WindowPartial {
         // A state written without the values of a column that had some cannot be exact again.
         out.samples[i]?.merge(BoundedSample.fromJSON(values, exactValues, state.n === 0));
       });
+      if (out.multivariate && json.multivariate)
+        out.multivariate.merge(ReconstructionErrorState.fromJSON(json.multivariate, out.multivariate.d));
     } catch (error) {
       if (error instanceof DriftStateError) throw error;
       throw new DriftStateError(`malformed partial: ${(error as Error).message}`, error);

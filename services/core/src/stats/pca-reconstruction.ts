@@ -1,0 +1,190 @@
+import { symmetricEigen } from '../math/symmetric-eigen.ts';
+import { StatsError } from './errors.ts';
+
+/**
+ * NannyML's DataReconstructionDriftCalculator keeps the components that explain this share of the variance
+ * of the standardized reference features (its `n_components` default).
+ */
+export const DEFAULT_VARIANCE_SHARE = 0.65;
+
+/** The stored form of a fitted reconstruction (inside a reference profile). */
+export interface ReconstructionJSON {
+  features: string[];
+  means: number[];
+  scales: number[];
+  /** k rows of d loadings: the kept principal axes of the standardized features. */
+  components: number[][];
+  variance_share: number;
+  /** The share of the standardized variance the kept components explain (> variance_share). */
+  explained: number;
+}
+
+/**
+ * A PCA fitted on standardized numeric features, as NannyML's multivariate drift does it: missing values
+ * are imputed with the reference mean (sklearn's SimpleImputer), features standardized with the population
+ * standard deviation (StandardScaler; a constant feature keeps scale 1), and the fewest principal components
+ * kept whose explained variance exceeds the share (sklearn's PCA with a fractional n_components). An event's
+ * reconstruction error is the euclidean distance between its standardized features and their projection
+ * back from the kept components.
+ */
+export class PcaReconstruction {
+  readonly d: number;
+  readonly k: number;
+  private readonly comps: Float64Array;
+  private readonly projected: Float64Array;
+
+  constructor(
+    readonly features: readonly string[],
+    readonly means: Float64Array,
+    readonly scales: Float64Array,
+    components: readonly (readonly number[])[],
+    readonly varianceShare: number,
+    readonly explained: number,
+  ) {
+    this.d = features.length;
+    this.k = components.length;
+    this.comps = Float64Array.from(components.flat());
+    this.projected = new Float64Array(this.k);
+    const bad = components.some((c) => c.length !== this.d);
+    if (bad || means.length !== this.d || scales.length !== this.d || this.k === 0) {
+      throw new StatsError(
+        'reconstruction: components, means and scales must all have one entry per feature',
+      );
+    }
+  }
+
+  /**
+   * The residual of one standardized event, written into `residual`; returns the squared error. Allocation
+   * free: the per-event hot path of a window.
+   * @param z - the standardized features (missing = 0, the reference mean), length d
+   * @param residual - receives z minus its reconstruction, length d
+   */
+  residualOf(z: Float64Array, residual: Float64Array): number {
+    const { d, k, comps, projected } = this;
+    for (let c = 0; c < k; c++) {
+      let s = 0;
+      const row = c * d;
+      for (let i = 0; i < d; i++) s += (comps[row + i] as number) * (z[i] as number);
+      projected[c] = s;
+    }
+    let squared = 0;
+    for (let i = 0; i < d; i++) {
+      let back = 0;
+      for (let c = 0; c < k; c++) back += (comps[c * d + i] as number) * (projected[c] as number);
+      const r = (z[i] as number) - back;
+      residual[i] = r;
+      squared += r * r;
+    }
+    return squared;
+  }
+
+  /** Standardizes one raw value of feature i; a missing value is the reference mean (0). */
+  standardize(i: number, value: number | null | undefined): number {
+    if (typeof value !== 'number' || !Number.isFinite(value)) return 0;
+    return (value - (this.means[i] as number)) / (this.scales[i] as number);
+  }
+
+  /** The reconstruction error of one event given as raw feature values (missing: null). */
+  errorOf(row: readonly (number | null)[]): number {
+    const z = Float64Array.from(row, (v, i) => this.standardize(i, v));
+    return Math.sqrt(this.residualOf(z, new Float64Array(this.d)));
+  }
+
+  toJSON(): ReconstructionJSON {
+    const components: number[][] = [];
+    for (let c = 0; c < this.k; c++)
+      components.push(Array.from(this.comps.subarray(c * this.d, (c + 1) * this.d)));
+    return {
+      features: [...this.features],
+      means: Array.from(this.means),
+      scales: Array.from(this.scales),
+      components,
+      variance_share: this.varianceShare,
+      explained: this.explained,
+    };
+  }
+
+  static fromJSON(json: ReconstructionJSON): PcaReconstruction {
+    return new PcaReconstruction(
+      json.features,
+      Float64Array.from(json.means),
+      Float64Array.from(json.scales),
+      json.components,
+      json.variance_share,
+      json.explained,
+    );
+  }
+}
+
+function columnMoments(rows: readonly (readonly (number | null)[])[], d: number) {
+  const means = new Float64Array(d);
+  const counts = new Float64Array(d);
+  for (const row of rows)
+    for (let i = 0; i < d; i++) {
+      const v = row[i];
+      if (typeof v === 'number' && Number.isFinite(v)) {
+        means[i] = (means[i] as number) + v;
+        counts[i] = (counts[i] as number) + 1;
+      }
+    }
+  for (let i = 0; i < d; i++)
+    means[i] = (counts[i] as number) > 0 ? (means[i] as number) / (counts[i] as number) : 0;
+  const squares = new Float64Array(d);
+  for (const row of rows)
+    for (let i = 0; i < d; i++) {
+      const v = row[i];
+      if (typeof v === 'number' && Number.isFinite(v))
+        squares[i] = (squares[i] as number) + (v - (means[i] as number)) ** 2;
+    }
+  // Imputed values sit at the mean: they add to the count, not to the squares (as the imputer then scaler do).
+  const scales = squares.map((s) => {
+    const sd = Math.sqrt(s / rows.length);
+    return sd >= 10 * Number.EPSILON ? sd : 1;
+  });
+  return { means, scales };
+}
+
+/**
+ * Fits the reconstruction on reference rows.
+ * @param features - the feature names, one per column of the rows
+ * @param rows - reference events, raw values (null or NaN: missing)
+ * @param varianceShare - keep the fewest components explaining more than this share (@default 0.65)
+ * @throws StatsError (not retriable) with fewer than 2 features or fewer rows than 2.
+ * @example fitPcaReconstruction(['a','b'], [[0,0],[1,1],[2,2.1]]).k // 1
+ */
+export function fitPcaReconstruction(
+  features: readonly string[],
+  rows: readonly (readonly (number | null)[])[],
+  varianceShare = DEFAULT_VARIANCE_SHARE,
+): PcaReconstruction {
+  const d = features.length;
+  if (d < 2 || rows.length < 2) throw new StatsError('reconstruction: needs at least 2 features and 2 rows');
+  const { means, scales } = columnMoments(rows, d);
+  const cov = new Float64Array(d * d);
+  const z = new Float64Array(d);
+  for (const row of rows) {
+    for (let i = 0; i < d; i++) {
+      const v = row[i];
+      z[i] =
+        typeof v === 'number' && Number.isFinite(v) ? (v - (means[i] as number)) / (scales[i] as number) : 0;
+    }
+    for (let i = 0; i < d; i++) {
+      const zi = z[i] as number;
+      if (zi === 0) continue;
+      for (let j = i; j < d; j++) cov[i * d + j] = (cov[i * d + j] as number) + zi * (z[j] as number);
+    }
+  }
+  for (let i = 0; i < d; i++) for (let j = 0; j < i; j++) cov[i * d + j] = cov[j * d + i] as number;
+  const { values, vectors } = symmetricEigen(cov, d);
+  const total = values.reduce((s, v) => s + Math.max(v, 0), 0);
+  // sklearn: the first count whose cumulative ratio is strictly above the share.
+  let k = 0;
+  let cumulative = 0;
+  while (k < d) {
+    cumulative += Math.max(values[k] as number, 0) / total;
+    k += 1;
+    if (cumulative > varianceShare) break;
+  }
+  const components = [...Array(k).keys()].map((c) => Array.from(vectors.subarray(c * d, (c + 1) * d)));
+  return new PcaReconstruction(features, means, scales, components, varianceShare, cumulative);
+}

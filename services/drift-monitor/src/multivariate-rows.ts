@@ -1,0 +1,46 @@
+import type { MultivariateEvaluation } from './multivariate-evaluation.ts';
+import type { ReferenceProfile } from './profile.ts';
+import { MULTIVARIATE_FEATURE, type DriftMetricRow, type WindowIdentity } from './rows.ts';
+
+/** The dataset-level reconstruction-error row, explained by the features whose residuals rose most. */
+export function multivariateRow(
+  id: WindowIdentity,
+  m: MultivariateEvaluation,
+  profile: ReferenceProfile,
+): DriftMetricRow {
+  const named = m.contributors
+    .slice(0, 3)
+    .map((c) => `${c.feature} ${(100 * c.share).toFixed(0)}%`)
+    .join(', ');
+  const side = m.meanError >= m.upper ? 'above' : m.meanError <= m.lower ? 'below' : 'inside';
+  return {
+    ...id,
+    feature: MULTIVARIATE_FEATURE,
+    feature_type: 'dataset',
+    method: 'reconstruction_error',
+    statistic: m.meanError,
+    p_value: null,
+    p_value_adjusted: null,
+    threshold: m.upper,
+    drifted: m.drifted ? 1 : 0,
+    decisive: 1,
+    reason: `mean PCA reconstruction error ${m.meanError.toPrecision(4)} ${side} the reference band [${m.lower.toPrecision(4)}, ${m.upper.toPrecision(4)}]${named ? `; most of it from ${named}` : ''}`,
+    basis: 'exact',
+    sample_count: m.n,
+    reference_count: profile.eventCount,
+    detail: JSON.stringify({
+      lower: m.lower,
+      upper: m.upper,
+      error_sd: m.errorSd,
+      holdout_mean: m.holdout.mean,
+      holdout_sd: m.holdout.sd,
+      nannyml_band: m.nannyml,
+      reference_center: m.referenceCenter,
+      reference_chunk_sd: m.referenceChunkSd,
+      chunk_size: m.chunkSize,
+      components: m.components,
+      explained_variance: m.explained,
+      contributors: m.contributors,
+    }),
+  };
+}
