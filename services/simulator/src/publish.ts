@@ -50,8 +50,8 @@ export interface LiveOptions {
   chunkMs: number;
   /** Waits until the pipeline has taken in what was sent, so every partition's event time moves on together. */
   settle: () => Promise<void>;
-  /** Called after each chunk, e.g. to report progress. */
-  onChunk?: (c: ArrivalChunk) => void;
+  /** Called (and awaited) after each chunk, e.g. to report progress. */
+  onChunk?: (c: ArrivalChunk) => void | Promise<void>;
 }
 
 /**
@@ -87,7 +87,7 @@ export async function publishLive(
     predictions += chunk.predictions.length;
     labels += chunk.labels.length;
     await o.settle();
-    o.onChunk?.(chunk);
+    await o.onChunk?.(chunk);
   }
   return { predictions, labels };
 }

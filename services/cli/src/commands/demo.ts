@@ -2,7 +2,7 @@ import { mkdirSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { loadConfig, loadSettings } from '../../../core/src/config/load.ts';
 import { topicNames } from '../../../core/src/config/topics.ts';
-import { createClickHouse } from '../../../core/src/clickhouse/client.ts';
+import { createClickHouse, type ClickHouseClient } from '../../../core/src/clickhouse/client.ts';
 import { createKafka } from '../../../core/src/kafka/client.ts';
 import { createLogger } from '../../../core/src/logger.ts';
 import { createCodecs, registerSchemas } from '../../../core/src/serde/codecs.ts';
@@ -99,13 +99,20 @@ export async function demo(options: DemoOptions): Promise<void> {
   await producer.connect();
   const admin = kafka.admin();
   await admin.connect();
+  const ch = createClickHouse(config);
+  const seen: Seen = { alerts: new Map(), triggers: new Map() };
+  const fromSec = Math.floor(startMs / 1000);
   const started = performance.now();
   const sent = await publishLive(producer, codecs, topics, traffic.pairs, {
     labelShare: 0.9,
     chunkMs: CHUNK_MS,
     settle: () => joinerCaughtUp(admin, [topics.inference, topics.groundTruth]),
-    onChunk: (c) => {
-      if (c.untilMs % WINDOW_MS === 0) console.log(`  sent event time up to ${hhmm(c.untilMs)}`);
+    // Every minute of event time: how far the traffic got, and the alerts that landed meanwhile.
+    onChunk: async (c) => {
+      if (c.untilMs % WINDOW_MS !== 0) return;
+      console.log(`  sent event time up to ${hhmm(c.untilMs)}`);
+      const fresh = await collectEvents(ch, config.clickhouseDatabase, fromSec, seen);
+      for (const a of fresh) console.log(alertLine(a, traffic.spans));
     },
   });
   await Promise.all([producer.disconnect(), admin.disconnect()]);
@@ -114,16 +121,19 @@ export async function demo(options: DemoOptions): Promise<void> {
     `produced ${sent.predictions} predictions and ${sent.labels} labels in ${sendSec.toFixed(1)} s (${Math.round((sent.predictions + sent.labels) / sendSec)} events/s)`,
   );
 
-  const seen = await watch({
+  await watch({
+    ch,
     db: config.clickhouseDatabase,
     runId,
-    startMs,
+    fromSec,
     kafka,
     timeoutSec: options.timeoutSec,
     t0: started,
     sent,
     spans: traffic.spans,
+    seen,
   });
+  await ch.close();
   const reportFile = path.join(ROOT, 'reports', 'demo-report.html');
   const { reportCommand } = await import('../../../report/src/command.ts');
   await reportCommand({
@@ -186,9 +196,11 @@ function alertLine(a: DemoAlert, spans: readonly PhaseSpan[]): string {
 }
 
 interface WatchOptions {
+  ch: ClickHouseClient;
   db: string;
   runId: string;
-  startMs: number;
+  fromSec: number;
+  seen: Seen;
   kafka: ReturnType<typeof createKafka>;
   timeoutSec: number;
   t0: number;
@@ -200,13 +212,11 @@ interface WatchOptions {
  * Prints a status line every few seconds and every alert (graded against the demo's truth) and trigger as it
  * lands, until the story is told and every event landed.
  */
-async function watch(o: WatchOptions): Promise<Seen> {
-  const ch = createClickHouse(loadConfig());
+async function watch(o: WatchOptions): Promise<void> {
+  const { ch, fromSec, seen } = o;
   const admin = o.kafka.admin();
   await admin.connect();
-  const seen: Seen = { alerts: new Map(), triggers: new Map() };
   const printedTriggers = new Set<string>();
-  const fromSec = Math.floor(o.startMs / 1000);
   const deadline = Date.now() + o.timeoutSec * 1000;
   let quietTicks = 0;
   let idleTicks = 0;
@@ -230,6 +240,4 @@ async function watch(o: WatchOptions): Promise<Seen> {
     await new Promise((r) => setTimeout(r, 3000));
   }
   await admin.disconnect();
-  await ch.close();
-  return seen;
 }
