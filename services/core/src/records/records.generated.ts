@@ -14,6 +14,8 @@ export interface InferenceEvent {
   latency_ms?: null | number;
   /** Segments: region, experiment arm, shadow, ... */
   tags?: null | Record<string, string>;
+  /** Named embedding vectors of the inputs (for example a sentence embedding of 384 floats); drift per name. */
+  embeddings?: null | Record<string, number[]>;
 }
 
 /** A classifier sets label (and optionally scores); a regressor sets value. */
