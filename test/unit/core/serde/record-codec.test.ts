@@ -38,6 +38,7 @@ const event = {
   prediction: { label: 'yes', scores: { yes: 0.8, no: 0.2 }, value: null },
   latency_ms: 3.5,
   tags: { region: 'eu' },
+  embeddings: { text: [0.5, -0.25, 1] },
 };
 
 async function reasonOf(p: Promise<unknown>): Promise<string> {
