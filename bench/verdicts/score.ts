@@ -25,6 +25,8 @@ export interface ConfigScore {
   config: string;
   stationaryWindows: number;
   falseAlerts: number;
+  /** False alerts by alert kind. */
+  falseByKind: Record<string, number>;
   /** Retrain triggers not backed by a real change (scheduled ones excluded). */
   falseTriggers: number;
   /** Null when the scenario has no change; `missed` when no true alert came. */
@@ -62,6 +64,7 @@ function scoreConfig(run: ScenarioRun, p: Pipeline): ConfigScore {
     config: p.config.name,
     stationaryWindows: VERSIONS.length * s.windows - changedWindows,
     falseAlerts: 0,
+    falseByKind: {},
     falseTriggers: 0,
     detection: changes.length === 0 ? null : 'missed',
     lateLabels: p.lateLabels,
@@ -71,6 +74,7 @@ function scoreConfig(run: ScenarioRun, p: Pipeline): ConfigScore {
     const v = classifyAlert(a.event, changes);
     if (v.truth === 'false') {
       out.falseAlerts += 1;
+      out.falseByKind[a.event.kind] = (out.falseByKind[a.event.kind] ?? 0) + 1;
       continue;
     }
     if (out.detection !== 'missed') continue;

@@ -61,8 +61,10 @@ function pooled(rows: readonly ScenarioScores[], i: number) {
   let falseTriggers = 0;
   let provisional = 0;
   let withdrawn = 0;
+  const byKind: Record<string, number> = {};
   for (const r of rows) {
     const s = r.scores[i]!;
+    for (const [kind, n] of Object.entries(s.falseByKind)) byKind[kind] = (byKind[kind] ?? 0) + n;
     provisional += s.provisional;
     withdrawn += s.withdrawn;
     windows += s.stationaryWindows;
@@ -70,7 +72,7 @@ function pooled(rows: readonly ScenarioScores[], i: number) {
     falseTriggers += s.falseTriggers;
     if (s.detection === 'missed') missed += 1;
   }
-  return { windows, falseAlerts, missed, falseTriggers, provisional, withdrawn };
+  return { windows, falseAlerts, missed, falseTriggers, provisional, withdrawn, byKind };
 }
 
 /**
@@ -90,9 +92,13 @@ export function goalLines(rows: readonly ScenarioScores[]): string[] {
       })
       .map((r) => `${r.scenario.name} (${r.scenario.delay.name})`);
     const quiet = rate <= 1 ? 'met' : 'NOT met';
+    const kinds = Object.entries(p.byKind)
+      .sort((a, b) => b[1] - a[1])
+      .map(([kind, n]) => `${kind} ${n}`);
     const early = late.length === 0 ? 'met' : `NOT met: ${late.join('; ')}`;
     return (
-      `${name}: false alerts ${rate.toFixed(2)} per 100 stationary model-windows (goal <= 1: ${quiet}); ` +
+      `${name}: false alerts ${rate.toFixed(2)} per 100 stationary model-windows (goal <= 1: ${quiet}` +
+      `${kinds.length > 0 ? `; ${kinds.join(', ')}` : ''}); ` +
       `goal changes detected within 1 window: ${early}; false retrain triggers: ${p.falseTriggers}; ` +
       `provisional alerts: ${p.provisional}, withdrawn when final: ${p.withdrawn}`
     );

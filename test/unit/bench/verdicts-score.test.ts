@@ -48,6 +48,7 @@ describe('verdict benchmark scoring', () => {
       ]),
     );
     expect(score!.falseAlerts).toBe(1);
+    expect(score!.falseByKind).toEqual({ PERFORMANCE: 1 });
     expect(score!.detection).toEqual({
       windows: 0,
       events: 300,
