@@ -4,7 +4,8 @@
 # python path as the last line of stdout (progress goes to stderr).
 #   PY="$(bash infra/python-env.sh | tail -n1)"
 # Env: DRIFTLINE_HOME, DRIFTLINE_PYTHON (interpreter for the venv, default python3),
-# DRIFTLINE_CONFLUENT_KAFKA_SPEC (pip requirement).
+# DRIFTLINE_CONFLUENT_KAFKA_SPEC (pip requirement), DRIFTLINE_MCP_SPEC (the MCP client the MCP
+# server's integration test drives).
 set -euo pipefail
 
 here="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
@@ -15,6 +16,7 @@ VENV="$DRIFTLINE_HOME/python-venv"
 # [avro] brings fastavro/avro/requests, [schemaregistry] the HTTP client and
 # auth libraries (httpx, attrs, cachetools, authlib) the serializers import.
 SPEC="${DRIFTLINE_CONFLUENT_KAFKA_SPEC:-confluent-kafka[avro,schemaregistry]==2.16.0}"
+MCP_SPEC="${DRIFTLINE_MCP_SPEC:-mcp==2.3.0}"
 STAMP="$VENV/.driftline-spec"
 
 imports_ok() {
@@ -23,10 +25,11 @@ from confluent_kafka import Producer, Consumer
 from confluent_kafka.admin import AdminClient
 from confluent_kafka.schema_registry import SchemaRegistryClient
 from confluent_kafka.schema_registry.avro import AvroSerializer, AvroDeserializer
+from mcp import ClientSession
 PY
 }
 
-up_to_date() { [[ -x "$VENV/bin/python" && -f "$STAMP" && "$(<"$STAMP")" == "$SPEC" ]] && imports_ok; }
+up_to_date() { [[ -x "$VENV/bin/python" && -f "$STAMP" && "$(<"$STAMP")" == "$SPEC $MCP_SPEC" ]] && imports_ok; }
 
 build_venv() {
   up_to_date && return 0
@@ -35,11 +38,11 @@ build_venv() {
     info "creating Python venv $VENV with $py"
     "$py" -m venv "$VENV" || die "could not create a venv with $py (on Debian: apt-get install -y python3-venv)"
   fi
-  info "installing $SPEC into $VENV"
-  "$VENV/bin/python" -m pip install -q --disable-pip-version-check "$SPEC" >&2 ||
-    die "pip install $SPEC failed"
-  imports_ok || die "confluent_kafka AvroSerializer/AvroDeserializer still fail to import in $VENV"
-  printf '%s' "$SPEC" >"$STAMP"
+  info "installing $SPEC $MCP_SPEC into $VENV"
+  "$VENV/bin/python" -m pip install -q --disable-pip-version-check "$SPEC" "$MCP_SPEC" >&2 ||
+    die "pip install $SPEC $MCP_SPEC failed"
+  imports_ok || die "confluent_kafka's Avro serializers or mcp's ClientSession still fail to import in $VENV"
+  printf '%s' "$SPEC $MCP_SPEC" >"$STAMP"
 }
 
 if ! up_to_date; then
