@@ -1,0 +1,155 @@
+import { describe } from '../../core/src/errors.ts';
+import type { Logger } from '../../core/src/logger.ts';
+import { EstimateDivergence } from '../../core/src/performance/estimate-divergence.ts';
+import { estimateMetrics } from '../../core/src/performance/estimate-metrics.ts';
+import { EstimateState, type EstimateStateJson } from '../../core/src/performance/estimate-state.ts';
+import type { EstimatorMetrics } from './metrics.ts';
+import { windowKey } from './processor.ts';
+import { estimateRows, realizedRow, type EstimateRow } from './rows.ts';
+import type { EstimatorStore, PendingWindow } from './store.ts';
+
+export interface CloseLoopDeps {
+  store: EstimatorStore;
+  windowSize: string;
+  graceMs: number;
+  /** A model without predictions for this long (wall clock) has its windows closed; 0: never. */
+  idleMs: number;
+  bandZ: number;
+  divergenceWindows: number;
+  labeledOf: (modelId: string, modelVersion: string) => number;
+  /** Remembers an estimated window so the inference stage counts its stragglers as late. */
+  markClosed: (key: string) => void;
+  metrics: EstimatorMetrics;
+  logger: Logger;
+  now?: () => number;
+}
+
+/**
+ * On a wall-clock timer: (1) estimates every window whose end plus the grace its model's clock has passed (or
+ * whose model went idle), merging the partial states of all source partitions; (2) writes revision 1 of every
+ * estimate whose realized figure has become final, with the estimation error and the estimate-vs-realized
+ * concept-drift signal.
+ */
+export class CloseLoop {
+  private timer: NodeJS.Timeout | undefined;
+  private running: Promise<unknown> = Promise.resolve();
+  private stopped = false;
+
+  constructor(private readonly deps: CloseLoopDeps) {}
+
+  start(intervalMs: number): void {
+    const run = () => {
+      this.running = this.tick()
+        .catch((error: unknown) =>
+          this.deps.logger.warn({ error: describe(error) }, 'closing windows failed; retrying'),
+        )
+        .finally(() => {
+          if (!this.stopped) this.timer = setTimeout(run, intervalMs);
+        });
+    };
+    this.timer = setTimeout(run, intervalMs);
+  }
+
+  async stop(): Promise<void> {
+    this.stopped = true;
+    clearTimeout(this.timer);
+    await this.running;
+  }
+
+  async tick(): Promise<void> {
+    await this.closeWindows();
+    await this.compareRealized();
+  }
+
+  private async closeWindows(): Promise<void> {
+    const { store, windowSize, graceMs, idleMs } = this.deps;
+    const now = (this.deps.now ?? Date.now)();
+    const clocks = await store.modelClocks();
+    for (const w of await store.pendingWindows(windowSize)) {
+      const clock = clocks.get(w.model_id);
+      if (!clock) continue;
+      const idle = idleMs > 0 && now - clock.writtenAtMs >= idleMs;
+      if (clock.timeMs < w.window_end_ms + graceMs && !idle) continue;
+      await this.estimate(w, now);
+    }
+  }
+
+  private async estimate(w: PendingWindow, now: number): Promise<void> {
+    const { store, windowSize, bandZ } = this.deps;
+    const partials = await store.partialsOf(w);
+    if (partials.length === 0) return;
+    const [first, ...rest] = partials.map((p) =>
+      EstimateState.fromJSON(JSON.parse(p.state) as EstimateStateJson),
+    );
+    const state = rest.reduce((acc, s) => acc.merge(s), first!);
+    const window = {
+      modelId: w.model_id,
+      modelVersion: w.model_version,
+      windowSize,
+      startMs: w.window_start_ms,
+      endMs: w.window_end_ms,
+      sampleCount: state.count,
+      calibrationCount: this.deps.labeledOf(w.model_id, w.model_version),
+    };
+    await store.insert('performance_estimates', estimateRows(window, estimateMetrics(state), bandZ, now));
+    this.deps.markClosed(windowKey(w.model_id, w.model_version, w.window_start_ms));
+    this.deps.metrics.windows.inc({ kind: 'estimated' });
+  }
+
+  private async compareRealized(): Promise<void> {
+    const { store, windowSize } = this.deps;
+    const now = (this.deps.now ?? Date.now)();
+    const pairs = await store.realizable(windowSize);
+    const out: EstimateRow[] = [];
+    for (const { estimate, realized } of pairs) {
+      const conceptDrift =
+        estimate.metric === 'accuracy' && (await this.diverged(estimate, realized.value, out));
+      out.push(realizedRow(estimate, realized, conceptDrift, now));
+    }
+    await store.insert('performance_estimates', out);
+    const windows = new Set(out.map((r) => windowKey(r.model_id, r.model_version, r.window_start_ms)));
+    if (windows.size > 0) this.deps.metrics.windows.inc({ kind: 'realized' }, windows.size);
+    for (const r of out)
+      if (r.concept_drift === 1)
+        this.deps.logger.warn(
+          {
+            model: r.model_id,
+            version: r.model_version,
+            window: r.window_start_ms,
+            error: r.estimation_error,
+          },
+          'realized accuracy outside the estimate band: concept drift',
+        );
+  }
+
+  /** The detector over the version's previous revised windows (stored, or revised in this pass) and this one. */
+  private async diverged(
+    estimate: EstimateRow,
+    realized: number,
+    revisedNow: EstimateRow[],
+  ): Promise<boolean> {
+    const n = this.deps.divergenceWindows;
+    const stored = await this.deps.store.revisedAccuracy(
+      estimate.model_id,
+      estimate.model_version,
+      this.deps.windowSize,
+      estimate.window_start_ms,
+      n - 1,
+    );
+    const fresh = revisedNow.filter(
+      (r) =>
+        r.metric === 'accuracy' &&
+        r.model_id === estimate.model_id &&
+        r.model_version === estimate.model_version &&
+        r.window_start_ms < estimate.window_start_ms,
+    );
+    const history = [...stored, ...fresh]
+      .sort((a, b) => a.window_start_ms - b.window_start_ms)
+      .slice(-(n - 1));
+    const detector = new EstimateDivergence({ z: this.deps.bandZ, windows: n });
+    for (const h of history)
+      detector.update({ estimate: h.estimate, stdError: h.std_error, realized: h.realized! });
+    return detector.update({ estimate: estimate.estimate, stdError: estimate.std_error, realized })
+      .driftDetected;
+  }
+}

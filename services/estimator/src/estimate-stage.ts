@@ -1,0 +1,119 @@
+import { DecodeError } from '../../core/src/errors.ts';
+import type { PartitionBatch } from '../../core/src/kafka/committing-consumer.ts';
+import type { Logger } from '../../core/src/logger.ts';
+import { EstimateState, type EstimateStateJson } from '../../core/src/performance/estimate-state.ts';
+import type { ScoreCalibration } from '../../core/src/performance/isotonic-calibration.ts';
+import type { InferenceEvent } from '../../core/src/records/records.generated.ts';
+import type { TumblingWindows } from '../../core/src/windows/tumbling-windows.ts';
+import type { EstimatorMetrics } from './metrics.ts';
+import {
+  PartitionEstimator,
+  type BatchOutcome,
+  type DecodedInference,
+  type OpenPartial,
+} from './processor.ts';
+import type { EstimatorStore, PartialRow } from './store.ts';
+
+export interface EstimateStageDeps {
+  store: EstimatorStore;
+  windows: TumblingWindows;
+  windowSize: string;
+  decode: (value: Buffer | null) => Promise<InferenceEvent>;
+  calibrationOf: (modelId: string, modelVersion: string) => ScoreCalibration | undefined;
+  /** Windows the close loop has estimated (late events for them are counted, not added). */
+  isClosed: (key: string) => boolean;
+  metrics: EstimatorMetrics;
+  logger: Logger;
+  now?: () => number;
+}
+
+/**
+ * The inference topic wired to storage: per source partition a {@link PartitionEstimator}, restored from
+ * estimate_partials on first use after an assignment; after each batch the full partial state of every
+ * touched window is written before the consumer commits the offset.
+ */
+export class EstimateStage {
+  private readonly processors = new Map<number, PartitionEstimator>();
+
+  constructor(private readonly deps: EstimateStageDeps) {}
+
+  /** After any rebalance: another member may have advanced a partition's state, reload it. */
+  onAssignment(): void {
+    this.processors.clear();
+  }
+
+  handle = async ({ partition, messages }: PartitionBatch): Promise<void> => {
+    const { deps } = this;
+    const processor = this.processors.get(partition) ?? (await this.restore(partition));
+    const decoded = await this.decode(messages);
+    const out = processor.process(decoded, deps.calibrationOf, deps.isClosed);
+    const now = (deps.now ?? Date.now)();
+    await deps.store.insert(
+      'estimate_partials',
+      out.touched.map((p) => partialRow(p, partition, out.modelTimes.get(p.modelId) ?? 0, now)),
+    );
+    processor.evict(deps.isClosed);
+    this.count(out);
+  };
+
+  private async decode(messages: PartitionBatch['messages']): Promise<DecodedInference[]> {
+    const out: DecodedInference[] = [];
+    for (const m of messages) {
+      try {
+        out.push({ offset: Number(m.offset), event: await this.deps.decode(m.value) });
+      } catch (error) {
+        // Only a bad value is skipped (the sink dead-letters it); a registry outage retries the batch.
+        if (!(error instanceof DecodeError)) throw error;
+        out.push({ offset: Number(m.offset), event: null });
+      }
+    }
+    return out;
+  }
+
+  private async restore(partition: number): Promise<PartitionEstimator> {
+    const rows = await this.deps.store.openPartials(partition, this.deps.windowSize);
+    const modelTimes = new Map<string, number>();
+    for (const r of rows)
+      modelTimes.set(r.model_id, Math.max(modelTimes.get(r.model_id) ?? -Infinity, r.stream_time_ms));
+    const processor = new PartitionEstimator(partition, this.deps.windows, modelTimes, rows.map(openPartial));
+    this.processors.set(partition, processor);
+    this.deps.logger.info({ partition, openWindows: rows.length }, 'partition state restored');
+    return processor;
+  }
+
+  private count(out: BatchOutcome): void {
+    const m = this.deps.metrics;
+    m.events.inc({ outcome: 'estimated' }, out.estimated);
+    m.events.inc({ outcome: 'uncalibrated' }, out.uncalibrated);
+    m.events.inc({ outcome: 'unscored' }, out.unscored);
+    m.events.inc({ outcome: 'late' }, out.late);
+    m.events.inc({ outcome: 'undecodable' }, out.undecodable);
+    m.events.inc({ outcome: 'replayed' }, out.replayed);
+  }
+}
+
+function openPartial(r: PartialRow): OpenPartial {
+  return {
+    modelId: r.model_id,
+    modelVersion: r.model_version,
+    startMs: r.window_start_ms,
+    endMs: r.window_end_ms,
+    state: EstimateState.fromJSON(JSON.parse(r.state) as EstimateStateJson),
+    through: r.through_offset,
+  };
+}
+
+/** Pure: the stored form of a partial. */
+export function partialRow(p: OpenPartial, partition: number, streamTimeMs: number, now: number): PartialRow {
+  return {
+    model_id: p.modelId,
+    model_version: p.modelVersion,
+    window_start_ms: p.startMs,
+    window_end_ms: p.endMs,
+    source_partition: partition,
+    through_offset: p.through,
+    stream_time_ms: streamTimeMs,
+    state: JSON.stringify(p.state.toJSON()),
+    written_at_ms: now,
+  };
+}

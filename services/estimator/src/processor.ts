@@ -1,0 +1,141 @@
+import type { InferenceEvent } from '../../core/src/records/records.generated.ts';
+import { EstimateState } from '../../core/src/performance/estimate-state.ts';
+import type { ScoreCalibration } from '../../core/src/performance/isotonic-calibration.ts';
+import type { TumblingWindows } from '../../core/src/windows/tumbling-windows.ts';
+
+/** A decoded record of the inference topic; `event` is null when the value did not decode. */
+export interface DecodedInference {
+  readonly offset: number;
+  readonly event: InferenceEvent | null;
+}
+
+/** The estimate state of one open window of a model version on one source partition. */
+export interface OpenPartial {
+  readonly modelId: string;
+  readonly modelVersion: string;
+  readonly startMs: number;
+  readonly endMs: number;
+  readonly state: EstimateState;
+  /** The last source offset the state holds. */
+  through: number;
+}
+
+/** What one batch did, for the store and the counters. */
+export interface BatchOutcome {
+  readonly touched: OpenPartial[];
+  /** The largest event time of each model on this partition after the batch. */
+  readonly modelTimes: ReadonlyMap<string, number>;
+  estimated: number;
+  /** Predictions of versions whose calibration is not complete yet (not estimated). */
+  uncalibrated: number;
+  /** Predictions without a label or scores (regressors, unscored classifiers). */
+  unscored: number;
+  late: number;
+  undecodable: number;
+  replayed: number;
+}
+
+export const windowKey = (modelId: string, modelVersion: string, startMs: number): string =>
+  `${modelId}\u0000${modelVersion}\u0000${startMs}`;
+
+/**
+ * Pure processor of one source partition of the inference topic: adds each calibrated prediction to the
+ * estimate state of its event-time window. A window is closed for it once the model's stream time on this
+ * partition passed its end plus the grace, or the close loop estimated it (`isClosed`).
+ */
+export class PartitionEstimator {
+  private readonly open = new Map<string, OpenPartial>();
+
+  constructor(
+    readonly partition: number,
+    private readonly windows: TumblingWindows,
+    readonly modelTimes: Map<string, number>,
+    restored: OpenPartial[],
+  ) {
+    for (const p of restored) this.open.set(windowKey(p.modelId, p.modelVersion, p.startMs), p);
+  }
+
+  process(
+    messages: readonly DecodedInference[],
+    calibrationOf: (modelId: string, modelVersion: string) => ScoreCalibration | undefined,
+    isClosed: (key: string) => boolean,
+  ): BatchOutcome {
+    const touched = new Map<string, OpenPartial>();
+    const out: BatchOutcome = {
+      touched: [],
+      modelTimes: this.modelTimes,
+      estimated: 0,
+      uncalibrated: 0,
+      unscored: 0,
+      late: 0,
+      undecodable: 0,
+      replayed: 0,
+    };
+    for (const { offset, event } of messages) {
+      if (!event) {
+        out.undecodable += 1;
+        continue;
+      }
+      const { label, scores } = event.prediction;
+      if (label === null || label === undefined || !scores) {
+        out.unscored += 1;
+        continue;
+      }
+      const calibration = calibrationOf(event.model_id, event.model_version);
+      if (!calibration) {
+        out.uncalibrated += 1;
+        continue;
+      }
+      const w = this.windows.windowFor(event.timestamp);
+      const key = windowKey(event.model_id, event.model_version, w.start);
+      const time = Math.max(this.modelTimes.get(event.model_id) ?? -Infinity, event.timestamp);
+      this.modelTimes.set(event.model_id, time);
+      if (this.windows.isClosed(w, time) || isClosed(key)) {
+        out.late += 1;
+        continue;
+      }
+      const partial = this.open.get(key) ?? this.openWindow(event, w, calibration, key);
+      if (offset <= partial.through) {
+        out.replayed += 1;
+        continue;
+      }
+      partial.state.update(label, scores, calibration);
+      partial.through = offset;
+      touched.set(key, partial);
+      out.estimated += 1;
+    }
+    out.touched.push(...touched.values());
+    return out;
+  }
+
+  /** Drops windows that can no longer change here. */
+  evict(isClosed: (key: string) => boolean): void {
+    for (const [key, p] of this.open) {
+      const time = this.modelTimes.get(p.modelId) ?? -Infinity;
+      if (isClosed(key) || this.windows.isClosed({ start: p.startMs, end: p.endMs }, time))
+        this.open.delete(key);
+    }
+  }
+
+  get openWindows(): number {
+    return this.open.size;
+  }
+
+  private openWindow(
+    event: InferenceEvent,
+    w: { start: number; end: number },
+    calibration: ScoreCalibration,
+    key: string,
+  ): OpenPartial {
+    const p: OpenPartial = {
+      modelId: event.model_id,
+      modelVersion: event.model_version,
+      startMs: w.start,
+      endMs: w.end,
+      state: new EstimateState(calibration.classes),
+      through: -1,
+    };
+    this.open.set(key, p);
+    return p;
+  }
+}

@@ -1,0 +1,94 @@
+import type { EstimatedFigure } from '../../core/src/performance/estimate-metrics.ts';
+
+/** A row of performance_estimates (see migration 0015). */
+export interface EstimateRow {
+  model_id: string;
+  model_version: string;
+  window_size: string;
+  window_start: number;
+  window_end: number;
+  window_start_ms: number;
+  window_end_ms: number;
+  metric: string;
+  estimate: number;
+  std_error: number;
+  band_low: number;
+  band_high: number;
+  figure_count: number;
+  sample_count: number;
+  calibration_count: number;
+  realized: number | null;
+  realized_count: number;
+  estimation_error: number | null;
+  outside_band: number;
+  concept_drift: number;
+  revision: number;
+  written_at_ms: number;
+}
+
+/** The window an estimate belongs to. */
+export interface EstimatedWindow {
+  modelId: string;
+  modelVersion: string;
+  windowSize: string;
+  startMs: number;
+  endMs: number;
+  sampleCount: number;
+  calibrationCount: number;
+}
+
+/** Revision 0: the estimate of a closed window, before its realized figure is known. Pure. */
+export function estimateRows(
+  w: EstimatedWindow,
+  figures: EstimatedFigure[],
+  z: number,
+  now: number,
+): EstimateRow[] {
+  return figures.map((f) => ({
+    model_id: w.modelId,
+    model_version: w.modelVersion,
+    window_size: w.windowSize,
+    window_start: Math.floor(w.startMs / 1000),
+    window_end: Math.floor(w.endMs / 1000),
+    window_start_ms: w.startMs,
+    window_end_ms: w.endMs,
+    metric: f.metric,
+    estimate: f.value,
+    std_error: f.stdError,
+    band_low: Math.max(0, f.value - z * f.stdError),
+    band_high: Math.min(1, f.value + z * f.stdError),
+    figure_count: f.count,
+    sample_count: w.sampleCount,
+    calibration_count: w.calibrationCount,
+    realized: null,
+    realized_count: 0,
+    estimation_error: null,
+    outside_band: 0,
+    concept_drift: 0,
+    revision: 0,
+    written_at_ms: now,
+  }));
+}
+
+/** Revision 1: the same row once the window's realized figure is final. Pure. */
+export function realizedRow(
+  row: EstimateRow,
+  realized: { value: number; count: number },
+  conceptDrift: boolean,
+  now: number,
+): EstimateRow {
+  const outside = realized.value < row.band_low || realized.value > row.band_high;
+  return {
+    ...row,
+    // Read back, DateTime columns are strings in the server's zone: written again from the milliseconds.
+    window_start: Math.floor(row.window_start_ms / 1000),
+    window_end: Math.floor(row.window_end_ms / 1000),
+    realized: realized.value,
+    realized_count: realized.count,
+    estimation_error: realized.value - row.estimate,
+    outside_band: outside ? 1 : 0,
+    concept_drift: conceptDrift ? 1 : 0,
+    revision: 1,
+    written_at_ms: now,
+  };
+}
