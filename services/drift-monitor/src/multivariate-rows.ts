@@ -1,6 +1,7 @@
+import { DECISIVE_EMBEDDING_STATISTIC, type EmbeddingEvaluation } from './embedding-evaluation.ts';
 import type { MultivariateEvaluation } from './multivariate-evaluation.ts';
 import type { ReferenceProfile } from './profile.ts';
-import { MULTIVARIATE_FEATURE, type DriftMetricRow, type WindowIdentity } from './rows.ts';
+import { EMBEDDING_PREFIX, MULTIVARIATE_FEATURE, type DriftMetricRow, type WindowIdentity } from './rows.ts';
 
 /** The dataset-level reconstruction-error row, explained by the features whose residuals rose most. */
 export function multivariateRow(
@@ -43,4 +44,33 @@ export function multivariateRow(
       contributors: m.contributors,
     }),
   };
+}
+
+/**
+ * An embedding's rows: MMD (decisive) and the distances between mean vectors, each against its threshold
+ * calibrated on the reference for the window's count. No vector is written, only distances.
+ */
+export function embeddingRows(id: WindowIdentity, e: EmbeddingEvaluation): DriftMetricRow[] {
+  return e.tests.map((t) => {
+    const decisive = t.statistic === DECISIVE_EMBEDDING_STATISTIC;
+    return {
+      ...id,
+      feature: EMBEDDING_PREFIX + e.name,
+      feature_type: 'embedding',
+      method: t.statistic,
+      statistic: t.value,
+      p_value: null,
+      p_value_adjusted: null,
+      threshold: t.threshold,
+      drifted: t.drifted ? 1 : 0,
+      decisive: decisive ? 1 : 0,
+      reason: decisive
+        ? `${t.statistic} ${t.value.toPrecision(4)} ${t.drifted ? 'above' : 'within'} its threshold ${t.threshold.toPrecision(4)}, calibrated on the reference for ${e.n} vectors at a false-alarm rate of ${e.alpha}`
+        : '',
+      basis: 'exact',
+      sample_count: e.n,
+      reference_count: e.referenceCount,
+      detail: JSON.stringify({ alpha: e.alpha, missing: e.missing }),
+    };
+  });
 }

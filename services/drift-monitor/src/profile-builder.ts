@@ -4,6 +4,7 @@ import { DEFAULT_BINS, referenceBins } from '../../core/src/stats/reference-bins
 import { finiteValues } from '../../core/src/stats/sample.ts';
 import { referenceSample } from '../../core/src/stats/sample-ks.ts';
 import type { InferenceEvent } from '../../core/src/records/records.generated.ts';
+import { buildEmbedding, embeddingToJSON, type EmbeddingProfile } from './embedding-profile.ts';
 import { buildMultivariate, multivariateToJSON } from './multivariate-profile.ts';
 import {
   PREDICTION_COLUMN,
@@ -17,7 +18,7 @@ import {
 } from './profile.ts';
 
 /** What a reference data set holds per event: the inputs and the output. */
-export type ReferenceEvent = Pick<InferenceEvent, 'features' | 'prediction'>;
+export type ReferenceEvent = Pick<InferenceEvent, 'features' | 'prediction' | 'embeddings'>;
 
 type Raw = number | string | null;
 
@@ -62,9 +63,17 @@ export class ProfileBuilder {
   private readonly reserved = new Set<string>();
   /** Each event's features, for the multivariate fit (it needs the values of one event together). */
   private readonly featureRows: ReferenceEvent['features'][] = [];
+  /** The reference vectors of each named embedding (32-bit, as Avro carries them). */
+  private readonly vectors = new Map<string, Float32Array[]>();
 
   add(event: ReferenceEvent): void {
     this.featureRows.push(event.features ?? {});
+    for (const [name, v] of Object.entries(event.embeddings ?? {})) {
+      if (!Array.isArray(v)) continue;
+      const list = this.vectors.get(name) ?? [];
+      list.push(Float32Array.from(v));
+      this.vectors.set(name, list);
+    }
     for (const [name, value] of Object.entries(event.features ?? {})) {
       if (name.startsWith('__')) this.reserved.add(name);
       else this.push(name, 'feature', raw(value));
@@ -113,6 +122,7 @@ export class ProfileBuilder {
     }
     columns.sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0));
     const multivariate = this.multivariate(columns);
+    const embeddings = this.embeddings();
     const content = {
       version: 1 as const,
       model_id: options.modelId,
@@ -121,6 +131,7 @@ export class ProfileBuilder {
       bins,
       columns: columns.map(columnToJSON),
       ...(multivariate && { multivariate: multivariateToJSON(multivariate) }),
+      ...(embeddings.length > 0 && { embeddings: embeddings.map(embeddingToJSON) }),
     };
     const profile: ReferenceProfile = {
       modelId: options.modelId,
@@ -132,8 +143,17 @@ export class ProfileBuilder {
       bins,
       columns,
       ...(multivariate && { multivariate }),
+      ...(embeddings.length > 0 && { embeddings }),
     };
     return { profile, skipped };
+  }
+
+  /** Each embedding with enough usable vectors, sorted by name. */
+  private embeddings(): EmbeddingProfile[] {
+    return [...this.vectors.keys()]
+      .sort()
+      .map((name) => buildEmbedding(name, this.vectors.get(name) as Float32Array[]))
+      .filter((e) => e !== undefined);
   }
 
   /** The PCA reconstruction over the numeric input features, in the profile's (sorted) column order. */

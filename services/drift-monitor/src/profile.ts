@@ -4,6 +4,12 @@ import { NumericHistogram, type NumericHistogramJSON } from '../../core/src/stat
 import type { ReferenceSample } from '../../core/src/stats/sample-ks.ts';
 import { ProfileError } from './errors.ts';
 import {
+  embeddingFromJSON,
+  embeddingToJSON,
+  type EmbeddingProfile,
+  type EmbeddingProfileJSON,
+} from './embedding-profile.ts';
+import {
   multivariateFromJSON,
   multivariateToJSON,
   type MultivariateProfile,
@@ -52,6 +58,8 @@ export interface ReferenceProfileJSON {
   columns: ColumnProfileJSON[];
   /** The PCA reconstruction of the numeric features (absent: too few, or an older profile). */
   multivariate?: MultivariateProfileJSON;
+  /** One reference per named embedding, sorted by name (absent: none, or an older profile). */
+  embeddings?: EmbeddingProfileJSON[];
 }
 
 /** One column of a loaded profile: its reference state (bin edges inside the histogram). */
@@ -79,6 +87,8 @@ export interface ReferenceProfile {
   columns: ProfileColumn[];
   /** Multivariate drift by reconstruction error; absent with fewer than 2 numeric features. */
   multivariate?: MultivariateProfile;
+  /** Embedding references, sorted by name: the order of embedding states in every window partial. */
+  embeddings?: EmbeddingProfile[];
 }
 
 /** A content hash: the same reference data and bins give the same id, whoever builds it. */
@@ -99,6 +109,7 @@ export function profileToJSON(p: ReferenceProfile): ReferenceProfileJSON {
     bins: p.bins,
     columns: p.columns.map(columnToJSON),
     ...(p.multivariate && { multivariate: multivariateToJSON(p.multivariate) }),
+    ...(p.embeddings && { embeddings: p.embeddings.map(embeddingToJSON) }),
   };
 }
 
@@ -154,6 +165,7 @@ export function profileFromJSON(json: unknown): ReferenceProfile {
       bins: j.bins,
       columns,
       ...(j.multivariate && { multivariate: multivariateFromJSON(j.multivariate) }),
+      ...(j.embeddings && { embeddings: j.embeddings.map(embeddingFromJSON) }),
     };
   } catch (error) {
     throw new ProfileError(model, version, `bad column: ${(error as Error).message}`, error);

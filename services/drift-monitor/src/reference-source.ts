@@ -110,6 +110,8 @@ async function* jsonLinesEvents(path: string, options: FlatOptions): AsyncGenera
       yield {
         features: record.features as ReferenceEvent['features'],
         prediction: (record.prediction ?? {}) as ReferenceEvent['prediction'],
+        ...(typeof record.embeddings === 'object' &&
+          record.embeddings !== null && { embeddings: record.embeddings as ReferenceEvent['embeddings'] }),
       };
     } else yield flatEvent(record, options);
   }

@@ -4,12 +4,14 @@ import type { WindowToClose } from './closer.ts';
 import type { OpenWindow } from './processor.ts';
 import type { ReferenceProfile } from './profile.ts';
 import type { ColumnEvaluation, WindowEvaluation } from './window-evaluation.ts';
-import { multivariateRow } from './multivariate-rows.ts';
+import { embeddingRows, multivariateRow } from './multivariate-rows.ts';
 
 /** Feature name of the dataset-level row (method `share_drifted`). */
 export const DATASET_FEATURE = '__dataset__';
 /** Feature name of the multivariate drift row (method `reconstruction_error`). */
 export const MULTIVARIATE_FEATURE = '__multivariate__';
+/** Feature name prefix of an embedding's rows (`__embedding__:<name>`; methods mmd, mean_euclidean, mean_cosine). */
+export const EMBEDDING_PREFIX = '__embedding__:';
 
 /** A drift_metrics row (migration 0009). Times in seconds. */
 export interface DriftMetricRow {
@@ -233,6 +235,7 @@ export function windowRows(
     }),
   });
   if (evaluation.multivariate) rows.push(multivariateRow(id, evaluation.multivariate, profile));
+  for (const e of evaluation.embeddings) rows.push(...embeddingRows(id, e));
   return rows;
 }
 

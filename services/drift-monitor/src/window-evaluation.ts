@@ -5,6 +5,7 @@ import { STAT_TESTS } from '../../core/src/stats/registry.ts';
 import type { StatTestName } from '../../core/src/stats/stattest-types.ts';
 import { categoricalTests, missingRateRow, numericTests, type TestRow } from './column-tests.ts';
 import type { FeatureTestOverride } from './feature-tests.ts';
+import { evaluateEmbeddings, type EmbeddingEvaluation } from './embedding-evaluation.ts';
 import { evaluateMultivariate, type MultivariateEvaluation } from './multivariate-evaluation.ts';
 import type { ColumnRole, ProfileColumn, ReferenceProfile } from './profile.ts';
 import { chooseTest, type TestChoice } from './test-choice.ts';
@@ -55,6 +56,8 @@ export interface WindowEvaluation {
   dataset: DatasetDrift;
   /** Reconstruction-error drift; null without a multivariate profile or events. */
   multivariate: MultivariateEvaluation | null;
+  /** One verdict per embedding the window has vectors of. */
+  embeddings: EmbeddingEvaluation[];
 }
 
 function evaluateColumn(
@@ -162,5 +165,6 @@ export function evaluateWindow(
       correction: config.correction,
     },
     multivariate: evaluateMultivariate(profile, window),
+    embeddings: evaluateEmbeddings(profile, window),
   };
 }

@@ -7,6 +7,7 @@ import {
   type ReconstructionErrorJSON,
 } from '../../core/src/stats/reconstruction-drift.ts';
 import type { PcaReconstruction } from '../../core/src/stats/pca-reconstruction.ts';
+import { EmbeddingWindowState, type EmbeddingStateJSON } from '../../core/src/stats/embedding-drift.ts';
 import { DriftStateError } from './errors.ts';
 import { SCORE_PREFIX, type ReferenceProfile } from './profile.ts';
 
@@ -25,6 +26,8 @@ export interface PartialStateJSON {
   samples?: Record<string, number[]>;
   /** Reconstruction errors of the events (profiles with a multivariate part). */
   multivariate?: ReconstructionErrorJSON;
+  /** Per embedding of the profile: count and sums (never an event's vector). */
+  embeddings?: Record<string, EmbeddingStateJSON>;
 }
 
 /**
@@ -78,6 +81,8 @@ export class WindowPartial {
   private readonly reconstruction: PcaReconstruction | null = null;
   private readonly standardized: Float64Array = new Float64Array(0);
   private readonly residual: Float64Array = new Float64Array(0);
+  /** One state per embedding of the profile, in its (sorted) order. */
+  readonly embeddings: EmbeddingWindowState[];
 
   /**
    * @param profile - the version's reference profile
@@ -106,6 +111,7 @@ export class WindowPartial {
       this.categorical.push({ name: c.name, key, source, state });
       return state;
     });
+    this.embeddings = (profile.embeddings ?? []).map((e) => new EmbeddingWindowState(e.rff));
     const mv = profile.multivariate?.reconstruction;
     // The fit's features are the profile's numeric input features in column order, as numericNames.
     if (mv && mv.features.join('\u0000') === this.numericNames.join('\u0000')) {
@@ -117,7 +123,7 @@ export class WindowPartial {
   }
 
   /** Adds one event. Allocation-free for numeric features; a hot loop (see bench/drift-monitor.ts). */
-  update(event: Pick<InferenceEvent, 'features' | 'prediction'>): void {
+  update(event: Pick<InferenceEvent, 'features' | 'prediction' | 'embeddings'>): void {
     const features = event.features;
     // Input features first, in flat arrays: no per-value dispatch on where the value comes from.
     const names = this.numericNames;
@@ -139,6 +145,7 @@ export class WindowPartial {
       }
     }
     if (mv !== null) this.multivariate!.update(mv.residualOf(z, this.residual), this.residual);
+    if (this.embeddings.length > 0) this.updateEmbeddings(event.embeddings);
     const p = event.prediction;
     for (const slot of this.numericOutputs) {
       const v = pick(slot, features, p);
@@ -152,6 +159,12 @@ export class WindowPartial {
       slot.state.update(v === null || v === undefined ? null : typeof v === 'string' ? v : String(v));
     }
     this.events += 1;
+  }
+
+  private updateEmbeddings(vectors: InferenceEvent['embeddings']): void {
+    const profiles = this.profile.embeddings ?? [];
+    for (let i = 0; i < this.embeddings.length; i++)
+      (this.embeddings[i] as EmbeddingWindowState).update(vectors?.[(profiles[i] as { name: string }).name]);
   }
 
   /**
@@ -169,6 +182,7 @@ export class WindowPartial {
       this.samples[i]?.merge(other.samples[i] as BoundedSample);
     }
     if (other.multivariate) this.multivariate?.merge(other.multivariate);
+    this.embeddings.forEach((e, i) => e.merge(other.embeddings[i] as EmbeddingWindowState));
     this.events += other.events;
     this.mismatched += other.mismatched;
     return this;
@@ -194,7 +208,16 @@ export class WindowPartial {
       columns,
       samples,
       ...(this.multivariate && { multivariate: this.multivariate.toJSON() }),
+      ...(this.embeddings.length > 0 && { embeddings: this.embeddingsJSON() }),
     };
+  }
+
+  private embeddingsJSON(): Record<string, EmbeddingStateJSON> {
+    const out: Record<string, EmbeddingStateJSON> = {};
+    (this.profile.embeddings ?? []).forEach(
+      (e, i) => (out[e.name] = (this.embeddings[i] as EmbeddingWindowState).toJSON()),
+    );
+    return out;
   }
 
   /**
@@ -227,6 +250,10 @@ export class WindowPartial {
       });
       if (out.multivariate && json.multivariate)
         out.multivariate.merge(ReconstructionErrorState.fromJSON(json.multivariate, out.multivariate.d));
+      (profile.embeddings ?? []).forEach((e, i) => {
+        const stored = json.embeddings?.[e.name];
+        if (stored) out.embeddings[i]?.merge(EmbeddingWindowState.fromJSON(stored, e.rff));
+      });
     } catch (error) {
       if (error instanceof DriftStateError) throw error;
       throw new DriftStateError(`malformed partial: ${(error as Error).message}`, error);
