@@ -27,32 +27,40 @@ export function restartDelayMs(inARow: number): number {
 
 /** Pino's level numbers: 50 error, 60 fatal. */
 const ERROR_LEVEL = 50;
+const FATAL_LEVEL = 60;
+/** A plain-text error line: `SyntaxError: ...`, `Error: ...` (not a stack frame `at ...`). */
+const PLAIN_ERROR = /^[A-Z]\w*Error\b/;
+
+/** The line's level and readable text, or undefined when it is no error. */
+function errorOf(line: string): { level: number; text: string } | undefined {
+  if (!line.startsWith('{')) return PLAIN_ERROR.test(line) ? { level: FATAL_LEVEL, text: line } : undefined;
+  let entry: { level?: number; msg?: string; error?: unknown };
+  try {
+    entry = JSON.parse(line) as typeof entry;
+  } catch {
+    return undefined;
+  }
+  if ((entry.level ?? 0) < ERROR_LEVEL) return undefined;
+  const detail =
+    typeof entry.error === 'string' && !entry.msg?.includes(entry.error) ? `: ${entry.error}` : '';
+  return { level: entry.level!, text: `${entry.msg ?? ''}${detail}` };
+}
 
 /**
- * The last error or fatal line of a service's JSON log (its message, then the error it names), or undefined.
- * Lines that are not JSON (a crash before the logger existed) count when they mention an error.
+ * The line that says why a service stopped, from its JSON log: the last fatal line (or a plain-text error
+ * such as a `SyntaxError` printed before the logger existed), else the last error line; undefined when none.
+ * Fatal lines come first because kafkajs logs passing trouble (a rebalance, a topic already created) as errors.
  */
 export function lastErrorLine(log: string): string | undefined {
+  let lastError: string | undefined;
   const lines = log.split('\n');
   for (let i = lines.length - 1; i >= 0; i--) {
-    const line = lines[i]!.trim();
-    if (line === '') continue;
-    if (!line.startsWith('{')) {
-      if (/error/i.test(line)) return line.slice(0, 300);
-      continue;
-    }
-    let entry: { level?: number; msg?: string; error?: unknown };
-    try {
-      entry = JSON.parse(line) as typeof entry;
-    } catch {
-      continue;
-    }
-    if ((entry.level ?? 0) < ERROR_LEVEL) continue;
-    const detail =
-      typeof entry.error === 'string' && !entry.msg?.includes(entry.error) ? `: ${entry.error}` : '';
-    return `${entry.msg ?? ''}${detail}`.slice(0, 300);
+    const found = errorOf(lines[i]!.trim());
+    if (!found) continue;
+    if (found.level >= FATAL_LEVEL) return found.text.slice(0, 300);
+    lastError ??= found.text.slice(0, 300);
   }
-  return undefined;
+  return lastError;
 }
 
 /** How a process ended, in words: `exited with code 75`, `killed by SIGKILL`. */

@@ -92,7 +92,8 @@ class Supervisor {
     r.child = undefined;
     service.pid = null;
     service.lastExit = { code, signal, at: Date.now() };
-    const line = lastErrorLine(logSince(file, from));
+    // A service killed by a signal did not choose to stop: what it logged before is not why it ended.
+    const line = signal ? undefined : lastErrorLine(logSince(file, from));
     service.lastError = line ? `${describeExit(code, signal)}: ${line}` : describeExit(code, signal);
     if (this.stopping) {
       service.state = 'stopped';

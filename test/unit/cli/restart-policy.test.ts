@@ -47,6 +47,25 @@ describe('lastErrorLine', () => {
     expect(lastErrorLine(log)).toBe("SyntaxError: The requested module 'kafkajs' does not provide an export");
   });
 
+  it('shouldPreferTheFatalLineToLaterPassingErrorsOfKafkajs', () => {
+    const log = [
+      line(60, 'consumer crashed; exiting so it can be restarted', { error: 'KafkaJSNotImplemented' }),
+      line(50, 'Response CreateTopics(key: 19, version: 3): Topic creation errors'),
+    ].join('\n');
+    expect(lastErrorLine(log)).toBe(
+      'consumer crashed; exiting so it can be restarted: KafkaJSNotImplemented',
+    );
+    expect(lastErrorLine(line(50, 'The group is rebalancing, re-joining'))).toBe(
+      'The group is rebalancing, re-joining',
+    );
+  });
+
+  it('shouldSkipStackFramesThatMentionAnError', () => {
+    expect(
+      lastErrorLine('    at parseError (/x/node_modules/@clickhouse/client/error.ts:47:35)\n'),
+    ).toBeUndefined();
+  });
+
   it('shouldSayNothingWhenTheLogHasNoError', () => {
     expect(
       lastErrorLine(`${line(30, 'starting')}\n${line(40, 'server not ready, retrying')}\n`),
