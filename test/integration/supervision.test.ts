@@ -122,7 +122,7 @@ describe('driftline up', () => {
         .split('\n')
         .find((l) => l.startsWith(name));
       expect(line).toMatch(
-        new RegExp(`^${name} +ready +pid ${restarted.pid}  restarts 1  last exit: killed by SIGKILL`),
+        new RegExp(`^${name} +ready +pid ${restarted.pid}  restarts 1  last exit: killed by SIGKILL$`),
       );
     },
   );
