@@ -38,7 +38,7 @@ export const fmt = (x: number) => (Number.isInteger(x) ? String(x) : x.toPrecisi
  * window upholds the provisional alert of that id) or `withdraws` (it does not, for the reason given).
  */
 export type Early =
-  | { kind: 'provisional'; samples: number }
+  | { kind: 'provisional'; samples: number; estimated?: boolean }
   | { kind: 'confirms'; alertId: string }
   | { kind: 'withdraws'; alertId: string; reason: string };
 
@@ -57,6 +57,9 @@ function headline(
   }
   const why = { opened: 'firing', escalated: 'escalated', renotify: 'still firing' }[notice.reason];
   const line = `${notice.severity} ${c.kind} ${c.metric}=${fmt(c.value)} crossed ${fmt(c.threshold)} on ${at} (rule ${c.rule}, ${why})`;
+  if (early?.kind === 'provisional' && early.estimated) {
+    return `PROVISIONAL ESTIMATED ${line}: estimated from the calibrated scores of ${early.samples} predictions before their labels (confidence-based); confirmed or withdrawn by the realized figures when final`;
+  }
   if (early?.kind === 'provisional') {
     return `PROVISIONAL ${line}: decided on the open window with ${early.samples} labeled predictions; confirmed or withdrawn when it is final`;
   }

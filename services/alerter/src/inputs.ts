@@ -1,5 +1,6 @@
 import { query, type InputDeps } from './input-deps.ts';
 import { readDriftWindows } from './drift-inputs.ts';
+import { readEstimateWindows } from './estimate-inputs.ts';
 import { performanceWindowsFromRows, type PerfRow } from './perf-window-rows.ts';
 import type { PerformanceWindow, ResultWindow } from './window.ts';
 import { boundCondition, type ReadBound } from './read-bound.ts';
@@ -20,12 +21,16 @@ async function readPerformanceWindows(d: InputDeps, bound: ReadBound): Promise<P
   return performanceWindowsFromRows(rows);
 }
 
-/** Every window within its source's bound: performance (final and open) and drift (closed). */
+/**
+ * Every window within its source's bound: performance (final and open, and estimated before the labels) and
+ * drift (closed).
+ */
 export async function readWindows(
   d: InputDeps,
   since: { performance: ReadBound; drift: ReadBound },
 ): Promise<ResultWindow[]> {
   const performance = await readPerformanceWindows(d, since.performance);
+  const estimated = await readEstimateWindows(d, since.performance);
   const drift = await readDriftWindows(d, since.drift);
-  return [...drift, ...performance];
+  return [...drift, ...performance, ...estimated];
 }

@@ -1,4 +1,4 @@
-import type { Alert } from '../../core/src/records/records.generated.ts';
+import type { Alert, Evidence } from '../../core/src/records/records.generated.ts';
 import type { Condition } from './condition.ts';
 import { diagnose, type Signals } from './diagnosis.ts';
 import { alertEvent, fmt, type Early } from './events.ts';
@@ -56,8 +56,9 @@ export function evaluateOpen(
     if (provisional[key]) continue;
     const [, notice] = step(current, c.verdict, c.lifecycle, w.endMs);
     if (notice.kind !== 'firing') continue;
-    const early: Early = { kind: 'provisional', samples: w.sampleCount };
-    const event = alertEvent(c, notice, w, signals, diagnose(c.kind, signals), now, early);
+    const early: Early = { kind: 'provisional', samples: w.sampleCount, estimated: w.estimated === true };
+    const judged = w.estimated ? { ...c, evidence: [...c.evidence, estimateEvidence(c, w)] } : c;
+    const event = alertEvent(judged, notice, w, signals, diagnose(c.kind, signals), now, early);
     alerts.push(event);
     provisional[key] = {
       windowStartMs: w.startMs,
@@ -70,6 +71,18 @@ export function evaluateOpen(
     };
   }
   return alerts.length === 0 ? { state, alerts } : { state: { ...state, provisional }, alerts };
+}
+
+/** Marks a verdict on estimated figures in its evidence: the estimate and the predictions behind it. */
+function estimateEvidence(c: Condition, w: PerformanceWindow): Evidence {
+  return {
+    subject: c.metric,
+    subject_type: 'metric',
+    method: 'estimated_before_labels',
+    test: 'confidence_based_performance_estimation',
+    score: c.value,
+    sample_count: w.sampleCount,
+  };
 }
 
 /** Why the final window did not uphold a provisional alert. */

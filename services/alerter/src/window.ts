@@ -36,6 +36,11 @@ export interface PerformanceWindow extends WindowBase {
   final?: boolean;
   /** What the baseline is made of (e.g. `first 2000 labeled predictions (…)`); empty when unknown. */
   baselineSource?: string;
+  /**
+   * True for figures estimated from calibrated scores before any label (performance_estimates): always judged
+   * provisionally (`final: false`), confirmed or withdrawn by the realized window. Absent: realized.
+   */
+  estimated?: boolean;
 }
 
 /** The decisive test of one column in one window. */

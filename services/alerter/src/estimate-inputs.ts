@@ -1,0 +1,90 @@
+import { query, type InputDeps } from './input-deps.ts';
+import { performanceWindowsFromRows, type PerfRow } from './perf-window-rows.ts';
+import { boundCondition, type ReadBound } from './read-bound.ts';
+import type { PerformanceWindow } from './window.ts';
+
+/** A performance_estimates row as read here, with the version's baseline from performance_metrics. */
+interface EstimateRow {
+  model_id: string;
+  model_version: string;
+  window_start_ms: string;
+  window_end_ms: string;
+  metric: string;
+  estimate: number;
+  std_error: number;
+  figure_count: number;
+  sample_count: string;
+}
+
+interface BaselineRow {
+  model_id: string;
+  model_version: string;
+  metric: string;
+  baseline: number;
+  baseline_count: string;
+  baseline_sd: number | null;
+  baseline_source: string;
+}
+
+/**
+ * Windows estimated before their labels (performance_estimates, the estimator's revision 0: rows whose realized
+ * figure is final are left to the realized window), as open performance windows marked `estimated`. Their
+ * baseline is the version's realized baseline (performance_metrics), so the same sample-size-aware rules judge
+ * them; figure counts are the predictions behind each estimate (ROC AUC: its sd is the standard error × √count,
+ * as for realized figures).
+ */
+export async function readEstimateWindows(d: InputDeps, bound: ReadBound): Promise<PerformanceWindow[]> {
+  const size = `'${d.performanceWindow}'`;
+  const estimates = await query<EstimateRow>(
+    d.clickhouse,
+    `SELECT model_id, model_version, window_start_ms, window_end_ms, metric, estimate, std_error, figure_count,
+            sample_count
+     FROM ${d.database}.performance_estimates FINAL
+     WHERE window_size = ${size} AND revision = 0 AND isFinite(estimate)
+       AND ${boundCondition(bound, 'window_end_ms')}`,
+  );
+  if (estimates.length === 0) return [];
+  const baselines = await query<BaselineRow>(
+    d.clickhouse,
+    `SELECT model_id, model_version, metric,
+            argMax(assumeNotNull(baseline), window_end_ms) AS baseline,
+            argMax(baseline_count, window_end_ms) AS baseline_count,
+            argMax(baseline_sd, window_end_ms) AS baseline_sd,
+            argMax(baseline_source, window_end_ms) AS baseline_source
+     FROM ${d.database}.performance_metrics FINAL
+     WHERE segment = '' AND window_size = ${size} AND isNotNull(baseline)
+     GROUP BY model_id, model_version, metric`,
+  );
+  return estimateWindowsFromRows(estimates, baselines);
+}
+
+/** Pure: estimate rows and baselines to open, estimated performance windows. */
+export function estimateWindowsFromRows(
+  estimates: readonly EstimateRow[],
+  baselines: readonly BaselineRow[],
+): PerformanceWindow[] {
+  const key = (r: { model_id: string; model_version: string; metric: string }) =>
+    `${r.model_id}\u0000${r.model_version}\u0000${r.metric}`;
+  const byKey = new Map(baselines.map((b) => [key(b), b]));
+  const rows: PerfRow[] = estimates.map((e) => {
+    const b = byKey.get(key(e));
+    const count = Math.round(Number(e.figure_count));
+    return {
+      model_id: e.model_id,
+      model_version: e.model_version,
+      window_start_ms: e.window_start_ms,
+      window_end_ms: e.window_end_ms,
+      metric: e.metric,
+      value: e.estimate,
+      baseline: b ? b.baseline : null,
+      sample_count: e.sample_count,
+      is_final: 0,
+      figure_count: count,
+      figure_sd: e.metric.startsWith('roc_auc') ? e.std_error * Math.sqrt(count) : null,
+      baseline_count: b?.baseline_count ?? 0,
+      baseline_sd: b?.baseline_sd ?? null,
+      baseline_source: b?.baseline_source ?? '',
+    };
+  });
+  return performanceWindowsFromRows(rows).map((w) => ({ ...w, estimated: true }));
+}
