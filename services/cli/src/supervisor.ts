@@ -10,6 +10,7 @@ export const PIPELINE_SERVICES = [
   'label-joiner',
   'performance-monitor',
   'drift-monitor',
+  'estimator',
   'alerter',
 ] as const;
 
