@@ -47,9 +47,9 @@ export const ESTIMATOR_SETTINGS = {
   ),
   window: setting(
     'DRIFTLINE_ESTIMATOR_WINDOW',
-    '5m',
+    '1h',
     windowSize,
-    'Event-time tumbling window of the estimates (whole seconds); one of DRIFTLINE_PERF_WINDOWS, so estimates sit beside realized figures.',
+    'Event-time tumbling window of the estimates (whole seconds): one of DRIFTLINE_PERF_WINDOWS, so estimates sit beside realized figures; the alerter judges those of DRIFTLINE_ALERTER_PERF_WINDOW.',
   ),
   graceMs: setting(
     'DRIFTLINE_ESTIMATOR_GRACE',
