@@ -3,7 +3,8 @@
  * or one level down) loses its tail until the JSON fits, and `truncated` says which list was cut and how many
  * items were kept, so an agent knows to narrow its question rather than trust a partial list as complete.
  * Pure.
- * @example boundOutput({ rows: [1, 2, 3] }, 12) // { rows: [1], truncated: { list: 'rows', kept: 1, of: 3 } }
+ * @example const x = 'x'.repeat(40);
+ * boundOutput({ rows: [x, x, x] }, 100) // { rows: [x], truncated: { list: 'rows', kept: 1, of: 3 } }
  */
 export function boundOutput(result: Record<string, unknown>, maxChars: number): Record<string, unknown> {
   if (JSON.stringify(result).length <= maxChars) return result;
