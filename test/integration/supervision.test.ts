@@ -7,6 +7,7 @@ import { mkdtempSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { availableServices } from '../../services/cli/src/supervisor.ts';
 import { testClickHouse } from './utils/clickhouse.ts';
 import { isolatedEnv, waitFor } from './utils/env.ts';
 
@@ -82,13 +83,7 @@ describe('driftline up', () => {
     expect(upOutput).toContain('all services ready');
     const { pid, services } = state();
     expect(alive(pid)).toBe(true);
-    expect(services.map((s) => s.name)).toEqual([
-      'sink',
-      'label-joiner',
-      'performance-monitor',
-      'drift-monitor',
-      'alerter',
-    ]);
+    expect(services.map((s) => s.name)).toEqual(availableServices());
     for (const s of services) {
       expect(alive(s.pid), s.name).toBe(true);
       expect(await ready(s.port), s.name).toBe(true);
