@@ -159,9 +159,12 @@ describe('multivariate and embedding drift end to end (real Kafka, registry, Cli
       [4, 1],
       [5, 1],
     ]);
-    // No single feature drifted: only how x0 and x1 move together changed.
+    // The univariate tests do not see it: x0 and x1 never drift, nor does the dataset; one chance flag of
+    // an unchanged feature in 36 tests at 5% is noise (this stream has one, x3 in window 5).
     const univariate = stored.filter((r) => /^x\d$/.test(r.feature) && r.decisive === 1 && r.drifted === 1);
-    expect(univariate).toEqual([]);
+    expect(univariate.filter((r) => r.feature === 'x0' || r.feature === 'x1')).toEqual([]);
+    expect(univariate.length).toBeLessThanOrEqual(1);
+    expect(decided(DATASET_FEATURE).map(([, drifted]) => drifted)).toEqual([0, 0, 0, 0, 0, 0]);
     const changed = stored.find((r) => windowIndex(r) === 4 && r.feature === MULTIVARIATE_FEATURE)!;
     expect(
       JSON.parse(changed.detail)
