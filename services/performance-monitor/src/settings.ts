@@ -109,9 +109,9 @@ export const PERFORMANCE_SETTINGS = {
   ),
   sessionTimeoutMs: setting(
     'DRIFTLINE_PERF_SESSION_TIMEOUT_MS',
-    '30000',
+    '10000',
     z.coerce.number().int().min(6000),
-    'Consumer group session timeout: how long a dead instance holds its partitions.',
+    'Consumer group session timeout: how long a dead instance holds its partitions (a restarted instance is ready after about this long).',
   ),
   fetchMaxBytes: setting(
     'DRIFTLINE_PERF_FETCH_MAX_BYTES',
