@@ -5,6 +5,10 @@ export const DATASET_FEATURE = '__dataset__';
 export const ERROR_FEATURE = '__error__';
 const PREDICTION_FEATURE = '__prediction__';
 const SCORE_PREFIX = '__score__:';
+/** The multivariate (PCA reconstruction error) row and each embedding's rows, beside the features. */
+export const MULTIVARIATE_FEATURE = '__multivariate__';
+export const EMBEDDING_PREFIX = '__embedding__:';
+const isBeyondFeatures = (f: string) => f === MULTIVARIATE_FEATURE || f.startsWith(EMBEDDING_PREFIX);
 
 /** One heatmap cell: the decisive test of a feature in a window. */
 export interface DriftCell {
@@ -63,10 +67,15 @@ export const MAX_SCORE = 3;
  * p-value tests (drift when p ≤ t): log(p) / log(t). Distances (drift when statistic ≥ t): statistic / t.
  * Without a usable threshold, the monitor's own verdict (0 or 1).
  */
-export function driftScore(r: Pick<DriftRow, 'statistic' | 'pValue' | 'threshold' | 'drifted'>): number {
+export function driftScore(
+  r: Pick<DriftRow, 'statistic' | 'pValue' | 'threshold' | 'drifted' | 'center'>,
+): number {
   const t = r.threshold;
   let score: number;
-  if (r.pValue !== null && t !== null && t > 0 && t < 1) {
+  if (r.center != null && t !== null && t > r.center) {
+    // A band around the reference's value (reconstruction error): 0 at its centre, 1 at its upper end.
+    score = Math.abs(r.statistic - r.center) / (t - r.center);
+  } else if (r.pValue !== null && t !== null && t > 0 && t < 1) {
     score = r.pValue <= 0 ? MAX_SCORE : Math.log(Math.min(1, r.pValue)) / Math.log(t);
   } else if (r.pValue === null && t !== null && t > 0) {
     score = r.statistic / t;
@@ -76,9 +85,18 @@ export function driftScore(r: Pick<DriftRow, 'statistic' | 'pValue' | 'threshold
   return Number.isFinite(score) ? Math.min(MAX_SCORE, Math.max(0, score)) : r.drifted ? MAX_SCORE : 0;
 }
 
-/** Input features by name, then the prediction, then the class scores. */
+/** Input features by name, then the prediction, the class scores, the multivariate row, the embeddings. */
 export function featureOrder(a: string, b: string): number {
-  const rank = (f: string) => (f === PREDICTION_FEATURE ? 1 : f.startsWith(SCORE_PREFIX) ? 2 : 0);
+  const rank = (f: string) =>
+    f === PREDICTION_FEATURE
+      ? 1
+      : f.startsWith(SCORE_PREFIX)
+        ? 2
+        : f === MULTIVARIATE_FEATURE
+          ? 3
+          : f.startsWith(EMBEDDING_PREFIX)
+            ? 4
+            : 0;
   return rank(a) - rank(b) || a.localeCompare(b);
 }
 
@@ -86,6 +104,8 @@ export function featureOrder(a: string, b: string): number {
 export function featureLabel(feature: string): string {
   if (feature === PREDICTION_FEATURE) return 'prediction';
   if (feature.startsWith(SCORE_PREFIX)) return `score: ${feature.slice(SCORE_PREFIX.length)}`;
+  if (feature === MULTIVARIATE_FEATURE) return 'multivariate (PCA reconstruction)';
+  if (feature.startsWith(EMBEDDING_PREFIX)) return `embedding: ${feature.slice(EMBEDDING_PREFIX.length)}`;
   return feature;
 }
 
@@ -123,7 +143,8 @@ function driftWindows(version: string, features: DriftRow[], dataset: DriftRow[]
         .filter((r) => r.drifted)
         .map((r) => r.feature)
         .sort(featureOrder),
-      tested: inWindow.length,
+      // Features only: the dataset row's share counts them, not the multivariate and embedding rows.
+      tested: inWindow.filter((r) => !isBeyondFeatures(r.feature)).length,
       share: d ? d.statistic : null,
       datasetDrifted: d?.drifted ?? false,
     };

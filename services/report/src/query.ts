@@ -104,7 +104,8 @@ async function readDrift(client: ClickHouseClient, q: ReportQuery): Promise<Drif
     client,
     `SELECT model_version, toUInt64(toUnixTimestamp(window_start)) * 1000 AS start_ms,
             toUInt64(toUnixTimestamp(window_end)) * 1000 AS end_ms, feature, method, statistic,
-            p_value, threshold, drifted, toUInt64(sample_count) AS samples
+            p_value, threshold, drifted, toUInt64(sample_count) AS samples,
+            visitParamExtractFloat(detail, 'holdout_mean') AS center
      FROM ${q.database}.drift_metrics FINAL
      WHERE model_id = ${quote(q.model)} AND decisive = 1
        AND window_start >= toDateTime(${Math.floor(q.range.fromMs / 1000)})
@@ -124,6 +125,7 @@ async function readDrift(client: ClickHouseClient, q: ReportQuery): Promise<Drif
     threshold: numOrNull(r.threshold),
     drifted: num(r.drifted) === 1,
     samples: num(r.samples),
+    ...(String(r.method) === 'reconstruction_error' && { center: num(r.center) }),
   }));
 }
 

@@ -24,6 +24,11 @@ export interface DriftRow {
   threshold: number | null;
   drifted: boolean;
   samples: number;
+  /**
+   * Where a two-sided band is centred (the `__multivariate__` row: the reference's mean reconstruction
+   * error); absent for other rows, whose "no change" is 0.
+   */
+  center?: number | null;
 }
 
 /** An alerts row: the fields of the Alert record the report shows. */
