@@ -150,6 +150,12 @@ export const SETTINGS = {
     'Rows per ClickHouse insert at most.',
   ),
   sinkGroupId: setting('DRIFTLINE_SINK_GROUP_ID', 'driftline-sink', text, 'Consumer group of the sink.'),
+  sinkEmbeddings: setting(
+    'DRIFTLINE_SINK_EMBEDDINGS',
+    'false',
+    bool,
+    "Keep events' embedding vectors in inference_log.embeddings (about 3 KB per 384-d vector); off: the column stays empty.",
+  ),
   maxLabelDelayMs: setting(
     'DRIFTLINE_MAX_LABEL_DELAY_MS',
     '1209600000',
