@@ -3,6 +3,7 @@ import { settingsTable } from '../../core/src/config/load.ts';
 import { describe } from '../../core/src/errors.ts';
 import { demo } from './commands/demo.ts';
 import { down } from './commands/down.ts';
+import { ingest } from './commands/ingest.ts';
 import { mcp } from './commands/mcp.ts';
 import { migrateCommand } from './commands/migrate.ts';
 import { status } from './commands/status.ts';
@@ -37,6 +38,10 @@ program
   .action((o: { keepServers?: boolean }) => down(o));
 program.command('status').description('servers, services and consumer lag').action(status);
 program.command('migrate').description('apply pending ClickHouse migrations').action(migrateCommand);
+program
+  .command('ingest')
+  .description('HTTP ingest: POST JSON inference / ground-truth events to /v1/inference, /v1/ground-truth')
+  .action(ingest);
 program
   .command('mcp')
   .description('MCP server of read-only diagnosis tools over ClickHouse (stdio; --http: Streamable HTTP)')
