@@ -28,6 +28,8 @@ export interface InferenceRow {
   latency_ms: number | null;
   tag_keys: string[];
   tag_values: string[];
+  /** JSON of the named embeddings when DRIFTLINE_SINK_EMBEDDINGS is on, else empty (migration 0016). */
+  embeddings: string;
   source_partition: number;
   source_offset: string;
   ingested_at: number;
@@ -47,8 +49,13 @@ export interface GroundTruthRow {
 
 const seconds = (ms: number) => Math.floor(ms / 1000);
 
-/** Flattens an inference event into its `inference_log` row. Pure. */
-export function inferenceRow(e: InferenceEvent, at: SourcePosition, nowMs: number): InferenceRow {
+/** Flattens an inference event into its `inference_log` row; vectors only when `keepEmbeddings`. Pure. */
+export function inferenceRow(
+  e: InferenceEvent,
+  at: SourcePosition,
+  nowMs: number,
+  keepEmbeddings = false,
+): InferenceRow {
   const num: [string, number][] = [];
   const cat: [string, string][] = [];
   for (const [name, value] of Object.entries(e.features)) {
@@ -74,6 +81,7 @@ export function inferenceRow(e: InferenceEvent, at: SourcePosition, nowMs: numbe
     latency_ms: e.latency_ms ?? null,
     tag_keys: tags.map(([k]) => k),
     tag_values: tags.map(([, v]) => v),
+    embeddings: keepEmbeddings && e.embeddings ? JSON.stringify(e.embeddings) : '',
     source_partition: at.partition,
     source_offset: at.offset,
     ingested_at: seconds(nowMs),
