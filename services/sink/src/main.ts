@@ -56,7 +56,7 @@ async function main(): Promise<void> {
       {
         table: 'inference_log',
         decode: (v) => codecs.inference.decode(v),
-        row: inferenceRow,
+        row: (e, at, now) => inferenceRow(e, at, now, config.sinkEmbeddings),
       } as SinkRoute<InferenceEvent>,
     ],
     [
