@@ -1,11 +1,15 @@
+import { isUtf8 } from 'node:buffer';
 import { DecodeError } from '../errors.ts';
+import { checkJsonDepth } from './limits.ts';
 
 /**
  * Parses a JSON value as the contract allows: same field names as Avro, timestamps as epoch milliseconds or
- * ISO-8601 strings, optional fields may be absent. Returns a plain object ready for type checking.
+ * ISO-8601 strings, optional fields may be absent. The text must be UTF-8 and no deeper than INPUT_LIMITS.maxJsonDepth. Returns a plain object ready for type checking.
  * @throws DecodeError('json_parse_failed' | 'invalid_record')
  */
 export function parseJsonEvent(value: Buffer, timestampFields: readonly string[]): Record<string, unknown> {
+  if (!isUtf8(value)) throw new DecodeError('json_parse_failed', 'value is not valid UTF-8');
+  checkJsonDepth(value);
   let parsed: unknown;
   try {
     parsed = JSON.parse(value.toString('utf8'));

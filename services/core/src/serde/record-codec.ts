@@ -20,8 +20,9 @@ export interface RecordCodecOptions<T> {
   /** Contract rules beyond the Avro type. @throws DecodeError */
   check?: (record: T) => void;
   /**
-   * Fields of the schema this reader leaves out: Avro decoding skips their bytes instead of building them (a
-   * projection; cheaper for a reader that never looks at them). JSON is still checked against the whole schema.
+   * Fields of the schema this reader leaves out of the records it returns. They are still decoded and checked
+   * (INPUT_LIMITS included), so every reader of a topic passes the same verdict on an event: a projection that
+   * skipped their bytes would let the label joiner join an event that the sink dead-letters.
    */
   skipFields?: readonly string[];
 }
@@ -32,17 +33,12 @@ export interface RecordCodecOptions<T> {
  */
 export class RecordCodec<T> {
   readonly type: avro.Type;
-  /** `type` without the skipped fields. */
-  private readonly readerType: avro.Type;
   private readonly resolvers = new Map<number, avro.Resolver>();
   private readonly timestampFields: string[];
   schemaId: number | undefined;
 
   constructor(private readonly options: RecordCodecOptions<T>) {
     this.type = avro.Type.forSchema(options.schema as avro.Schema);
-    this.readerType = options.skipFields?.length
-      ? projectedType(options.schema, options.skipFields)
-      : this.type;
     this.schemaId = options.schemaId;
     this.timestampFields = timestampFieldsOf(options.schema);
   }
@@ -63,6 +59,7 @@ export class RecordCodec<T> {
       );
     }
     this.options.check?.(record as T);
+    for (const field of this.options.skipFields ?? []) delete (record as Record<string, unknown>)[field];
     return record as T;
   }
 
@@ -76,7 +73,7 @@ export class RecordCodec<T> {
     const id = readSchemaId(value);
     const resolver = await this.resolverFor(id);
     try {
-      return this.readerType.fromBuffer(value.subarray(HEADER_LENGTH), resolver);
+      return this.type.fromBuffer(value.subarray(HEADER_LENGTH), resolver);
     } catch (error) {
       throw new DecodeError(
         'avro_decode_failed',
@@ -89,7 +86,6 @@ export class RecordCodec<T> {
   private decodeJson(value: Buffer): unknown {
     const record = applyDefaults(this.type, parseJsonEvent(value, this.timestampFields));
     checkAgainstType(this.type, record);
-    for (const field of this.options.skipFields ?? []) delete (record as Record<string, unknown>)[field];
     return record;
   }
 
@@ -99,7 +95,7 @@ export class RecordCodec<T> {
     const writer = await this.options.writerSchemas.writerType(id);
     let resolver: avro.Resolver;
     try {
-      resolver = this.readerType.createResolver(writer);
+      resolver = this.type.createResolver(writer);
     } catch (error) {
       throw new DecodeError(
         'schema_mismatch',
@@ -110,14 +106,6 @@ export class RecordCodec<T> {
     this.resolvers.set(id, resolver);
     return resolver;
   }
-}
-
-function projectedType(schema: AvroSchema, skip: readonly string[]): avro.Type {
-  const fields = (schema.fields ?? []) as { name: string }[];
-  return avro.Type.forSchema({
-    ...schema,
-    fields: fields.filter((f) => !skip.includes(f.name)),
-  } as avro.Schema);
 }
 
 function timestampFieldsOf(schema: AvroSchema): string[] {

@@ -1,6 +1,7 @@
 import avro from 'avsc';
 import { DecodeError } from '../errors.ts';
 import type { GroundTruthEvent, InferenceEvent } from '../records/records.generated.ts';
+import { checkIdLength, checkSizeLimits } from './limits.ts';
 
 /**
  * Checks a decoded value against its Avro type and the contract's rules that Avro cannot express, and
@@ -44,6 +45,7 @@ export function checkInference(e: Omit<InferenceEvent, 'features'>): void {
   if (e.latency_ms !== null && e.latency_ms !== undefined && !(e.latency_ms >= 0)) {
     throw new DecodeError('invalid_record', `latency_ms must be >= 0, got ${e.latency_ms}`);
   }
+  checkSizeLimits(e);
 }
 
 export function checkGroundTruth(e: GroundTruthEvent): void {
@@ -52,10 +54,12 @@ export function checkGroundTruth(e: GroundTruthEvent): void {
   if (typeof e.label === 'number' && !Number.isFinite(e.label)) {
     throw new DecodeError('invalid_record', `label is not finite: ${e.label}`);
   }
+  checkSizeLimits(e);
 }
 
 function requireId(value: string, field: string): void {
   if (value.length === 0) throw new DecodeError('invalid_record', `${field} must not be empty`);
+  checkIdLength(value, field);
 }
 
 // Event time before 2000 or after 2100 is almost surely seconds-vs-milliseconds confusion.
@@ -72,6 +76,15 @@ function requireTimestamp(ts: number, field: string): void {
 }
 
 function preview(x: unknown): string {
-  const s = JSON.stringify(x) ?? String(x);
+  const s = safeStringify(x);
   return s.length > 60 ? `${s.slice(0, 57)}...` : s;
+}
+
+/** JSON.stringify overflows the stack on a deeply nested value: a message must never throw. */
+function safeStringify(x: unknown): string {
+  try {
+    return JSON.stringify(x) ?? String(x);
+  } catch {
+    return Array.isArray(x) ? '[...]' : typeof x === 'object' ? '{...}' : String(x);
+  }
 }
