@@ -79,11 +79,16 @@ function window(w: number): { inference: InferenceEvent[]; truth: GroundTruthEve
   return { inference, truth };
 }
 
-async function publish(from: number, to: number, labels: boolean): Promise<void> {
+/** Windows [from, to): their predictions, their labels, or both (predictions first). */
+async function publish(
+  from: number,
+  to: number,
+  what: { predictions: boolean; labels: boolean },
+): Promise<void> {
   const windows = Array.from({ length: to - from }, (_, i) => window(from + i));
   const inferenceEncoder = await avroEncoder(topics.inference, 'InferenceEvent');
   const truthEncoder = await avroEncoder(topics.groundTruth, 'GroundTruthEvent');
-  const inference = windows.flatMap((w) => w.inference);
+  const inference = what.predictions ? windows.flatMap((w) => w.inference) : [];
   await produce(
     kafka,
     topics.inference,
@@ -91,7 +96,7 @@ async function publish(from: number, to: number, labels: boolean): Promise<void>
       inference.map(async (e) => ({ key: e.prediction_id, value: await inferenceEncoder.encode(e) })),
     ),
   );
-  if (!labels) return;
+  if (!what.labels) return;
   const truth = windows.flatMap((w) => w.truth);
   await produce(
     kafka,
@@ -169,7 +174,7 @@ afterAll(async () => {
 
 describe('the estimator over the real services', () => {
   it('shouldLearnTheCalibrationFromTheFirstLabeledPredictions', async () => {
-    await publish(0, LABELED, true);
+    await publish(0, LABELED, { predictions: true, labels: true });
     const [calibration] = await waitFor(
       'a complete calibration',
       () =>
@@ -184,7 +189,7 @@ describe('the estimator over the real services', () => {
   }, 300_000);
 
   it('shouldWriteEstimatesOfAWindowBeforeAnyOfItsLabels', async () => {
-    await publish(LABELED, SHIFT + 4, false);
+    await publish(LABELED, SHIFT + 4, { predictions: true, labels: false });
     const all = await waitFor(
       'estimates of the shifted windows',
       () => estimates('accuracy'),
@@ -223,8 +228,8 @@ describe('the estimator over the real services', () => {
 
   it('shouldStoreTheEstimationErrorAndConfirmTheAlertOnceTheRealizedFiguresAreFinal', async () => {
     // The labels arrive; more traffic moves the performance monitor's clock past the windows' lateness.
-    await publish(LABELED, SHIFT + 4, true);
-    await publish(SHIFT + 4, SHIFT + 12, true);
+    await publish(LABELED, SHIFT + 4, { predictions: false, labels: true });
+    await publish(SHIFT + 4, SHIFT + 12, { predictions: true, labels: true });
     const revised = await waitFor(
       'the realized revision of the first shifted window',
       () => estimates('accuracy'),

@@ -20,10 +20,11 @@ interface BaselineRow {
   model_id: string;
   model_version: string;
   metric: string;
-  baseline: number;
-  baseline_count: string;
-  baseline_sd: number | null;
-  baseline_source: string;
+  /** Aliases differ from the columns: ClickHouse 18.16 would read an alias named as a column in WHERE. */
+  b_value: number;
+  b_count: string;
+  b_sd: number | null;
+  b_source: string;
 }
 
 /**
@@ -47,10 +48,10 @@ export async function readEstimateWindows(d: InputDeps, bound: ReadBound): Promi
   const baselines = await query<BaselineRow>(
     d.clickhouse,
     `SELECT model_id, model_version, metric,
-            argMax(assumeNotNull(baseline), window_end_ms) AS baseline,
-            argMax(baseline_count, window_end_ms) AS baseline_count,
-            argMax(baseline_sd, window_end_ms) AS baseline_sd,
-            argMax(baseline_source, window_end_ms) AS baseline_source
+            argMax(assumeNotNull(baseline), window_end_ms) AS b_value,
+            argMax(baseline_count, window_end_ms) AS b_count,
+            argMax(baseline_sd, window_end_ms) AS b_sd,
+            argMax(baseline_source, window_end_ms) AS b_source
      FROM ${d.database}.performance_metrics FINAL
      WHERE segment = '' AND window_size = ${size} AND isNotNull(baseline)
      GROUP BY model_id, model_version, metric`,
@@ -76,14 +77,14 @@ export function estimateWindowsFromRows(
       window_end_ms: e.window_end_ms,
       metric: e.metric,
       value: e.estimate,
-      baseline: b ? b.baseline : null,
+      baseline: b ? b.b_value : null,
       sample_count: e.sample_count,
       is_final: 0,
       figure_count: count,
       figure_sd: e.metric.startsWith('roc_auc') ? e.std_error * Math.sqrt(count) : null,
-      baseline_count: b?.baseline_count ?? 0,
-      baseline_sd: b?.baseline_sd ?? null,
-      baseline_source: b?.baseline_source ?? '',
+      baseline_count: b?.b_count ?? 0,
+      baseline_sd: b?.b_sd ?? null,
+      baseline_source: b?.b_source ?? '',
     };
   });
   return performanceWindowsFromRows(rows).map((w) => ({ ...w, estimated: true }));

@@ -89,6 +89,7 @@ export class EstimateStage {
     m.events.inc({ outcome: 'late' }, out.late);
     m.events.inc({ outcome: 'undecodable' }, out.undecodable);
     m.events.inc({ outcome: 'replayed' }, out.replayed);
+    m.events.inc({ outcome: 'duplicate' }, out.duplicates);
   }
 }
 
@@ -100,6 +101,7 @@ function openPartial(r: PartialRow): OpenPartial {
     endMs: r.window_end_ms,
     state: EstimateState.fromJSON(JSON.parse(r.state) as EstimateStateJson),
     through: r.through_offset,
+    ids: new Set(),
   };
 }
 

@@ -10,7 +10,7 @@ export function createEstimatorMetrics(registry: Registry): EstimatorMetrics {
   return {
     events: new Counter({
       name: 'driftline_estimator_events_total',
-      help: 'Predictions read by the estimator, by outcome: estimated, uncalibrated (version still learning its calibration), unscored, late, undecodable, replayed.',
+      help: 'Predictions read by the estimator, by outcome: estimated, uncalibrated (version still learning its calibration), unscored, late, undecodable, replayed (after a restart), duplicate (a re-sent prediction id).',
       labelNames: ['outcome'],
       registers: [registry],
     }),

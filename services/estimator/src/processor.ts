@@ -18,6 +18,11 @@ export interface OpenPartial {
   readonly state: EstimateState;
   /** The last source offset the state holds. */
   through: number;
+  /**
+   * Prediction ids counted in this window on this partition, so a re-sent prediction (same id, same key, same
+   * partition) counts once. Kept in memory only: after a restart a re-send of an earlier id counts again.
+   */
+  readonly ids: Set<string>;
 }
 
 /** What one batch did, for the store and the counters. */
@@ -33,6 +38,7 @@ export interface BatchOutcome {
   late: number;
   undecodable: number;
   replayed: number;
+  duplicates: number;
 }
 
 export const windowKey = (modelId: string, modelVersion: string, startMs: number): string =>
@@ -70,6 +76,7 @@ export class PartitionEstimator {
       late: 0,
       undecodable: 0,
       replayed: 0,
+      duplicates: 0,
     };
     for (const { offset, event } of messages) {
       if (!event) {
@@ -99,6 +106,11 @@ export class PartitionEstimator {
         out.replayed += 1;
         continue;
       }
+      if (partial.ids.has(event.prediction_id)) {
+        out.duplicates += 1;
+        continue;
+      }
+      partial.ids.add(event.prediction_id);
       partial.state.update(label, scores, calibration);
       partial.through = offset;
       touched.set(key, partial);
@@ -134,6 +146,7 @@ export class PartitionEstimator {
       endMs: w.end,
       state: new EstimateState(calibration.classes),
       through: -1,
+      ids: new Set(),
     };
     this.open.set(key, p);
     return p;

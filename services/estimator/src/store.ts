@@ -80,18 +80,23 @@ export class EstimatorStore {
     return rows.map(numericPartial);
   }
 
-  /** Each model's clock: its largest event time on any partition, and when a partial was last written. */
+  /**
+   * Each model's clock: the smallest over source partitions of its largest event time there (a window closes
+   * once every partition carrying the model has passed it), and when a partial was last written.
+   */
   async modelClocks(): Promise<Map<string, { timeMs: number; writtenAtMs: number }>> {
     const rows = await this.rows<{ model_id: string; t: string; w: string }>(
-      `SELECT model_id, max(stream_time_ms) AS t, max(written_at_ms) AS w
-       FROM ${this.db}.estimate_partials GROUP BY model_id`,
+      `SELECT model_id, min(pt) AS t, max(pw) AS w FROM
+         (SELECT model_id, source_partition, max(stream_time_ms) AS pt, max(written_at_ms) AS pw
+          FROM ${this.db}.estimate_partials GROUP BY model_id, source_partition)
+       GROUP BY model_id`,
     );
     return new Map(rows.map((r) => [r.model_id, { timeMs: num(r.t), writtenAtMs: num(r.w) }]));
   }
 
   async pendingWindows(windowSize: string): Promise<PendingWindow[]> {
-    const rows = await this.rows<PendingWindow>(
-      `SELECT model_id, model_version, window_start_ms, any(window_end_ms) AS window_end_ms
+    const rows = await this.rows<Omit<PendingWindow, 'window_end_ms'> & { end_ms: string }>(
+      `SELECT model_id, model_version, window_start_ms, any(window_end_ms) AS end_ms
        FROM ${this.db}.estimate_partials
        WHERE (model_id, model_version, window_start_ms) NOT IN
          (SELECT model_id, model_version, window_start_ms FROM ${this.db}.performance_estimates
@@ -99,9 +104,10 @@ export class EstimatorStore {
        GROUP BY model_id, model_version, window_start_ms`,
     );
     return rows.map((r) => ({
-      ...r,
+      model_id: r.model_id,
+      model_version: r.model_version,
       window_start_ms: num(r.window_start_ms),
-      window_end_ms: num(r.window_end_ms),
+      window_end_ms: num(r.end_ms),
     }));
   }
 

@@ -16,10 +16,10 @@ const baseline = {
   model_id: 'churn',
   model_version: 'v1',
   metric: 'accuracy',
-  baseline: 0.85,
-  baseline_count: '2000',
-  baseline_sd: null,
-  baseline_source: 'first 2000 labeled predictions',
+  b_value: 0.85,
+  b_count: '2000',
+  b_sd: null,
+  b_source: 'first 2000 labeled predictions',
 };
 
 function estimated(accuracy: number): PerformanceWindow {
