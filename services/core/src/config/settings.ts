@@ -67,6 +67,12 @@ export const SETTINGS = {
     'SASL password (secret: from the environment only).',
   ),
   kafkaSsl: setting('DRIFTLINE_KAFKA_SSL', 'false', bool, 'Use TLS to reach Kafka.'),
+  kafkaSslCaFile: setting(
+    'DRIFTLINE_KAFKA_SSL_CA_FILE',
+    '',
+    z.string(),
+    "PEM file of the CA(s) Kafka's TLS certificate is checked against (with DRIFTLINE_KAFKA_SSL=true); empty: the system's CAs.",
+  ),
   kafkaSessionTimeoutMs: setting(
     'DRIFTLINE_KAFKA_SESSION_TIMEOUT_MS',
     '10000',

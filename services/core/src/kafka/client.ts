@@ -14,7 +14,9 @@ import kafkajs, {
   type KafkaConfig,
   type LogEntry,
 } from 'kafkajs';
+import { readFileSync } from 'node:fs';
 import type { DriftlineConfig } from '../config/settings.ts';
+import { ConfigError } from '../errors.ts';
 import type { Logger } from '../logger.ts';
 import { KAFKA_CODECS } from './compression-codecs.ts';
 import { RETRIED_ADMIN_CALLS, RETRIED_CONSUMER_CALLS, retryTransient } from './transient-retry.ts';
@@ -52,7 +54,8 @@ process.env.KAFKAJS_NO_PARTITIONER_WARNING ??= '1';
 type KafkaSettings = Pick<
   DriftlineConfig,
   'kafkaBrokers' | 'kafkaClientId' | 'kafkaSasl' | 'kafkaUsername' | 'kafkaPassword' | 'kafkaSsl'
->;
+> &
+  Partial<Pick<DriftlineConfig, 'kafkaSslCaFile'>>;
 
 export interface KafkaHooks {
   /** Called (after the log line) for each undecodable batch a consumer of this client meets: a metric. */
@@ -72,7 +75,7 @@ export function createKafka(
   const options: KafkaConfig = {
     clientId: `${config.kafkaClientId}-${service}`,
     brokers: config.kafkaBrokers,
-    ssl: config.kafkaSsl,
+    ssl: kafkaTls(config),
     logLevel: logLevel.WARN,
     logCreator: () => (entry: LogEntry) => logEntry(logger, entry),
     retry: { retries: 8, initialRetryTime: 200, maxRetryTime: 10_000 },
@@ -91,6 +94,26 @@ export function createKafka(
     );
     hooks.onUndecodableBatch?.(seen);
   });
+}
+
+/**
+ * kafkajs' `ssl` option: off, on with the system's CAs, or on with the CAs of DRIFTLINE_KAFKA_SSL_CA_FILE (the
+ * host name, an IP address included, is still checked against the certificate).
+ * @throws ConfigError (not retriable) naming the setting when the CA file is set without TLS or cannot be read.
+ */
+export function kafkaTls(config: KafkaSettings): KafkaConfig['ssl'] {
+  const caFile = config.kafkaSslCaFile ?? '';
+  if (!caFile) return config.kafkaSsl;
+  if (!config.kafkaSsl)
+    throw new ConfigError('DRIFTLINE_KAFKA_SSL_CA_FILE', 'is set but DRIFTLINE_KAFKA_SSL is false');
+  try {
+    return { ca: [readFileSync(caFile, 'utf8')] };
+  } catch (error) {
+    throw new ConfigError(
+      'DRIFTLINE_KAFKA_SSL_CA_FILE',
+      `cannot read ${caFile}: ${(error as Error).message}`,
+    );
+  }
 }
 
 /**
