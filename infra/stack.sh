@@ -7,14 +7,27 @@
 #   bash infra/stack.sh stop   [kafka|registry|clickhouse ...]
 #   bash infra/stack.sh status
 #   bash infra/stack.sh restart [...]
+#   bash infra/stack.sh --secure start|stop|status|restart [...]   the secured profile (infra/lib/secure.sh)
 #
-# Env: DRIFTLINE_HOME (cache, default ~/.cache/driftline), DRIFTLINE_DATA_DIR
+# Env: DRIFTLINE_PROFILE=secure (same as --secure), DRIFTLINE_HOME (cache, default ~/.cache/driftline), DRIFTLINE_DATA_DIR
 # (default <repo>/.infra-data), DRIFTLINE_KAFKA_PORT, DRIFTLINE_KAFKA_CONTROLLER_PORT,
 # DRIFTLINE_REGISTRY_PORT, DRIFTLINE_CLICKHOUSE_HTTP_PORT, DRIFTLINE_CLICKHOUSE_TCP_PORT,
 # DRIFTLINE_KAFKA_VERSION, DRIFTLINE_START_TIMEOUT, DRIFTLINE_STOP_TIMEOUT.
 set -euo pipefail
 
 here="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
+STACK_LOCK=stack
+SECURE=0
+[[ "${DRIFTLINE_PROFILE:-}" == secure ]] && SECURE=1
+args=()
+for arg in "$@"; do
+  if [[ "$arg" == --secure ]]; then SECURE=1; else args+=("$arg"); fi
+done
+set -- "${args[@]}"
+if ((SECURE)); then
+  # shellcheck source=infra/lib/secure.sh
+  source "$here/lib/secure.sh"
+fi
 # shellcheck source=infra/lib/common.sh
 source "$here/lib/common.sh"
 # shellcheck source=infra/kafka/kafka.sh
@@ -23,12 +36,20 @@ source "$here/kafka/kafka.sh"
 source "$here/registry/registry.sh"
 # shellcheck source=infra/clickhouse/clickhouse.sh
 source "$here/clickhouse/clickhouse.sh"
+if ((SECURE)); then
+  # shellcheck source=infra/kafka/kafka-secure.sh
+  source "$here/kafka/kafka-secure.sh"
+  # shellcheck source=infra/registry/registry-secure.sh
+  source "$here/registry/registry-secure.sh"
+  # shellcheck source=infra/clickhouse/clickhouse-secure.sh
+  source "$here/clickhouse/clickhouse-secure.sh"
+fi
 
 ALL_SERVICES=(kafka registry clickhouse)
 declare -A STARTED_AT=() FRESH=() # per server: launch time, launched by this run
 
 usage() {
-  sed -n '2,14p' "${BASH_SOURCE[0]}" | sed 's/^# \{0,1\}//' >&2
+  sed -n '2,15p' "${BASH_SOURCE[0]}" | sed 's/^# \{0,1\}//' >&2
   exit 2
 }
 
@@ -80,6 +101,7 @@ fail_start() {
 cmd_start() {
   local s pid
   ensure_dirs
+  ((SECURE == 0)) || secure_prepare
   for s in "${SERVICES[@]}"; do "${s}_install"; done
   for s in "${SERVICES[@]}"; do
     pid="$(pid_of "$s")"
@@ -168,10 +190,10 @@ main() {
   shift
   select_services "$@"
   case "$cmd" in
-    install) with_lock stack cmd_install ;;
-    start) with_lock stack cmd_start ;;
-    stop) with_lock stack cmd_stop ;;
-    restart) with_lock stack cmd_stop && with_lock stack cmd_start ;;
+    install) with_lock "$STACK_LOCK" cmd_install ;;
+    start) with_lock "$STACK_LOCK" cmd_start ;;
+    stop) with_lock "$STACK_LOCK" cmd_stop ;;
+    restart) with_lock "$STACK_LOCK" cmd_stop && with_lock "$STACK_LOCK" cmd_start ;;
     status) cmd_status ;;
     -h | --help | help) usage ;;
     *) usage ;;
