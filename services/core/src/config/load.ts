@@ -48,11 +48,25 @@ export function loadSettings<T extends Record<string, Setting<unknown>>>(
   return out as SettingsOf<T>;
 }
 
-/** The config with secrets masked, for start-up logs. */
+/** The config with secrets masked, for start-up logs: the secret settings, and a password inside any URL. */
 export function redact(config: DriftlineConfig): Record<string, unknown> {
   const out: Record<string, unknown> = { ...config };
+  for (const [name, value] of Object.entries(out))
+    if (typeof value === 'string') out[name] = maskUrlPassword(value);
   for (const name of SECRET_SETTINGS) if (config[name]) out[name] = '***';
   return out;
+}
+
+function maskUrlPassword(value: string): string {
+  if (!/^[a-z][a-z0-9+.-]*:\/\/[^/]*@/i.test(value)) return value;
+  try {
+    const url = new URL(value);
+    if (!url.password) return value;
+    url.password = '***';
+    return url.toString();
+  } catch {
+    return value;
+  }
 }
 
 /** Markdown rows for the README's configuration table. */
