@@ -53,8 +53,9 @@ async function post(path: string, body: unknown, token = TOKEN): Promise<{ statu
 
 beforeAll(async () => {
   for (const name of ['ingest', 'sink', 'label-joiner']) services.push(startServiceProcess(name, env));
-  await Promise.all(services.map((s) => waitReady(s)));
-}, 180_000);
+  // Generous: the machine may be shared with other suites; nothing here asserts on time.
+  await Promise.all(services.map((s) => waitReady(s, 240_000)));
+}, 300_000);
 
 afterAll(async () => {
   await Promise.all(services.map((s) => s.stop()));
@@ -119,7 +120,7 @@ describe('HTTP ingest end to end (ingest, sink and label joiner as processes; re
     const truth = new Map(labeled.map((t) => [t.prediction_id, String(t.label)]));
     expect(joined).toHaveLength(250);
     for (const j of joined) expect(j.label).toBe(truth.get(j.prediction_id));
-  }, 300_000);
+  }, 600_000);
 
   it('shouldSendEachRejectedEventToTheDeadLetterTopicWithItsReason', async () => {
     const dead = await consumeAll(kafka, topics.deadLetter, 3, 60_000);
