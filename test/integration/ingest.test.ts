@@ -97,13 +97,13 @@ describe('HTTP ingest end to end (ingest, sink and label joiner as processes; re
       '300 predictions',
       () => q(`SELECT count() FROM ${db}.inference_log FINAL`),
       (n) => n >= 300,
-      120_000,
+      240_000,
     );
     await waitFor(
       '250 joined',
       () => q(`SELECT count() FROM ${db}.labeled_predictions FINAL`),
       (n) => n >= 250,
-      120_000,
+      240_000,
     );
     const ids = await rows<{ prediction_id: string; n: string }>(
       ch,
