@@ -13,7 +13,19 @@ export const DEAD_LETTER_HEADERS = {
   reason: 'driftline.error.reason',
   error: 'driftline.error.message',
   failedAt: 'driftline.failed.at',
+  /** Set instead of the value when the original is over MAX_DEAD_LETTER_VALUE_BYTES: its size in bytes. */
+  valueOmitted: 'driftline.value.omitted.bytes',
 } as const;
+
+/**
+ * Largest original value a dead letter carries. A value near the broker's message limit plus our headers would
+ * exceed it, and the refused dead letter would stop the consumer on the same batch at every restart; above this
+ * size the dead letter names the source topic, partition and offset, where the bytes stay.
+ */
+export const MAX_DEAD_LETTER_VALUE_BYTES = 512 * 1024;
+
+/** Bytes per produce request of dead letters: a record batch of several large values must stay under 1 MiB. */
+const MAX_REQUEST_BYTES = 512 * 1024;
 
 export interface Rejected {
   topic: string;
@@ -40,13 +52,29 @@ export function toDeadLetter(r: Rejected, now: number): Message {
   headers[DEAD_LETTER_HEADERS.reason] = batch ? 'undecodable_batch' : r.reason;
   headers[DEAD_LETTER_HEADERS.error] = (batch ? describeUndecodableBatch(batch) : r.error).slice(0, 1000);
   headers[DEAD_LETTER_HEADERS.failedAt] = String(now);
-  if (!batch) return { key: r.message.key, value: r.message.value, headers };
+  if (!batch) return withBoundedValue({ key: r.message.key, value: r.message.value, headers });
   const bytes = headers[UNDECODABLE_BATCH_BYTES_HEADER];
   delete headers[UNDECODABLE_BATCH_BYTES_HEADER];
   return { key: null, value: Buffer.isBuffer(bytes) ? bytes : null, headers };
 }
 
-/** Sends rejected messages to the dead-letter topic and waits for the broker's acknowledgement. */
+function withBoundedValue(m: Message): Message {
+  const size = m.value?.length ?? 0;
+  if (size <= MAX_DEAD_LETTER_VALUE_BYTES) return m;
+  return { ...m, value: null, headers: { ...m.headers, [DEAD_LETTER_HEADERS.valueOmitted]: String(size) } };
+}
+
+/** Approximate bytes of a message on the wire: key, value and headers. */
+export function messageBytes(m: Message): number {
+  let n = (m.key?.length ?? 0) + (m.value?.length ?? 0);
+  for (const [k, v] of Object.entries(m.headers ?? {})) n += k.length + (v?.length ?? 0);
+  return n;
+}
+
+/**
+ * Sends rejected messages to the dead-letter topic, in requests under MAX_REQUEST_BYTES, and waits for the
+ * broker's acknowledgement.
+ */
 export async function publishDeadLetters(
   producer: Producer,
   topic: string,
@@ -54,5 +82,17 @@ export async function publishDeadLetters(
 ): Promise<void> {
   if (rejected.length === 0) return;
   const now = Date.now();
-  await producer.send({ topic, acks: -1, messages: rejected.map((r) => toDeadLetter(r, now)) });
+  let messages: Message[] = [];
+  let bytes = 0;
+  for (const m of rejected.map((r) => toDeadLetter(r, now))) {
+    const size = messageBytes(m);
+    if (messages.length > 0 && bytes + size > MAX_REQUEST_BYTES) {
+      await producer.send({ topic, acks: -1, messages });
+      messages = [];
+      bytes = 0;
+    }
+    messages.push(m);
+    bytes += size;
+  }
+  await producer.send({ topic, acks: -1, messages });
 }

@@ -1,6 +1,7 @@
 // kafkajs' values come through client.ts, which loads our kafkajs patches first.
 import type { RecordMetadata } from 'kafkajs';
 import type { Message, Producer } from './client.ts';
+import { messageBytes } from './dead-letter.ts';
 import { isFencedError } from './fenced-producer.ts';
 import { crashPoint } from '../crash-point.ts';
 import { describe, DriftlineError } from '../errors.ts';
@@ -32,31 +33,37 @@ export class TransactionFailedError extends DriftlineError {
 }
 
 /**
- * Records per produce request: well under the broker's 1 MiB record-batch limit for our records, and small
- * enough that kafkajs' grouping of messages by partition (quadratic in the messages of one partition: it
- * copies the partition's array for every message) stays cheap.
+ * Records per produce request: small enough that kafkajs' grouping of messages by partition (quadratic in the
+ * messages of one partition: it copies the partition's array for every message) stays cheap.
  */
 const CHUNK = 1000;
+/** Bytes per produce request: a record batch must stay under the broker's 1 MiB limit (dead letters may be large). */
+const CHUNK_BYTES = 512 * 1024;
 
-/** Splits the records into produce requests of at most CHUNK messages, keeping each topic's order. */
+/** Splits the records into produce requests of at most CHUNK messages and about CHUNK_BYTES, keeping each topic's order. */
 function chunks(records: OutgoingRecords[]): OutgoingRecords[][] {
   const out: OutgoingRecords[][] = [];
   let current: OutgoingRecords[] = [];
-  let size = 0;
+  let count = 0;
+  let bytes = 0;
   for (const { topic, messages } of records) {
-    for (let i = 0; i < messages.length;) {
-      const take = Math.min(CHUNK - size, messages.length - i);
-      current.push({ topic, messages: messages.slice(i, i + take) });
-      size += take;
-      i += take;
-      if (size === CHUNK) {
+    let open: OutgoingRecords | undefined;
+    for (const m of messages) {
+      const size = messageBytes(m);
+      if (count > 0 && (count === CHUNK || bytes + size > CHUNK_BYTES)) {
         out.push(current);
         current = [];
-        size = 0;
+        open = undefined;
+        count = 0;
+        bytes = 0;
       }
+      if (!open) current.push((open = { topic, messages: [] }));
+      open.messages.push(m);
+      count++;
+      bytes += size;
     }
   }
-  if (size > 0) out.push(current);
+  if (count > 0) out.push(current);
   return out;
 }
 
