@@ -1,9 +1,21 @@
 import { z } from 'zod';
 import { registerSettings } from '../../core/src/config/load.ts';
 import { setting, settingKinds } from '../../core/src/config/settings.ts';
+import { normalDuration } from '../../core/src/windows/duration.ts';
 import { duration } from './rules/schema.ts';
 
 const { text, positiveInt } = settingKinds;
+
+/**
+ * A window size in its normal form (`60m` → `1h`), the form the performance monitor writes to
+ * performance_metrics.window_size, so that any spelling of the same span matches its rows.
+ */
+const windowSizeName = z.string().transform((text, ctx) => {
+  const name = normalDuration(text, { unit: 'required' });
+  if (name === undefined)
+    ctx.addIssue({ code: 'custom', message: 'must be a window size of the performance monitor, e.g. 1h' });
+  return name ?? z.NEVER;
+});
 
 /** The alerter's own settings (DRIFTLINE_ALERT*), documented in the README's configuration table. */
 export const ALERTER_SETTINGS = {
@@ -22,7 +34,7 @@ export const ALERTER_SETTINGS = {
   performanceWindow: setting(
     'DRIFTLINE_ALERTER_PERF_WINDOW',
     '1h',
-    z.string().regex(/^\d+(ms|s|m|h|d)$/, 'must be a window size of the performance monitor, e.g. 1h'),
+    windowSizeName,
     'Which performance_metrics window size (DRIFTLINE_PERF_WINDOWS) the performance rules watch.',
   ),
   transactionalId: setting(

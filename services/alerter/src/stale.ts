@@ -1,4 +1,5 @@
 import type { Alert, AlertKind } from '../../core/src/records/records.generated.ts';
+import { durationName } from '../../core/src/windows/duration.ts';
 import { evidence } from './condition.ts';
 import { NO_SIGNALS } from './diagnosis.ts';
 import { alertId } from './ids.ts';
@@ -78,17 +79,8 @@ export function staleSeries(state: ModelState, source: Source, staleAfterMs: num
 
 const iso = (ms: number) => new Date(ms).toISOString();
 
-/** `86400000` → `24h`, `5400000` → `90m`: the largest unit that divides it. */
-export function spanName(ms: number): string {
-  const units: [string, number][] = [
-    ['d', 86_400_000],
-    ['h', 3_600_000],
-    ['m', 60_000],
-    ['s', 1000],
-  ];
-  const [unit, size] = units.find(([, size]) => ms % size === 0) ?? ['ms', 1];
-  return `${ms / size}${unit}`;
-}
+/** `86400000` → `1d`, `5400000` → `90m`: the normal form of a duration (core windows/duration.ts). */
+export const spanName = durationName;
 
 /**
  * The RESOLVED event of a stale series. Its window is the silence: from the series' last window end to the

@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { durationMs as coreDurationMs, durationName } from '../../core/src/windows/duration.ts';
 
 /** How each model version's baseline is formed. */
 export type BaselineMode =
@@ -19,24 +20,13 @@ export interface ComparisonPair {
 
 export type ComparisonMode = { mode: 'off' } | { mode: 'auto' } | { mode: 'pairs'; pairs: ComparisonPair[] };
 
-const UNITS: Record<string, number> = { ms: 1, s: 1000, m: 60_000, h: 3_600_000, d: 86_400_000 };
-
-/** `5m` → 300000; undefined when the text is not a positive duration. */
+/** `5m` → 300000; undefined when the text is not a positive duration (core grammar). */
 export function durationMs(text: string): number | undefined {
-  const m = /^(\d+)\s*(ms|s|m|h|d)?$/.exec(text.trim());
-  if (!m) return undefined;
-  const ms = Number(m[1]) * (UNITS[m[2] ?? 'ms'] ?? 1);
-  return ms > 0 && Number.isSafeInteger(ms) ? ms : undefined;
+  const ms = coreDurationMs(text);
+  return ms !== undefined && ms > 0 ? ms : undefined;
 }
 
-/** The shortest exact name of a duration: 300000 → `5m`, 90000 → `90s`. */
-export function durationName(ms: number): string {
-  for (const unit of ['d', 'h', 'm', 's'] as const) {
-    const size = UNITS[unit] ?? 1;
-    if (ms % size === 0) return `${ms / size}${unit}`;
-  }
-  return `${ms}ms`;
-}
+export { durationName };
 
 const DURATION_HINT = 'use e.g. 30s, 5m, 1h, 1d or plain milliseconds';
 
@@ -61,7 +51,7 @@ export const parseDurationList = z.string().transform((text, ctx): number[] => {
 /** Empty → undefined (use the core setting), else one duration in ms (0 allowed). */
 export const parseOptionalDuration = z.string().transform((text, ctx): number | undefined => {
   if (text.trim() === '') return undefined;
-  if (/^\s*0+\s*(ms|s|m|h|d)?\s*$/.test(text)) return 0;
+  if (coreDurationMs(text) === 0) return 0;
   const ms = durationMs(text);
   if (ms === undefined) ctx.addIssue({ code: 'custom', message: `not a duration (${DURATION_HINT})` });
   return ms;

@@ -1,3 +1,4 @@
+import { durationMs } from '../../core/src/windows/duration.ts';
 import type { PerformanceRow } from './rows.ts';
 
 /** One window of one version, every headline figure side by side (the terminal table's row). */
@@ -40,12 +41,9 @@ const MAX_METRICS = 4;
 /** The smallest window size with at most this many windows per version is shown. */
 export const MAX_WINDOWS = 200;
 
-const UNIT_MS: Record<string, number> = { s: 1000, m: 60_000, h: 3_600_000, d: 86_400_000, w: 604_800_000 };
-
-/** '5m' → 300000; NaN for a size that is not `<n><s|m|h|d|w>`. */
+/** '5m' → 300000; NaN for a size that is not a duration with its unit (e.g. `last_1000`). */
 export function windowSizeMs(size: string): number {
-  const m = /^(\d+)([smhdw])$/.exec(size);
-  return m ? Number(m[1]) * UNIT_MS[m[2]!]! : NaN;
+  return durationMs(size, { unit: 'required' }) ?? NaN;
 }
 
 /**

@@ -1,3 +1,4 @@
+import { durationMs } from '../../core/src/windows/duration.ts';
 import { ReportError } from './errors.ts';
 
 /** A half-open time range [fromMs, toMs) in epoch milliseconds. */
@@ -5,13 +6,6 @@ export interface TimeRange {
   fromMs: number;
   toMs: number;
 }
-
-const UNIT_MS: Record<string, number> = {
-  m: 60_000,
-  h: 3_600_000,
-  d: 86_400_000,
-  w: 7 * 86_400_000,
-};
 
 /** How far back the report looks when `from` is not given. @default 7 days */
 export const DEFAULT_LOOKBACK = '7d';
@@ -41,9 +35,9 @@ export function parseRange(from: string | undefined, to: string | undefined, now
 function parseInstant(name: string, text: string, anchorMs: number): number {
   const value = text.trim();
   if (value === 'now') return anchorMs;
-  const duration = /^(\d+(?:\.\d+)?)([mhdw])$/.exec(value);
-  if (duration) return anchorMs - Number(duration[1]) * UNIT_MS[duration[2]!]!;
   if (/^\d{10,}$/.test(value)) return Number(value);
+  const duration = durationMs(value, { unit: 'required' });
+  if (duration !== undefined) return anchorMs - duration;
   // A bare date means midnight UTC (Date.parse already does so); a date-time without a zone is read as UTC
   // too, so that the same command gives the same report on every machine.
   const iso = /T\d{2}:\d{2}(:\d{2}(\.\d+)?)?$/.test(value) ? `${value}Z` : value;

@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { DETECTOR_NAMES } from '../../../core/src/drift/registry.ts';
+import { durationMs } from '../../../core/src/windows/duration.ts';
 
 /**
  * The shape of a rules file (infra/alerting/rules.json): `defaults` and per-model `models.<id>` overrides, both
@@ -7,16 +8,15 @@ import { DETECTOR_NAMES } from '../../../core/src/drift/registry.ts';
  * path and the setting (see rules/load.ts).
  */
 
-const DURATION = /^(\d+)\s*(ms|s|m|h|d)$/;
-const UNITS = { ms: 1, s: 1000, m: 60_000, h: 3_600_000, d: 86_400_000 } as const;
+const DURATION_HINT = 'expected a duration such as "30s", "5m", "6h", "30d"';
 
-/** `30s`, `6h`, `30d` → milliseconds. */
+/** `30s`, `6h`, `30d` → milliseconds (the core grammar, unit required). */
 export const duration = z
   .string({ invalid_type_error: 'expected a duration such as "6h"' })
-  .regex(DURATION, 'expected a duration such as "30s", "5m", "6h", "30d"')
-  .transform((s) => {
-    const m = DURATION.exec(s) as RegExpExecArray;
-    return Number(m[1]) * UNITS[m[2] as keyof typeof UNITS];
+  .transform((s, ctx) => {
+    const ms = durationMs(s, { unit: 'required' });
+    if (ms === undefined) ctx.addIssue({ code: 'custom', message: DURATION_HINT });
+    return ms ?? z.NEVER;
   });
 
 const pct = z.number().gt(0, 'must be above 0').max(100, 'must be at most 100');

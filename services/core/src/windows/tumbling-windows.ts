@@ -38,14 +38,5 @@ export class TumblingWindows {
   }
 }
 
-/** Parses sizes such as `5m`, `1h`, `1d`, `30s` or plain milliseconds. @throws ConfigError naming the setting. */
-export function parseDuration(text: string, setting: string): number {
-  const m = /^(\d+)\s*(ms|s|m|h|d)?$/.exec(text.trim());
-  if (!m)
-    throw new ConfigError(
-      setting,
-      `not a duration: ${JSON.stringify(text)} (use e.g. 500ms, 30s, 5m, 1h, 1d)`,
-    );
-  const unit = { ms: 1, s: 1000, m: 60_000, h: 3_600_000, d: 86_400_000 }[(m[2] ?? 'ms') as 'ms'];
-  return Number(m[1]) * unit;
-}
+/** Durations have one home (duration.ts); re-exported here for the window settings that import it from here. */
+export { parseDuration } from './duration.ts';
