@@ -1,7 +1,7 @@
 import { z } from 'zod';
 import { registerSettings, type SettingsOf } from '../../core/src/config/load.ts';
 import { setting, settingKinds } from '../../core/src/config/settings.ts';
-import { parseDuration } from '../../core/src/windows/tumbling-windows.ts';
+import { durationName, parseDuration } from '../../core/src/windows/duration.ts';
 
 const { text, positiveInt } = settingKinds;
 
@@ -19,12 +19,12 @@ function duration(wholeSeconds: boolean) {
   });
 }
 
-/** The window size as written in performance_metrics.window_size (`5m`), with its length in ms. */
+/** The window size in the normal form performance_metrics.window_size uses (`60m` → `1h`), with its length in ms. */
 const windowSize = z.string().transform((s, ctx) => {
   try {
     const ms = parseDuration(s, 'duration');
     if (ms % 1000 !== 0) throw new Error('must be a whole number of seconds');
-    return { label: s.trim(), ms };
+    return { label: durationName(ms), ms };
   } catch (error) {
     ctx.addIssue({ code: z.ZodIssueCode.custom, message: (error as Error).message });
     return z.NEVER;
