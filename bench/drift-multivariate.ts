@@ -14,6 +14,8 @@
  *    references of 5,000 events x 40 windows of 500 per row): the service's band (held-out errors, sized to
  *    the window) against NannyML's (in-sample reference chunks' mean ± 3 sd), stationary and after the
  *    correlation moved to 0.5 and to -0.8.
+ * 4. Verdicts of the embedding's MMD (calibrated at a 1% false-alarm rate) on 3 references of 3,000 vectors x
+ *    100 windows of 200 vectors: stationary, and with the mean moved along a direction.
  * Goal: >= 10,000 events/s per core for each.
  */
 import type { InferenceEvent } from '../services/core/src/records/records.generated.ts';
@@ -189,5 +191,24 @@ for (const rho of [0.8, 0.5, -0.8]) {
   }
   const label = rho === 0.8 ? 'stationary (0.8)' : `correlation 0.8 -> ${rho}`;
   console.log(`  ${label.padEnd(24)} service band ${service}/${total}   NannyML band ${nannyml}/${total}`);
+}
+
+console.log(
+  'embedding verdicts (mmd), 3 references x 100 windows of 200 vectors per row (flagged / windows):',
+);
+for (const shift of [0, 0.25, 0.5]) {
+  let flagged = 0;
+  let total = 0;
+  for (let r = 0; r < 3; r++) {
+    const { profile } = build(embeddingEvents(3000, 2000 + r, 0));
+    for (let w = 0; w < 100; w++) {
+      const partial = new WindowPartial(profile);
+      embeddingEvents(200, 7000 + 100 * r + w, shift).forEach((e) => partial.update(e));
+      total += 1;
+      if (evaluateWindow(profile, partial, config).embeddings[0]!.drifted) flagged += 1;
+    }
+  }
+  const label = shift === 0 ? 'stationary' : `mean moved by ${shift}`;
+  console.log(`  ${label.padEnd(24)} ${flagged}/${total}`);
 }
 if (sink < 0) console.log(sink);
