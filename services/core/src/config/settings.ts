@@ -149,6 +149,12 @@ export const SETTINGS = {
   ),
   logLevel: setting('DRIFTLINE_LOG_LEVEL', 'info', logLevel, 'Log level of the JSON logs.'),
   stateDir: setting('DRIFTLINE_STATE_DIR', '.infra-data/state', text, 'Folder for local state stores.'),
+  restoreTimeoutMs: setting(
+    'DRIFTLINE_RESTORE_TIMEOUT_MS',
+    '600000',
+    positiveInt,
+    'How long a service may take to read a state changelog to its end at start-up or on a new partition before it fails (retriable) and tries again.',
+  ),
   sinkBatchSize: setting(
     'DRIFTLINE_SINK_BATCH_SIZE',
     '5000',
