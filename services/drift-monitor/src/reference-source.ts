@@ -143,7 +143,7 @@ export async function* clickhouseEvents(
   db: string,
   r: TimeRange,
 ): AsyncGenerator<ReferenceEvent> {
-  const query = `SELECT features, predicted_label, predicted_value, scores FROM ${db}.inference_log FINAL
+  const query = `SELECT features, predicted_label, predicted_value, scores, embeddings FROM ${db}.inference_log FINAL
     WHERE model_id = ${sqlString(r.modelId)} AND model_version = ${sqlString(r.modelVersion)}
       AND event_time_ms >= ${Math.floor(r.sinceMs)} AND event_time_ms < ${Math.floor(r.untilMs)}
     ORDER BY event_time_ms, prediction_id ${r.limit === undefined ? '' : `LIMIT ${r.limit}`}`;
@@ -153,6 +153,8 @@ export async function* clickhouseEvents(
     predicted_label: string | null;
     predicted_value: number | null;
     scores: string;
+    /** empty unless the sink keeps vectors (DRIFTLINE_SINK_EMBEDDINGS) */
+    embeddings: string;
   };
   for await (const rows of result.stream<Row>()) {
     for (const row of rows) {
@@ -164,6 +166,7 @@ export async function* clickhouseEvents(
           value: r.predicted_value,
           scores: r.scores ? (JSON.parse(r.scores) as Record<string, number>) : null,
         },
+        ...(r.embeddings && { embeddings: JSON.parse(r.embeddings) as ReferenceEvent['embeddings'] }),
       };
     }
   }
