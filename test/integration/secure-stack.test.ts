@@ -122,6 +122,7 @@ async function avroEncoder(topic: string, record: RecordName) {
 describe('the pipeline on the secured stack (SASL/SCRAM over TLS, ClickHouse users, registry auth)', () => {
   beforeAll(async () => {
     const out = await secureStack(['start']);
+    console.log(out.trim());
     started = [...out.matchAll(/^(\w+)\s+healthy in /gm)].map((m) => m[1]!);
     pipeline = envFile('pipeline.env');
     reader = envFile('reader.env');
@@ -214,6 +215,14 @@ describe('the pipeline on the secured stack (SASL/SCRAM over TLS, ClickHouse use
         bareKafka({ ssl: true, sasl: scram(pipeline.DRIFTLINE_KAFKA_PASSWORD!) }),
       ],
     ];
+    // The controller listener too: TLS and a password only the broker itself knows.
+    const controller = `127.0.0.1:${process.env.DRIFTLINE_SECURE_KAFKA_CONTROLLER_PORT ?? '19093'}`;
+    const toController = bareKafka({ brokers: [controller], ssl: { ca: [ca()] } }).admin();
+    await expect(
+      toController.connect().then(() => toController.createTopics({ topics: [{ topic: 'intruder' }] })),
+      'create a topic through the controller listener',
+    ).rejects.toThrow();
+    await toController.disconnect().catch(() => {});
     for (const [what, kafka] of attempts) {
       const producer = kafka.producer();
       const sent = producer
