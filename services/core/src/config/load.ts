@@ -1,5 +1,6 @@
 import { ConfigError } from '../errors.ts';
 import type { z } from 'zod';
+import { MODEL_METRICS_SETTINGS } from '../metrics/model-metrics-settings.ts';
 import { SETTINGS, SECRET_SETTINGS, type DriftlineConfig, type Setting } from './settings.ts';
 
 /** The parsed values of a settings table. */
@@ -8,7 +9,9 @@ export type SettingsOf<T extends Record<string, Setting<unknown>>> = {
 };
 
 /** Every settings table, for the README: the core's and each service's. Services register theirs on import. */
-const TABLES: Record<string, Record<string, Setting<unknown>>> = { core: SETTINGS };
+const TABLES: Record<string, Record<string, Setting<unknown>>> = {
+  core: { ...SETTINGS, ...MODEL_METRICS_SETTINGS },
+};
 
 /** Registers a service's own settings table so `driftline config` documents it. */
 export function registerSettings(owner: string, table: Record<string, Setting<unknown>>): void {
