@@ -51,9 +51,10 @@ function baseInference(id: string): InferenceEvent {
   } as InferenceEvent;
 }
 
-function manyEntries(n: number): Record<string, null> {
-  const out: Record<string, null> = {};
-  for (let i = 0; i < n; i++) out[i.toString(36)] = null;
+/** `n` entries with short keys: 0.6 MB in Avro (nulls), 0.9 MB in JSON (zeros), under Kafka's 1 MB. */
+function manyEntries(n: number, value: null | 0 = null): Record<string, null | 0> {
+  const out: Record<string, null | 0> = {};
+  for (let i = 0; i < n; i++) out[i.toString(36)] = value;
   return out;
 }
 
@@ -320,7 +321,7 @@ const HEAVY: [string, number, Maker][] = [
   [
     '100k-feature-map-json',
     5,
-    (id) => invalid('inference', json({ ...baseInference(id), features: manyEntries(100_000) })),
+    (id) => invalid('inference', json({ ...baseInference(id), features: manyEntries(100_000, 0) })),
   ],
 ];
 
