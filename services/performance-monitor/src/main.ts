@@ -1,10 +1,13 @@
 import { loadSettings } from '../../core/src/config/load.ts';
+import { ModelMetrics } from '../../core/src/metrics/model-metrics.ts';
+import { MODEL_METRICS_SETTINGS } from '../../core/src/metrics/model-metrics-settings.ts';
 import { exitOnStartupError, startService } from '../../core/src/runtime/service-runtime.ts';
 import { SchemaRegistryClient } from '../../core/src/serde/schema-registry.ts';
 import { provisionChangelog } from './changelog-topic.ts';
 import { rowWriter } from './clickhouse-rows.ts';
 import { createJoinedConsumer, runJoinedConsumer } from './consumer-loop.ts';
 import { joinedDecoder } from './joined-decoder.ts';
+import { windowFiguresOf } from './model-figures.ts';
 import { resolveProcessorOptions } from './options.ts';
 import { PartitionTasks } from './partition-tasks.ts';
 import { createPerformanceMetrics } from './perf-metrics.ts';
@@ -25,6 +28,14 @@ async function main(): Promise<void> {
   const options = resolveProcessorOptions(perf, config);
   const changelogTopic = await provisionChangelog(rt.kafka, config, topics.joined, logger);
   const metrics = createPerformanceMetrics(rt.metrics.registry);
+  const { maxModelVersions } = loadSettings(MODEL_METRICS_SETTINGS);
+  const modelMetrics = new ModelMetrics(rt.metrics.registry, maxModelVersions);
+  const writeRows = rowWriter({
+    clickhouse: rt.clickhouse,
+    database: config.clickhouseDatabase,
+    logger,
+    metrics: rt.metrics,
+  });
   const registry = new SchemaRegistryClient({
     url: config.registryUrl,
     username: config.registryUsername,
@@ -48,12 +59,11 @@ async function main(): Promise<void> {
       writerType: (id) => registry.writerType(id),
       fallback: (value) => rt.codecs.joined.decode(value),
     }),
-    writeRows: rowWriter({
-      clickhouse: rt.clickhouse,
-      database: config.clickhouseDatabase,
-      logger,
-      metrics: rt.metrics,
-    }),
+    // The gauges follow the rows once they are stored.
+    writeRows: async (result) => {
+      await writeRows(result);
+      modelMetrics.windowFigures(windowFiguresOf(result.metricRows));
+    },
   });
   rt.onShutdown(() => tasks.close());
   rt.onShutdown(() => consumer.disconnect());
