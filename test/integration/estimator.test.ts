@@ -107,10 +107,12 @@ async function publish(
   );
 }
 
-async function readAlerts(settleMs = 500): Promise<Alert[]> {
+/** Every alert committed so far: read from the start until nothing new came for `settleMs` after joining. */
+async function readAlerts(settleMs = 2000): Promise<Alert[]> {
   const consumer = kafka.consumer({ groupId: `estimator-test-${Math.random().toString(16).slice(2)}` });
   const got: Alert[] = [];
-  let last = Date.now();
+  let last = Infinity;
+  consumer.on(consumer.events.GROUP_JOIN, () => (last = Date.now()));
   await consumer.connect();
   await consumer.subscribe({ topics: [topics.alerts], fromBeginning: true });
   await consumer.run({

@@ -14,6 +14,10 @@ interface EstimateRow {
   std_error: number;
   figure_count: number;
   sample_count: string;
+  /** The estimator's own baseline (accuracy: its calibration data's); null when it has none. */
+  baseline?: number | null;
+  baseline_count?: string | number;
+  baseline_source?: string;
 }
 
 interface BaselineRow {
@@ -30,8 +34,9 @@ interface BaselineRow {
 /**
  * Windows estimated before their labels (performance_estimates, the estimator's revision 0: rows whose realized
  * figure is final are left to the realized window), as open performance windows marked `estimated`. Their
- * baseline is the version's realized baseline (performance_metrics), so the same sample-size-aware rules judge
- * them; figure counts are the predictions behind each estimate (ROC AUC: its sd is the standard error × √count,
+ * baseline is the version's realized baseline (performance_metrics) when the performance monitor has one, else
+ * the estimator's own (the accuracy of the labeled predictions its calibration learned from), so the same
+ * sample-size-aware rules judge them; figure counts are the predictions behind each estimate (ROC AUC: its sd is the standard error × √count,
  * as for realized figures).
  */
 export async function readEstimateWindows(d: InputDeps, bound: ReadBound): Promise<PerformanceWindow[]> {
@@ -39,7 +44,7 @@ export async function readEstimateWindows(d: InputDeps, bound: ReadBound): Promi
   const estimates = await query<EstimateRow>(
     d.clickhouse,
     `SELECT model_id, model_version, window_start_ms, window_end_ms, metric, estimate, std_error, figure_count,
-            sample_count
+            sample_count, baseline, baseline_count, baseline_source
      FROM ${d.database}.performance_estimates FINAL
      WHERE window_size = ${size} AND revision = 0 AND isFinite(estimate)
        AND ${boundCondition(bound, 'window_end_ms')}`,
@@ -59,6 +64,19 @@ export async function readEstimateWindows(d: InputDeps, bound: ReadBound): Promi
   return estimateWindowsFromRows(estimates, baselines);
 }
 
+function ownBaseline(e: EstimateRow): BaselineRow | undefined {
+  if (e.baseline === null || e.baseline === undefined) return undefined;
+  return {
+    model_id: e.model_id,
+    model_version: e.model_version,
+    metric: e.metric,
+    b_value: Number(e.baseline),
+    b_count: String(e.baseline_count ?? 0),
+    b_sd: null,
+    b_source: e.baseline_source ?? '',
+  };
+}
+
 /** Pure: estimate rows and baselines to open, estimated performance windows. */
 export function estimateWindowsFromRows(
   estimates: readonly EstimateRow[],
@@ -68,7 +86,7 @@ export function estimateWindowsFromRows(
     `${r.model_id}\u0000${r.model_version}\u0000${r.metric}`;
   const byKey = new Map(baselines.map((b) => [key(b), b]));
   const rows: PerfRow[] = estimates.map((e) => {
-    const b = byKey.get(key(e));
+    const b = byKey.get(key(e)) ?? ownBaseline(e);
     const count = Math.round(Number(e.figure_count));
     return {
       model_id: e.model_id,

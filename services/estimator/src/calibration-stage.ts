@@ -11,10 +11,18 @@ import type { CalibrationRow, EstimatorStore } from './store.ts';
 
 interface Learning {
   counts: CalibrationCounts;
+  /** Labeled predictions whose predicted label was right: the version's reference accuracy. */
+  correct: number;
   partition: number;
   through: number;
   complete: boolean;
   fitted?: ScoreCalibration;
+}
+
+/** The state column of estimator_calibrations. */
+interface StoredCalibration {
+  counts: CalibrationCountsJson;
+  correct: number;
 }
 
 const versionKey = (modelId: string, modelVersion: string) => `${modelId}\u0000${modelVersion}`;
@@ -42,10 +50,12 @@ export class CalibrationStage {
   /** Loads every stored calibration (at start-up, and to learn what other instances completed). */
   async load(): Promise<void> {
     for (const row of await this.deps.store.calibrations()) {
-      const counts = CalibrationCounts.fromJSON(JSON.parse(row.state) as CalibrationCountsJson);
-      const complete = row.complete === 1;
+      const state = JSON.parse(row.state) as StoredCalibration;
+      const counts = CalibrationCounts.fromJSON(state.counts);
+      const complete = Number(row.complete) === 1;
       this.versions.set(versionKey(row.model_id, row.model_version), {
         counts,
+        correct: state.correct,
         partition: row.source_partition,
         through: row.through_offset,
         complete,
@@ -58,9 +68,12 @@ export class CalibrationStage {
   calibrationOf = (modelId: string, modelVersion: string): ScoreCalibration | undefined =>
     this.versions.get(versionKey(modelId, modelVersion))?.fitted;
 
-  /** How many labeled predictions a version's calibration was learned from. */
-  labeledOf(modelId: string, modelVersion: string): number {
-    return this.versions.get(versionKey(modelId, modelVersion))?.counts.labeled ?? 0;
+  /** The labeled predictions a version's calibration was learned from: how many, and their accuracy. */
+  referenceOf(modelId: string, modelVersion: string): { labeled: number; accuracy: number | null } {
+    const l = this.versions.get(versionKey(modelId, modelVersion));
+    if (!l || !l.complete || l.counts.labeled === 0)
+      return { labeled: l?.counts.labeled ?? 0, accuracy: null };
+    return { labeled: l.counts.labeled, accuracy: l.correct / l.counts.labeled };
   }
 
   handle = async ({ partition, messages }: PartitionBatch): Promise<void> => {
@@ -73,6 +86,7 @@ export class CalibrationStage {
       const offset = Number(m.offset);
       if (learning.complete || (learning.partition === partition && offset <= learning.through)) continue;
       learning.counts.update(pair.scores, pair.label);
+      if (pair.predicted_label === pair.label) learning.correct += 1;
       learning.partition = partition;
       learning.through = offset;
       if (learning.counts.labeled >= this.deps.referenceLabels) {
@@ -93,7 +107,13 @@ export class CalibrationStage {
   };
 
   private start(key: string, partition: number): Learning {
-    const learning: Learning = { counts: new CalibrationCounts(), partition, through: -1, complete: false };
+    const learning: Learning = {
+      counts: new CalibrationCounts(),
+      correct: 0,
+      partition,
+      through: -1,
+      complete: false,
+    };
     this.versions.set(key, learning);
     return learning;
   }
@@ -117,7 +137,7 @@ function calibrationRow(modelId: string, modelVersion: string, l: Learning, now:
     through_offset: l.through,
     labeled: l.counts.labeled,
     complete: l.complete ? 1 : 0,
-    state: JSON.stringify(l.counts.toJSON()),
+    state: JSON.stringify({ counts: l.counts.toJSON(), correct: l.correct } satisfies StoredCalibration),
     written_at_ms: now,
   };
 }

@@ -16,7 +16,9 @@ export interface CloseLoopDeps {
   idleMs: number;
   bandZ: number;
   divergenceWindows: number;
-  labeledOf: (modelId: string, modelVersion: string) => number;
+  referenceOf: (modelId: string, modelVersion: string) => { labeled: number; accuracy: number | null };
+  /** Partitions of the inference topic: a model's clock counts only once every one has reported it. */
+  partitions: () => Promise<number>;
   /** Remembers an estimated window so the inference stage counts its stragglers as late. */
   markClosed: (key: string) => void;
   metrics: EstimatorMetrics;
@@ -65,11 +67,15 @@ export class CloseLoop {
     const { store, windowSize, graceMs, idleMs } = this.deps;
     const now = (this.deps.now ?? Date.now)();
     const clocks = await store.modelClocks();
-    for (const w of await store.pendingWindows(windowSize)) {
+    const pending = await store.pendingWindows(windowSize);
+    if (pending.length === 0) return;
+    const partitions = await this.deps.partitions();
+    for (const w of pending) {
       const clock = clocks.get(w.model_id);
       if (!clock) continue;
       const idle = idleMs > 0 && now - clock.writtenAtMs >= idleMs;
-      if (clock.timeMs < w.window_end_ms + graceMs && !idle) continue;
+      const everywhere = clock.partitions >= partitions;
+      if ((!everywhere || clock.timeMs < w.window_end_ms + graceMs) && !idle) continue;
       await this.estimate(w, now);
     }
   }
@@ -82,6 +88,7 @@ export class CloseLoop {
       EstimateState.fromJSON(JSON.parse(p.state) as EstimateStateJson),
     );
     const state = rest.reduce((acc, s) => acc.merge(s), first!);
+    const reference = this.deps.referenceOf(w.model_id, w.model_version);
     const window = {
       modelId: w.model_id,
       modelVersion: w.model_version,
@@ -89,7 +96,8 @@ export class CloseLoop {
       startMs: w.window_start_ms,
       endMs: w.window_end_ms,
       sampleCount: state.count,
-      calibrationCount: this.deps.labeledOf(w.model_id, w.model_version),
+      calibrationCount: reference.labeled,
+      referenceAccuracy: reference.accuracy,
     };
     await store.insert('performance_estimates', estimateRows(window, estimateMetrics(state), bandZ, now));
     this.deps.markClosed(windowKey(w.model_id, w.model_version, w.window_start_ms));

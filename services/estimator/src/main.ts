@@ -48,7 +48,9 @@ async function main(): Promise<void> {
   consumer.on(consumer.events.GROUP_JOIN, () => estimates.onAssignment());
   // Read committed only (kafkajs's default): the joiner's aborted transactions never reach the calibration.
   const calibrationConsumer = rt.kafka.consumer({ groupId: s.calibrationGroupId, ...session });
-  await Promise.all([consumer.connect(), calibrationConsumer.connect()]);
+  const admin = rt.kafka.admin();
+  await Promise.all([consumer.connect(), calibrationConsumer.connect(), admin.connect()]);
+  rt.onShutdown(() => admin.disconnect());
   rt.onShutdown(() => consumer.disconnect());
   rt.onShutdown(() => calibrationConsumer.disconnect());
 
@@ -59,7 +61,8 @@ async function main(): Promise<void> {
     idleMs: s.idleMs,
     bandZ: s.bandZ,
     divergenceWindows: s.divergenceWindows,
-    labeledOf: (m, v) => calibration.labeledOf(m, v),
+    referenceOf: (m, v) => calibration.referenceOf(m, v),
+    partitions: async () => (await admin.fetchTopicOffsets(topics.inference)).length,
     markClosed: (key) => closed.add(key),
     metrics,
     logger,

@@ -17,6 +17,10 @@ export interface EstimateRow {
   figure_count: number;
   sample_count: number;
   calibration_count: number;
+  /** The estimator's own baseline (accuracy only): the reference accuracy of its calibration data. */
+  baseline: number | null;
+  baseline_count: number;
+  baseline_source: string;
   realized: number | null;
   realized_count: number;
   estimation_error: number | null;
@@ -35,6 +39,8 @@ export interface EstimatedWindow {
   endMs: number;
   sampleCount: number;
   calibrationCount: number;
+  /** Realized accuracy of the labeled predictions the calibration was learned from; null while unknown. */
+  referenceAccuracy: number | null;
 }
 
 /** Revision 0: the estimate of a closed window, before its realized figure is known. Pure. */
@@ -60,6 +66,7 @@ export function estimateRows(
     figure_count: f.count,
     sample_count: w.sampleCount,
     calibration_count: w.calibrationCount,
+    ...baselineOf(w, f.metric),
     realized: null,
     realized_count: 0,
     estimation_error: null,
@@ -68,6 +75,16 @@ export function estimateRows(
     revision: 0,
     written_at_ms: now,
   }));
+}
+
+function baselineOf(w: EstimatedWindow, metric: string) {
+  if (metric !== 'accuracy' || w.referenceAccuracy === null)
+    return { baseline: null, baseline_count: 0, baseline_source: '' };
+  return {
+    baseline: w.referenceAccuracy,
+    baseline_count: w.calibrationCount,
+    baseline_source: `the ${w.calibrationCount} labeled predictions the calibration was learned from`,
+  };
 }
 
 /** Revision 1: the same row once the window's realized figure is final. Pure. */

@@ -47,6 +47,35 @@ export interface RealizedFigure {
 
 const num = (v: unknown) => Number(v);
 
+/** The columns of performance_estimates, named (a join's `*` would bring the right side's too). */
+const ESTIMATE_COLUMNS = [
+  'model_id',
+  'model_version',
+  'window_size',
+  'window_start',
+  'window_end',
+  'window_start_ms',
+  'window_end_ms',
+  'metric',
+  'estimate',
+  'std_error',
+  'band_low',
+  'band_high',
+  'figure_count',
+  'sample_count',
+  'calibration_count',
+  'baseline',
+  'baseline_count',
+  'baseline_source',
+  'realized',
+  'realized_count',
+  'estimation_error',
+  'outside_band',
+  'concept_drift',
+  'revision',
+  'written_at_ms',
+].join(', ');
+
 /** The estimator's ClickHouse I/O: nothing here decides anything. */
 export class EstimatorStore {
   constructor(
@@ -84,14 +113,16 @@ export class EstimatorStore {
    * Each model's clock: the smallest over source partitions of its largest event time there (a window closes
    * once every partition carrying the model has passed it), and when a partial was last written.
    */
-  async modelClocks(): Promise<Map<string, { timeMs: number; writtenAtMs: number }>> {
-    const rows = await this.rows<{ model_id: string; t: string; w: string }>(
-      `SELECT model_id, min(pt) AS t, max(pw) AS w FROM
+  async modelClocks(): Promise<Map<string, { timeMs: number; writtenAtMs: number; partitions: number }>> {
+    const rows = await this.rows<{ model_id: string; t: string; w: string; n: string }>(
+      `SELECT model_id, min(pt) AS t, max(pw) AS w, count() AS n FROM
          (SELECT model_id, source_partition, max(stream_time_ms) AS pt, max(written_at_ms) AS pw
           FROM ${this.db}.estimate_partials GROUP BY model_id, source_partition)
        GROUP BY model_id`,
     );
-    return new Map(rows.map((r) => [r.model_id, { timeMs: num(r.t), writtenAtMs: num(r.w) }]));
+    return new Map(
+      rows.map((r) => [r.model_id, { timeMs: num(r.t), writtenAtMs: num(r.w), partitions: num(r.n) }]),
+    );
   }
 
   async pendingWindows(windowSize: string): Promise<PendingWindow[]> {
@@ -124,7 +155,7 @@ export class EstimatorStore {
   async realizable(windowSize: string): Promise<{ estimate: EstimateRow; realized: RealizedFigure }[]> {
     const size = sqlString(windowSize);
     const rows = await this.rows<EstimateRow & { r_value: number; r_count: string }>(
-      `SELECT * FROM
+      `SELECT ${ESTIMATE_COLUMNS}, r_value, r_count FROM
          (SELECT * FROM ${this.db}.performance_estimates FINAL WHERE window_size = ${size} AND revision = 0) AS e
        ANY INNER JOIN
          (SELECT model_id, model_version, window_start_ms, metric, value AS r_value, sample_count AS r_count
@@ -180,6 +211,7 @@ function numericEstimate(r: EstimateRow): EstimateRow {
     window_end_ms: num(r.window_end_ms),
     sample_count: num(r.sample_count),
     calibration_count: num(r.calibration_count),
+    baseline_count: num(r.baseline_count),
     realized_count: num(r.realized_count),
     written_at_ms: num(r.written_at_ms),
   };

@@ -22,7 +22,7 @@ const baseline = {
   b_source: 'first 2000 labeled predictions',
 };
 
-function estimated(accuracy: number): PerformanceWindow {
+function estimated(accuracy: number, own = false): PerformanceWindow {
   const [w] = estimateWindowsFromRows(
     [
       {
@@ -35,9 +35,10 @@ function estimated(accuracy: number): PerformanceWindow {
         std_error: 0.014,
         figure_count: 1000,
         sample_count: '1000',
+        ...(own ? { baseline: 0.85, baseline_count: '2000', baseline_source: 'calibration data' } : {}),
       },
     ],
-    [baseline],
+    own ? [] : [baseline],
   );
   return w!;
 }
@@ -81,6 +82,12 @@ describe('alerts on estimated drops', () => {
     expect(
       alert!.evidence.some((e) => e.method === 'estimated_before_labels' && e.sample_count === 1000),
     ).toBe(true);
+  });
+
+  it("shouldJudgeAgainstTheEstimator'sOwnBaselineWhenThePerformanceMonitorHasNone", () => {
+    const [alert] = run([estimated(0.7, true)]);
+    expect(alert).toMatchObject({ status: 'FIRING', provisional: true });
+    expect(alert!.evidence[0]).toMatchObject({ baseline: 0.85, baseline_count: 2000 });
   });
 
   it('shouldConfirmTheEstimatedAlertWhenTheRealizedFigureAgrees', () => {
