@@ -4,7 +4,7 @@
  * arrival order, as the joiner emits them), and the alerter polls every few minutes of event time.
  */
 import type { JoinedPrediction } from '../../services/core/src/records/records.generated.ts';
-import { mulberry32 } from '../../services/core/src/stats/random.ts';
+import { mulberry32, type Rng } from '../../services/core/src/stats/random.ts';
 import type { ReferenceProfile } from '../../services/drift-monitor/src/profile.ts';
 import type { VerdictConfig } from './configs.ts';
 import { loadSettings } from '../../services/core/src/config/load.ts';
@@ -33,7 +33,8 @@ export interface ScenarioRun {
   exposure: Map<number, Exposure>;
 }
 
-function windowDraws(s: Scenario, k: number): Draw[] {
+/** The predictions of every version in window `k` of a scenario, in event-time order. */
+export function windowDraws(s: Scenario, k: number): Draw[] {
   const all = VERSIONS.flatMap((v, i) =>
     drawWindow({
       ...v,
@@ -45,6 +46,14 @@ function windowDraws(s: Scenario, k: number): Draw[] {
     }),
   );
   return all.sort((a, b) => a.inference.timestamp - b.inference.timestamp);
+}
+
+/** Sets each prediction's label time: its own time plus a delay drawn from the scenario's range. */
+export function drawLabelTimes(s: Scenario, draws: readonly Draw[], delay: Rng): void {
+  for (const d of draws) {
+    const labeledAt = d.inference.timestamp + s.delay.minMs + delay() * (s.delay.maxMs - s.delay.minMs);
+    d.joined.labeled_at = Math.floor(labeledAt);
+  }
 }
 
 /** Labels pending arrival, by poll index. */
@@ -106,11 +115,8 @@ export function runScenario(
     if (Number.isInteger(k) && k < s.windows) {
       draws = windowDraws(s, k);
       next = 0;
-      for (const d of draws) {
-        const labeledAt = d.inference.timestamp + s.delay.minMs + delay() * (s.delay.maxMs - s.delay.minMs);
-        d.joined.labeled_at = Math.floor(labeledAt);
-        arrivals.add(d.joined);
-      }
+      drawLabelTimes(s, draws, delay);
+      for (const d of draws) arrivals.add(d.joined);
     }
     const nowMs = START_MS + (poll + 1) * POLL_MS;
     const made = [];
