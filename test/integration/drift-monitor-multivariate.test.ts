@@ -205,3 +205,62 @@ describe('multivariate and embedding drift end to end (real Kafka, registry, Cli
     }
   });
 });
+
+describe('embeddings kept by the sink and a profile bootstrapped from them', () => {
+  const env = isolatedEnv({
+    DRIFTLINE_DRIFT_WINDOW: '1m',
+    DRIFTLINE_DRIFT_GRACE: '5s',
+    DRIFTLINE_DRIFT_CLOSE_INTERVAL: '300ms',
+    DRIFTLINE_DRIFT_BOOTSTRAP_EVENTS: '1000',
+    DRIFTLINE_DRIFT_PROFILE_REFRESH: '1s',
+    DRIFTLINE_SINK_EMBEDDINGS: 'true',
+  });
+  env.DRIFTLINE_DRIFT_GROUP_ID = `${env.DRIFTLINE_TOPIC_PREFIX}drift`;
+  env.DRIFTLINE_DRIFT_CONCEPT_GROUP_ID = `${env.DRIFTLINE_TOPIC_PREFIX}concept`;
+  env.DRIFTLINE_SINK_GROUP_ID = `${env.DRIFTLINE_TOPIC_PREFIX}sink`;
+  const db = env.DRIFTLINE_CLICKHOUSE_DATABASE!;
+  databases.push(db);
+  const topics = topicNames({ topicPrefix: env.DRIFTLINE_TOPIC_PREFIX! });
+
+  it('shouldStoreVectorsInInferenceLogAndTestTheEmbeddingWhenTheSinkKeepsThem', async () => {
+    for (const name of ['drift-monitor', 'sink']) {
+      const p = startServiceProcess(name, env);
+      started.push(p);
+      await waitReady(p);
+    }
+    // Two windows of the version's first 1,000 events make its profile; the next windows are tested.
+    await publish(topics.inference, [windowOf(0, 40, 0.8, 0), windowOf(1, 41, 0.8, 0)].flat());
+    const stored = await waitFor(
+      'the bootstrapped profile',
+      () =>
+        rows<{ profile: string }>(ch, `SELECT profile FROM ${db}.reference_profiles FINAL`).catch(() => []),
+      (r) => r.length > 0,
+      120_000,
+    );
+    const profile = JSON.parse(stored[0]!.profile) as { embeddings?: { name: string; count: number }[] };
+    expect(profile.embeddings?.map((e) => [e.name, e.count])).toEqual([['text', 1000]]);
+    // The vectors as JSON (384 floats: thousands of characters), not empty as with the setting off.
+    const [vector] = await rows<{ n: string }>(
+      ch,
+      `SELECT toString(min(length(embeddings))) AS n FROM ${db}.inference_log FINAL`,
+    );
+    expect(Number(vector!.n)).toBeGreaterThan(DIM * 2);
+    await new Promise((r) => setTimeout(r, 1500));
+    await publish(
+      topics.inference,
+      [windowOf(2, 42, 0.8, 0.5), traffic(43, T0 + 3 * MINUTE, 100, 0.8, 0.5)].flat(),
+    );
+    const [embeddingRow] = await waitFor(
+      'the embedding row of window 2',
+      () =>
+        rows<{ drifted: number; sample_count: string }>(
+          ch,
+          `SELECT drifted, sample_count FROM ${db}.drift_metrics FINAL
+           WHERE feature = '${EMBEDDING_PREFIX}text' AND decisive = 1`,
+        ),
+      (r) => r.length > 0,
+      120_000,
+    );
+    expect([embeddingRow!.drifted, Number(embeddingRow!.sample_count)]).toEqual([1, PER_WINDOW]);
+  });
+});
