@@ -2,6 +2,7 @@ import { describe } from '../../core/src/errors.ts';
 import type { ProfileBootstrap } from './bootstrap.ts';
 import type { Admin } from '../../core/src/kafka/client.ts';
 import type { Logger } from '../../core/src/logger.ts';
+import type { ModelMetrics } from '../../core/src/metrics/model-metrics.ts';
 import type { TumblingWindows } from '../../core/src/windows/tumbling-windows.ts';
 import {
   modelWatermark,
@@ -31,6 +32,8 @@ export interface CloseLoopDeps {
   /** Raw values kept per window column (exact KS), as phase 1 keeps them. */
   exactValues?: number;
   metrics: DriftMetrics;
+  /** Per-model drift share and drifted-feature count of the last closed window. */
+  modelMetrics?: ModelMetrics;
   logger: Logger;
   /** Partitions of the inference topic assigned to this instance (changes on rebalance). */
   assigned: () => ReadonlySet<number>;
@@ -161,6 +164,8 @@ export class CloseLoop {
       now,
     );
     deps.metrics.windowsClosed.inc({ model_id: w.modelId });
+    const { share, driftedFeatures } = evaluation.dataset;
+    deps.modelMetrics?.drift(w.modelId, w.modelVersion, share, driftedFeatures.length);
     deps.logger.info(
       {
         model: w.modelId,

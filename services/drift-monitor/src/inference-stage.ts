@@ -1,10 +1,12 @@
 import { DecodeError } from '../../core/src/errors.ts';
 import type { PartitionBatch } from '../../core/src/kafka/committing-consumer.ts';
 import type { Logger } from '../../core/src/logger.ts';
+import type { ModelMetrics } from '../../core/src/metrics/model-metrics.ts';
 import type { InferenceEvent } from '../../core/src/records/records.generated.ts';
 import type { TumblingWindows } from '../../core/src/windows/tumbling-windows.ts';
 import { DriftStateError } from './errors.ts';
 import type { DriftMetrics } from './metrics.ts';
+import { observeInferences } from './model-observations.ts';
 import {
   PartitionProcessor,
   windowKey,
@@ -23,6 +25,8 @@ export interface InferenceStageDeps {
   windows: TumblingWindows;
   decode: (value: Buffer | null) => Promise<InferenceEvent>;
   metrics: DriftMetrics;
+  /** Per-model confidence and latency histograms. */
+  modelMetrics?: ModelMetrics;
   logger: Logger;
   topic: string;
   /** Raw values kept per window column (exact KS) and ids remembered per partition (de-duplication). */
@@ -65,6 +69,7 @@ export class InferenceStage {
     });
     processor.evictClosed();
     this.count(out, partition, processor);
+    if (deps.modelMetrics) observeInferences(deps.modelMetrics, decoded);
     if (out.unprofiled.size > 0) deps.onUnprofiled?.(out.unprofiled.values());
   };
 

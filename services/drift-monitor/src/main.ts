@@ -1,5 +1,7 @@
 import { loadSettings } from '../../core/src/config/load.ts';
 import { runCommittingConsumer } from '../../core/src/kafka/committing-consumer.ts';
+import { ModelMetrics } from '../../core/src/metrics/model-metrics.ts';
+import { MODEL_METRICS_SETTINGS } from '../../core/src/metrics/model-metrics-settings.ts';
 import { exitOnStartupError, startService } from '../../core/src/runtime/service-runtime.ts';
 import { TumblingWindows } from '../../core/src/windows/tumbling-windows.ts';
 import { trackAssignment } from './assignment.ts';
@@ -29,6 +31,8 @@ async function main(): Promise<void> {
   const store = new DriftStore(rt.clickhouse, db);
   const profiles = new ProfileCache(store, s.profileRefreshMs);
   const metrics = createDriftMetrics(rt.metrics.registry);
+  const { maxModelVersions } = loadSettings(MODEL_METRICS_SETTINGS);
+  const modelMetrics = new ModelMetrics(rt.metrics.registry, maxModelVersions);
   const bootstrap =
     s.bootstrapEvents > 0
       ? new ProfileBootstrap({ client: rt.clickhouse, db, store, logger, settings: s })
@@ -39,6 +43,7 @@ async function main(): Promise<void> {
     profiles,
     windows,
     metrics,
+    modelMetrics,
     logger,
     topic: topics.inference,
     decode: (v) => codecs.inference.decode(v),
@@ -75,6 +80,7 @@ async function main(): Promise<void> {
     idleMs: s.idleMs,
     exactValues: s.largeWindow,
     metrics,
+    modelMetrics,
     logger,
     assigned: () => assigned,
     bootstrap,
