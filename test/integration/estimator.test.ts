@@ -195,7 +195,11 @@ describe('the estimator over the real services', () => {
     const all = await waitFor(
       'estimates of the shifted windows',
       () => estimates('accuracy'),
-      (r) => r.some((x) => Number(x.window_start_ms) === windowStart(SHIFT + 2)),
+      // The close loop writes one window after the other: wait for every one the test reads.
+      (r) =>
+        [LABELED, SHIFT, SHIFT + 1, SHIFT + 2].every((w) =>
+          r.some((x) => Number(x.window_start_ms) === windowStart(w)),
+        ),
       240_000,
     );
     expect(await realizedFrom(LABELED)).toBe(0);
