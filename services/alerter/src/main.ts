@@ -44,7 +44,10 @@ async function main(): Promise<void> {
   });
   rt.onShutdown(() => producer.disconnect());
   const retry = { attempts: 5, maxMs: 5000 };
-  const states = await withRetry(() => restoreStates(rt.kafka, admin, stateSpec.topic), retry);
+  const states = await withRetry(
+    () => restoreStates(rt.kafka, admin, stateSpec.topic, logger, config.restoreTimeoutMs),
+    retry,
+  );
   await writeRows({ clickhouse, database }, [...states.values()]); // outboxes of the last commit, again
   const metrics = createAlerterMetrics(rt.metrics.registry);
   for (const s of states.values()) metrics.heldBackTotal.set({ model_id: s.modelId }, s.policy.heldBack);

@@ -1,7 +1,8 @@
-import { randomUUID } from 'node:crypto';
 import type { DriftlineConfig } from '../../core/src/config/settings.ts';
 import { describe } from '../../core/src/errors.ts';
+import { changelogEnds, restoreChangelog } from '../../core/src/kafka/changelog-restorer.ts';
 import type { Admin, Kafka } from '../../core/src/kafka/client.ts';
+import type { Logger } from '../../core/src/logger.ts';
 import type { TopicSpec } from '../../core/src/kafka/topics.ts';
 import { StateRestoreError } from './errors.ts';
 import { decodeState, type ModelState } from './state.ts';
@@ -20,61 +21,39 @@ export function stateTopicSpec(config: DriftlineConfig): TopicSpec {
   };
 }
 
-async function endOffset(admin: Admin, topic: string): Promise<bigint> {
-  const [p] = await admin.fetchTopicOffsets(topic);
-  if (!p || BigInt(p.high) <= BigInt(p.low)) return 0n;
-  return BigInt(p.high);
-}
-
 /**
- * Reads the changelog from its beginning to its current end with a read_committed consumer, so records of a
- * transaction that never committed (a crash before the commit) are not part of the state. Call it after
- * openFencedProducer returned: that fenced any older instance and aborted its open transaction, so nothing
- * holds the end back and nothing the older instance commits later can change it. kafkajs has no assign(): a throw-away group that never commits reads it.
+ * Reads the changelog from its beginning to its current end (core changelog reader, read_committed), so
+ * records of a transaction that never committed (a crash before the commit) are not part of the state. Call it
+ * after openFencedProducer returned: that fenced any older instance and aborted its open transaction, so
+ * nothing holds the end back and nothing the older instance commits later can change it.
  * @throws StateRestoreError (retriable) when the end is not reached in time.
  */
 export async function restoreStates(
   kafka: Kafka,
   admin: Admin,
   topic: string,
-  timeoutMs = 120_000,
+  logger: Logger,
+  timeoutMs?: number,
 ): Promise<Map<string, ModelState>> {
   const states = new Map<string, ModelState>();
-  const end = await endOffset(admin, topic);
-  if (end === 0n) return states;
-  const consumer = kafka.consumer({ groupId: `alerter-restore-${randomUUID()}`, readUncommitted: false });
-  let done!: () => void;
-  let fail!: (e: unknown) => void;
-  const finished = new Promise<void>((resolve, reject) => ((done = resolve), (fail = reject)));
-  // kafkajs also reports batches made only of commit markers here, with their last offset.
-  consumer.on(consumer.events.END_BATCH_PROCESS, ({ payload }) => {
-    if (BigInt(payload.lastOffset) + 1n >= end) done();
-  });
-  consumer.on(consumer.events.CRASH, ({ payload }) => fail(payload.error));
-  const timer = setTimeout(
-    () => fail(new Error(`end offset ${end} not reached in ${timeoutMs} ms`)),
-    timeoutMs,
-  );
+  const ends = await changelogEnds(admin, topic, [0], { skipEmpty: true });
   try {
-    await consumer.connect();
-    await consumer.subscribe({ topics: [topic], fromBeginning: true });
-    await consumer.run({
-      autoCommit: false,
-      eachBatch: async ({ batch }) => {
-        for (const m of batch.messages) {
-          if (BigInt(m.offset) >= end || m.key === null) continue;
-          const id = m.key.toString('utf8');
-          if (m.value === null) states.delete(id);
-          else states.set(id, decodeState(m.value));
+    await restoreChangelog({
+      kafka,
+      topic,
+      ends,
+      groupPrefix: 'alerter',
+      timeoutMs,
+      logger,
+      apply: async (_partition, records) => {
+        for (const r of records) {
+          if (r.value === null) states.delete(r.key);
+          else states.set(r.key, decodeState(r.value));
         }
       },
     });
-    await finished;
-    return states;
   } catch (error) {
     throw new StateRestoreError(topic, describe(error), error);
-  } finally {
-    clearTimeout(timer);
-    await consumer.disconnect().catch(() => undefined);
   }
+  return states;
 }

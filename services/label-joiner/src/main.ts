@@ -56,6 +56,7 @@ async function main(): Promise<void> {
     partitions,
     settings,
     stateDir,
+    restoreTimeoutMs: config.restoreTimeoutMs,
     processor,
     codecs,
     metrics,

@@ -1,7 +1,7 @@
 import { existsSync } from 'node:fs';
 import path from 'node:path';
 import type { Admin, Kafka, Producer } from '../../core/src/kafka/client.ts';
-import { restoreChangelog } from '../../core/src/kafka/changelog-restorer.ts';
+import { changelogEnds, restoreChangelog } from '../../core/src/kafka/changelog-restorer.ts';
 import { openFencedProducer } from '../../core/src/kafka/fenced-producer.ts';
 import type { Logger } from '../../core/src/logger.ts';
 import type { Codecs } from '../../core/src/serde/codecs.ts';
@@ -23,6 +23,8 @@ export interface TaskOpenerDeps {
   settings: JoinerSettings;
   /** This instance's state folder: one LevelDB per partition below it. */
   stateDir: string;
+  /** DRIFTLINE_RESTORE_TIMEOUT_MS. */
+  restoreTimeoutMs?: number;
   processor: JoinProcessor;
   codecs: Codecs;
   metrics: JoinerMetrics;
@@ -148,6 +150,7 @@ async function restore(
     topic: d.topics.changelog,
     ends,
     groupPrefix: d.settings.groupId,
+    timeoutMs: d.restoreTimeoutMs,
     logger: d.logger,
     apply: (p, records) => stores.get(p)!.write(restoreOps(records, tag++, expiryBucketMs(d.processor))),
   });
@@ -156,16 +159,6 @@ async function restore(
     { records: Object.fromEntries(counts), ms: Date.now() - started },
     'stores restored from the changelog',
   );
-}
-
-async function changelogEnds(
-  admin: Admin,
-  topic: string,
-  partitions: readonly number[],
-): Promise<Map<number, bigint>> {
-  const offsets = await admin.fetchTopicOffsets(topic);
-  const wanted = new Set(partitions);
-  return new Map(offsets.filter((o) => wanted.has(o.partition)).map((o) => [o.partition, BigInt(o.offset)]));
 }
 
 /** Next offset to read per input topic, per partition (0 when the group never committed there). */

@@ -53,6 +53,7 @@ async function main(): Promise<void> {
     changelogTopic,
     deadLetterTopic: topics.deadLetter,
     newProcessor: () => new PerformanceProcessor(options),
+    restoreTimeoutMs: config.restoreTimeoutMs,
     seek: (partition, offset) => consumer.seek({ topic: topics.joined, partition, offset }),
     decode: joinedDecoder({
       readerType: rt.codecs.joined.type,

@@ -1,9 +1,9 @@
 import { describe } from '../../core/src/errors.ts';
+import { readChangelogEnds, restoreChangelog } from '../../core/src/kafka/changelog-restorer.ts';
 import type { Kafka, KafkaMessage, Producer } from '../../core/src/kafka/client.ts';
 import { isFencedError, openFencedProducer } from '../../core/src/kafka/fenced-producer.ts';
 import { TaskMigratedError } from '../../core/src/kafka/task-migrated.ts';
 import { commitPrepared, prepareBatch, type BatchWorkDeps, type PreparedBatch } from './batch-work.ts';
-import { restoreChangelog } from './changelog-restore.ts';
 import type { PerformanceProcessor } from './processor.ts';
 
 export interface PartitionTasksDeps extends BatchWorkDeps {
@@ -11,6 +11,8 @@ export interface PartitionTasksDeps extends BatchWorkDeps {
   /** How long an open transaction of a crashed instance may hold back read_committed readers. */
   transactionTimeoutMs: number;
   newProcessor: () => PerformanceProcessor;
+  /** DRIFTLINE_RESTORE_TIMEOUT_MS: how long reading the changelog to its end may take. */
+  restoreTimeoutMs?: number;
   /** Moves the consumer of a source partition back to `offset` (kafkajs `seek`). */
   seek: (partition: number, offset: string) => void;
 }
@@ -166,14 +168,7 @@ export class PartitionTasks {
     }
     const byPartition = new Map(created.map((t) => [t.partition, t]));
     try {
-      await restoreChangelog({
-        kafka: this.deps.kafka,
-        topic: this.deps.changelogTopic,
-        partitions,
-        groupPrefix: this.deps.groupId,
-        apply: (p, entry) => byPartition.get(p)?.processor.restore(entry),
-        logger: this.deps.logger,
-      });
+      await this.restoreInto(byPartition, partitions);
     } catch (error) {
       await Promise.all(created.map((t) => t.producer.disconnect().catch(() => undefined)));
       throw error;
@@ -185,6 +180,25 @@ export class PartitionTasks {
     }
     for (const t of created) this.tasks.set(t.partition, t);
     this.deps.metrics.restoreSeconds.observe((performance.now() - started) / 1000);
+  }
+
+  /** Replays the changelog of `partitions` into their new tasks' processors (core changelog reader). */
+  private async restoreInto(tasks: ReadonlyMap<number, Task>, partitions: readonly number[]): Promise<void> {
+    const { kafka, changelogTopic: topic, logger } = this.deps;
+    const counts = await restoreChangelog({
+      kafka,
+      topic,
+      ends: await readChangelogEnds(kafka, topic, partitions),
+      groupPrefix: this.deps.groupId,
+      timeoutMs: this.deps.restoreTimeoutMs,
+      logger,
+      apply: async (p, records) => {
+        const processor = tasks.get(p)?.processor;
+        for (const r of records) processor?.restore({ key: r.key, value: r.value?.toString() ?? null });
+      },
+    });
+    const records = [...counts.values()].reduce((a, b) => a + b, 0);
+    logger.info({ topic, partitions, records }, 'state restored from the changelog');
   }
 
   private async createTask(partition: number): Promise<Task> {

@@ -1,5 +1,5 @@
 import { randomBytes } from 'node:crypto';
-import type { Kafka } from './client.ts';
+import type { Admin, Kafka } from './client.ts';
 import { describe, DriftlineError } from '../errors.ts';
 import type { Logger } from '../logger.ts';
 import type { WriteOp } from '../store/key-value-store.ts';
@@ -11,11 +11,69 @@ export interface RestoreOptions {
   ends: ReadonlyMap<number, bigint>;
   /** Applies a partition's records in offset order (null value: a tombstone). */
   apply: (partition: number, records: WriteOp[]) => Promise<void>;
-  /** Prefix of the throwaway consumer group that reads the changelog. */
+  /** Prefix of the throwaway consumer group that reads the changelog; the group is deleted afterwards. */
   groupPrefix: string;
   logger: Logger;
-  /** @default 600_000 */
+  /** DRIFTLINE_RESTORE_TIMEOUT_MS. @default 600_000 */
   timeoutMs?: number;
+}
+
+/**
+ * End offsets of a changelog's partitions among `partitions`. Read after fencing: the fenced producer's open
+ * transaction is aborted by then, so the end is that of committed data. With `skipEmpty`, partitions holding
+ * no record (end = start) are left out, since no batch would ever report reaching their end.
+ */
+export async function changelogEnds(
+  admin: Admin,
+  topic: string,
+  partitions: readonly number[],
+  { skipEmpty = false } = {},
+): Promise<Map<number, bigint>> {
+  const offsets = await admin.fetchTopicOffsets(topic);
+  const wanted = new Set(partitions);
+  return new Map(
+    offsets
+      .filter((o) => wanted.has(o.partition) && (!skipEmpty || BigInt(o.high) > BigInt(o.low)))
+      .map((o) => [o.partition, BigInt(o.high)] as const),
+  );
+}
+
+/** The non-empty partitions' ends, with an admin client of its own, for callers that hold none. */
+export async function readChangelogEnds(
+  kafka: Kafka,
+  topic: string,
+  partitions: readonly number[],
+): Promise<Map<number, bigint>> {
+  const admin = kafka.admin();
+  await admin.connect();
+  try {
+    return await changelogEnds(admin, topic, partitions, { skipEmpty: true });
+  } finally {
+    await admin.disconnect().catch(() => undefined);
+  }
+}
+
+/** The name every restore group starts with, so that a leftover one (a crash mid-restore) can be found. */
+export const restoreGroupPrefix = (groupPrefix: string): string => `${groupPrefix}-restore-`;
+
+/**
+ * Deletes the restore groups of `groupPrefix` that have no member: the one a restore just used and any a
+ * crashed restore left. A group still in use (another instance restoring) is refused by the broker as not
+ * empty and stays. kafkajs cannot fetch without a group (no assign()), so deleting it is what keeps restarts
+ * from leaving groups behind.
+ */
+export async function deleteRestoreGroups(kafka: Kafka, groupPrefix: string): Promise<void> {
+  const admin = kafka.admin();
+  try {
+    await admin.connect();
+    const { groups } = await admin.listGroups();
+    const ours = groups.map((g) => g.groupId).filter((id) => id.startsWith(restoreGroupPrefix(groupPrefix)));
+    if (ours.length > 0) await admin.deleteGroups(ours).catch(() => undefined);
+  } catch {
+    // Best effort: a group left behind costs broker memory, never correctness.
+  } finally {
+    await admin.disconnect().catch(() => undefined);
+  }
 }
 
 /** A changelog could not be read to its end in time. Retriable: the partition is restored again. */
@@ -40,7 +98,7 @@ export async function restoreChangelog(o: RestoreOptions): Promise<Map<number, n
   const applied = new Map<number, bigint>();
   if (pending.size === 0) return counts;
   const consumer = o.kafka.consumer({
-    groupId: `${o.groupPrefix}-restore-${randomBytes(6).toString('hex')}`,
+    groupId: `${restoreGroupPrefix(o.groupPrefix)}${randomBytes(6).toString('hex')}`,
     maxBytesPerPartition: 4 << 20,
     maxWaitTimeInMs: 200,
   });
@@ -78,11 +136,12 @@ export async function restoreChangelog(o: RestoreOptions): Promise<Map<number, n
         // This group never commits: if it rebalances, kafkajs starts over from the beginning. Records are
         // applied once each all the same, in offset order.
         const from = applied.get(batch.partition) ?? -1n;
-        const fresh = batch.messages.filter((m) => BigInt(m.offset) > from && BigInt(m.offset) < end);
-        if (fresh.length === 0) return;
-        const records = fresh.map((m) => ({ key: m.key?.toString('utf8') ?? '', value: m.value }));
-        await o.apply(batch.partition, records);
-        applied.set(batch.partition, BigInt(fresh[fresh.length - 1]!.offset));
+        const inRange = batch.messages.filter((m) => BigInt(m.offset) > from && BigInt(m.offset) < end);
+        // A compacted topic holds no null key; skipping one keeps a stray record from becoming key ''.
+        const fresh = inRange.filter((m) => m.key !== null);
+        const records = fresh.map((m) => ({ key: m.key!.toString('utf8'), value: m.value }));
+        if (records.length > 0) await o.apply(batch.partition, records);
+        if (inRange.length > 0) applied.set(batch.partition, BigInt(inRange[inRange.length - 1]!.offset));
         counts.set(batch.partition, (counts.get(batch.partition) ?? 0) + records.length);
       },
     });
@@ -93,5 +152,6 @@ export async function restoreChangelog(o: RestoreOptions): Promise<Map<number, n
   } finally {
     clearTimeout(timer);
     await consumer.disconnect().catch(() => undefined);
+    await deleteRestoreGroups(o.kafka, o.groupPrefix);
   }
 }
