@@ -8,6 +8,7 @@ cd "$(dirname "${BASH_SOURCE[0]}")/.."
 bash infra/stack.sh install
 bash infra/python-env.sh >/dev/null
 bash infra/install-chromium.sh
+bash infra/install-promtool.sh >/dev/null
 
 echo "== type check" && npx tsc -p tsconfig.json
 echo "== lint" && npx eslint . && npx prettier --check . >/dev/null
