@@ -5,18 +5,22 @@
  * partition's array for every message, quadratic in the batch) and a record-batch decoder that hands on a
  * stand-in record for a batch it cannot decode instead of failing every fetch at that offset
  * (undecodable-batch.ts). Each keeps kafkajs' calling convention.
- * @throws DriftlineError if kafkajs was loaded already
+ * @throws DriftlineError if kafkajs was loaded already; KafkajsVersionError if it is not the patched release
  */
 import { createRequire, Module } from 'node:module';
 import { DriftlineError } from '../errors.ts';
 import { encodeProduceRequest, type ProduceRequestArgs } from './kafkajs-produce-encoder.ts';
 import { filterAbortedMessages } from './kafkajs-read-committed-fix.ts';
+import { assertPatchedKafkajs, installedKafkajsVersion } from './kafkajs-version.ts';
 import { knownCodec, standInBatch } from './undecodable-batch.ts';
 
 const require = createRequire(import.meta.url);
 const PATCHED = Symbol.for('driftline.kafkajs.patched');
 
 type Patched = ((...args: never[]) => unknown) & { [PATCHED]?: true };
+
+// Before any patch: a patch written for another release could corrupt reads without a single error.
+assertPatchedKafkajs(installedKafkajsVersion());
 
 /** Replaces the exports of kafkajs' module `file`, which `loadedBy` (also kafkajs') must not have loaded yet. */
 function replaceModule(file: string, loadedBy: string, make: (original: () => unknown) => Patched): void {
