@@ -9,6 +9,8 @@
  *   macro for more than two classes (NannyML's average), the positive class's for two.
  * Formulas of the point estimates follow NannyML's CBPE (expected TP, FP, FN from calibrated probabilities).
  */
+// Compensated summation: a macro average over many classes keeps its last digits.
+import { mean } from 'simple-statistics';
 import type { EstimateState } from './estimate-state.ts';
 
 /** One estimated figure with its standard error and the denominator it stands on. */
@@ -35,7 +37,7 @@ export function estimateMetrics(state: EstimateState): EstimatedFigure[] {
   const macroSe = Math.sqrt(f1.reduce((a, f) => a + f.stdError ** 2, 0)) / k;
   out.push({
     metric: 'f1_macro',
-    value: mean(f1.map((f) => f.value)),
+    value: k > 0 ? mean(f1.map((f) => f.value)) : NaN, // simple-statistics refuses an empty list
     stdError: macroSe,
     count: state.count,
   });
@@ -129,8 +131,4 @@ function binomialSe(p: number, n: number): number {
 
 function ratioSe(sd: number, n: number): number {
   return n > 0 ? sd / n : 0;
-}
-
-function mean(xs: number[]): number {
-  return xs.reduce((a, v) => a + v, 0) / xs.length;
 }
