@@ -54,9 +54,9 @@ export default async function setup(): Promise<() => Promise<void>> {
     console.log('DRIFTLINE_STACK=external: using the servers named by DRIFTLINE_* variables');
     return async () => {};
   }
-  // Where a Docker engine answers, testcontainers (a devDependency) could run
-  // the official images from docker-compose.yml instead. These machines have
-  // none, and the native stack works everywhere, so it is used in both cases.
+  // Where a Docker engine answers, the official images of docker-compose.yml
+  // could run instead. The native stack runs the same server versions on
+  // every machine, Docker or not, so it is used in both cases.
   if (await dockerAnswers()) {
     console.log('Docker engine found; still using the native infra/stack.sh (same servers, faster start)');
   } else {
