@@ -2,10 +2,18 @@ import { RegressionState } from '../../core/src/performance/index.ts';
 import { Baseline, type BaselineJson } from './baseline.ts';
 import { ClassificationBucket, type ClassificationBucketJson } from './classification-bucket.ts';
 import { stateFromJSON, type Kind, type KindStateJson } from './kind-state.ts';
-import type { ModelStateJson, Series } from './model-state.ts';
-import type { PerformanceProcessor } from './processor.ts';
+import type { ModelState, ModelStateJson, Series } from './model-state.ts';
+import type { ProcessorOptions } from './options.ts';
 import { RollingSeries, type RollingSeriesJson } from './rolling-series.ts';
 import { decodeKey, type ChangelogEntry, type StoreKey } from './window-state-store.ts';
+
+/** What a restore writes into: the processor's state, named here so that this file does not import it. */
+export interface RestoreTarget {
+  readonly options: ProcessorOptions;
+  readonly models: Map<string, ModelState>;
+  nextOffset: string | undefined;
+  model(id: string): ModelState;
+}
 
 type BucketJson =
   { kind: 'classification'; bucket: ClassificationBucketJson } | { kind: 'regression'; bucket: unknown };
@@ -15,7 +23,7 @@ type BucketJson =
  * a key wins and a tombstone removes what an earlier record created (compaction may not have run yet).
  * @throws DriftlineError or InvalidStateJsonError (not retriable) on a record this code never wrote.
  */
-export function restoreEntry(p: PerformanceProcessor, entry: ChangelogEntry): void {
+export function restoreEntry(p: RestoreTarget, entry: ChangelogEntry): void {
   const key = decodeKey(entry.key);
   const json: unknown = entry.value === null ? null : JSON.parse(entry.value);
   if (key.type === 'checkpoint') {
@@ -33,7 +41,7 @@ export function restoreEntry(p: PerformanceProcessor, entry: ChangelogEntry): vo
 type SeriesKey = Extract<StoreKey, { version: string }>;
 
 /** A window, bucket, rolling window or baseline of one series. */
-function restoreSeriesItem(p: PerformanceProcessor, key: SeriesKey, json: unknown): void {
+function restoreSeriesItem(p: RestoreTarget, key: SeriesKey, json: unknown): void {
   const model = p.model(key.model);
   const existing = model.series.get(`${key.version}\u0000${key.segment}`);
   const seriesOf = (kind: Kind): Series => existing ?? model.seriesFor(key.version, key.segment, kind);
