@@ -1,4 +1,5 @@
-import type { ConsumerRunConfig, KafkaMessage } from './client.ts';
+// Types straight from kafkajs (erased at run time): client.ts imports this file, so importing it back is a cycle.
+import type { ConsumerRunConfig, KafkaMessage } from 'kafkajs';
 import { undecodableBatchOf, type UndecodableBatch } from './undecodable-batch.ts';
 
 /** Where a consumer met a record batch it could not decode (undecodable-batch.ts). */
