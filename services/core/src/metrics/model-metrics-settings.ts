@@ -1,4 +1,4 @@
-import type { SettingsOf } from '../config/load.ts';
+import type { z } from 'zod';
 import { setting, settingKinds } from '../config/settings.ts';
 
 /**
@@ -14,4 +14,6 @@ export const MODEL_METRICS_SETTINGS = {
   ),
 };
 
-export type ModelMetricsSettings = SettingsOf<typeof MODEL_METRICS_SETTINGS>;
+// Spelled out rather than SettingsOf (config/load.ts), which imports this table: no import cycle.
+type Table = typeof MODEL_METRICS_SETTINGS;
+export type ModelMetricsSettings = { [K in keyof Table]: z.output<Table[K]['schema']> };
