@@ -14,7 +14,7 @@ import {
   type RiseTest,
 } from './error-history.ts';
 import { versionKey } from './profile.ts';
-import type { DetectorStateRow } from './store.ts';
+import type { DetectorStateRow } from './detector-state-row.ts';
 
 /** One detector of one model version on this partition, with what it has seen since its last drift. */
 export interface TrackedDetector {

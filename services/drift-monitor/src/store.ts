@@ -1,21 +1,11 @@
 import type { ClickHouseClient } from '../../core/src/clickhouse/client.ts';
 import { sqlString } from '../../core/src/clickhouse/sql-string.ts';
 import type { ClosedRecord, PartialMeta } from './closer.ts';
+import type { DetectorStateRow } from './detector-state-row.ts';
 import { profileFromJSON, profileToJSON, type ReferenceProfile } from './profile.ts';
 import type { DriftMetricRow, ModelWatermarkRow, PartialRow, WatermarkRow, WindowIdsRow } from './rows.ts';
 
 export { sqlString };
-
-/** A stored detector state (drift_detector_state). */
-export interface DetectorStateRow {
-  model_id: string;
-  model_version: string;
-  detector: string;
-  source_partition: number;
-  through_offset: number;
-  state: string;
-  written_at: number;
-}
 
 const seconds = (ms: number) => Math.floor(ms / 1000);
 
