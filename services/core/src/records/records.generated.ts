@@ -16,6 +16,8 @@ export interface InferenceEvent {
   tags?: null | Record<string, string>;
   /** Named embedding vectors of the inputs (for example a sentence embedding of 384 floats); drift per name. */
   embeddings?: null | Record<string, number[]>;
+  /** Set only on golden-set events: the output the model must give; a different prediction is alerted at once. */
+  golden_expected?: null | GoldenExpected;
 }
 
 /** A classifier sets label (and optionally scores); a regressor sets value. */
@@ -23,6 +25,12 @@ export interface Prediction {
   label?: null | string;
   /** Probability per class label. */
   scores?: null | Record<string, number>;
+  value?: null | number;
+}
+
+/** The known output of a golden-set (canary) input: label for a classifier, value for a regressor. */
+export interface GoldenExpected {
+  label?: null | string;
   value?: null | number;
 }
 

@@ -39,6 +39,7 @@ const event = {
   latency_ms: 3.5,
   tags: { region: 'eu' },
   embeddings: { text: [0.5, -0.25, 1] },
+  golden_expected: { label: 'yes', value: null },
 };
 
 async function reasonOf(p: Promise<unknown>): Promise<string> {
