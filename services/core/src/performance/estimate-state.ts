@@ -37,6 +37,8 @@ export class EstimateState {
   readonly hitVariance: Float64Array;
   readonly aucCount: Float64Array[];
   readonly aucPositives: Float64Array[];
+  /** Scratch for one event's calibrated probabilities. */
+  private readonly probabilities: Float64Array;
 
   constructor(
     readonly classes: readonly string[],
@@ -48,6 +50,7 @@ export class EstimateState {
     this.hitVariance = new Float64Array(k);
     this.aucCount = Array.from({ length: k }, () => new Float64Array(bins));
     this.aucPositives = Array.from({ length: k }, () => new Float64Array(bins));
+    this.probabilities = new Float64Array(k);
   }
 
   /** Adds one prediction (its label and raw scores) calibrated by `calibration` (of the same classes). */
@@ -61,7 +64,7 @@ export class EstimateState {
       this.unknown += 1;
       return;
     }
-    const p = calibration.calibrate(scores);
+    const p = calibration.calibrate(scores, this.probabilities);
     this.count += 1;
     this.predicted[k] = this.predicted[k]! + 1;
     this.hitVariance[k] = this.hitVariance[k]! + p[k]! * (1 - p[k]!);

@@ -155,6 +155,17 @@ function fitIsotonic(c: ClassBins): MonotoneMap {
   return { x: Float64Array.from(xs), y: Float64Array.from(y) };
 }
 
+/** Grid steps of the lookup tables: as fine as the calibration bins, so sampling changes nothing visible. */
+const LOOKUP_GRID = 10_000;
+
+function lookup(table: Float64Array, score: number): number {
+  const x = Math.min(Math.max(score, 0), 1) * LOOKUP_GRID;
+  const i = Math.floor(x);
+  if (i >= LOOKUP_GRID) return table[LOOKUP_GRID]!;
+  const lo = table[i]!;
+  return lo + (x - i) * (table[i + 1]! - lo);
+}
+
 function applyMap(map: MonotoneMap, score: number): number {
   const { x, y } = map;
   const n = x.length;
@@ -178,31 +189,46 @@ function applyMap(map: MonotoneMap, score: number): number {
  * calibrated one-vs-rest and the results are normalized to sum to 1 (uniform when all are 0).
  */
 export class ScoreCalibration {
+  /**
+   * Per class (in `classes` order) the map sampled on a grid of LOOKUP_GRID steps over [0, 1]: a prediction
+   * is calibrated by one interpolation per class instead of a search over the knots (the per-event cost).
+   */
+  private readonly tables: Float64Array[];
+
   constructor(
     readonly classes: readonly string[],
-    private readonly maps: ReadonlyMap<string, MonotoneMap>,
-  ) {}
+    maps: ReadonlyMap<string, MonotoneMap>,
+  ) {
+    this.tables = classes.map((label) => {
+      const map = maps.get(label) ?? { x: new Float64Array(0), y: new Float64Array(0) };
+      return Float64Array.from({ length: LOOKUP_GRID + 1 }, (_, i) => applyMap(map, i / LOOKUP_GRID));
+    });
+  }
 
   /** The positive class of a binary model, or null for a multiclass one. */
   get positiveClass(): string | null {
     return this.classes.length === 2 ? this.classes[1]! : null;
   }
 
-  /** Calibrated probabilities in `classes` order; a class missing from `scores` counts as score 0. */
-  calibrate(scores: Readonly<Record<string, number>>): Float64Array {
+  /**
+   * Calibrated probabilities in `classes` order; a class missing from `scores` counts as score 0. `out` (of
+   * the classes' length) is filled and returned when given: the per-event path allocates nothing.
+   */
+  calibrate(
+    scores: Readonly<Record<string, number>>,
+    out: Float64Array = new Float64Array(this.classes.length),
+  ): Float64Array {
     const k = this.classes.length;
-    const out = new Float64Array(k);
     if (k === 2) {
       const pos = this.classes[1]!;
-      const p = applyMap(this.maps.get(pos)!, scores[pos] ?? 1 - (scores[this.classes[0]!] ?? 0));
+      const p = lookup(this.tables[1]!, scores[pos] ?? 1 - (scores[this.classes[0]!] ?? 0));
       out[0] = 1 - p;
       out[1] = p;
       return out;
     }
     let total = 0;
     for (let j = 0; j < k; j++) {
-      const label = this.classes[j]!;
-      out[j] = applyMap(this.maps.get(label)!, scores[label] ?? 0);
+      out[j] = lookup(this.tables[j]!, scores[this.classes[j]!] ?? 0);
       total += out[j]!;
     }
     for (let j = 0; j < k; j++) out[j] = total > 0 ? out[j]! / total : 1 / k;
