@@ -33,12 +33,18 @@ export interface BatchOutcome {
   estimated: number;
   /** Predictions of versions whose calibration is not complete yet (not estimated). */
   uncalibrated: number;
-  /** Predictions without a label or scores (regressors, unscored classifiers). */
+  /** Predictions without a label or valid scores (regressors, unscored classifiers, a score outside [0, 1]). */
   unscored: number;
   late: number;
   undecodable: number;
   replayed: number;
   duplicates: number;
+}
+
+/** A NaN or out-of-range score would poison every sum of its window: such a prediction is not estimated. */
+function validScores(scores: Readonly<Record<string, number>>): boolean {
+  for (const v of Object.values(scores)) if (!(v >= 0 && v <= 1)) return false;
+  return true;
 }
 
 export const windowKey = (modelId: string, modelVersion: string, startMs: number): string =>
@@ -84,7 +90,7 @@ export class PartitionEstimator {
         continue;
       }
       const { label, scores } = event.prediction;
-      if (label === null || label === undefined || !scores) {
+      if (label === null || label === undefined || !scores || !validScores(scores)) {
         out.unscored += 1;
         continue;
       }
