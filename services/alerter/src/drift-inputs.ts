@@ -1,6 +1,12 @@
 import { offsetTotals, query, type InputDeps } from './input-deps.ts';
 import type { Detection, DriftWindow } from './window.ts';
 import { boundCondition, type ReadBound } from './read-bound.ts';
+import {
+  DATASET_FEATURE,
+  ERROR_FEATURE,
+  isReservedName,
+  PREDICTION_FEATURE,
+} from '../../core/src/records/reserved-names.ts';
 
 interface DriftRow {
   model_id: string;
@@ -17,10 +23,6 @@ interface DriftRow {
   sample_count: string | number;
   detail: string;
 }
-
-const DATASET = '__dataset__';
-const PREDICTION = '__prediction__';
-const ERROR = '__error__';
 
 function emptyWindow(r: DriftRow): DriftWindow {
   return {
@@ -58,12 +60,12 @@ function addRow(w: DriftWindow, r: DriftRow): void {
     threshold: r.threshold === null ? null : Number(r.threshold),
     drifted: Number(r.drifted) === 1,
   };
-  if (r.feature === DATASET) w.share = result.statistic;
-  else if (r.method === 'missing_rate' && !r.feature.startsWith('__')) {
+  if (r.feature === DATASET_FEATURE) w.share = result.statistic;
+  else if (r.method === 'missing_rate' && !isReservedName(r.feature)) {
     w.missing.push({ feature: r.feature, rate: result.statistic, referenceRate: referenceRate(r.detail) });
   } else if (Number(r.decisive) !== 1) return;
-  else if (r.feature === PREDICTION) w.prediction = result;
-  else if (!r.feature.startsWith('__')) w.features.push(result);
+  else if (r.feature === PREDICTION_FEATURE) w.prediction = result;
+  else if (!isReservedName(r.feature)) w.features.push(result);
 }
 
 const window = (d: InputDeps, bound: ReadBound, shiftMs = 0) => `${d.database}.drift_metrics FINAL
@@ -80,7 +82,7 @@ async function detections(d: InputDeps, bound: ReadBound): Promise<(DriftRow & {
     d.clickhouse,
     `SELECT model_id, model_version, toUInt32(window_start) AS start_s, toUInt32(window_end) AS end_s, feature,
             method, statistic, p_value, threshold, drifted, decisive, sample_count, detail, input_version
-     FROM ${window(d, bound, DETECTION_LATENESS_MS)} AND feature = '${ERROR}'`,
+     FROM ${window(d, bound, DETECTION_LATENESS_MS)} AND feature = '${ERROR_FEATURE}'`,
   );
 }
 
@@ -110,7 +112,7 @@ export async function readDriftWindows(d: InputDeps, bound: ReadBound): Promise<
     d.clickhouse,
     `SELECT model_id, model_version, toUInt32(window_start) AS start_s, toUInt32(window_end) AS end_s, feature,
             method, statistic, p_value, threshold, drifted, decisive, sample_count, detail
-     FROM ${window(d, bound)} AND feature != '${ERROR}'`,
+     FROM ${window(d, bound)} AND feature != '${ERROR_FEATURE}'`,
   );
   const windows = new Map<string, DriftWindow>();
   for (const r of rows) {

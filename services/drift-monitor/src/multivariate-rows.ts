@@ -1,7 +1,8 @@
 import { DECISIVE_EMBEDDING_STATISTIC, type EmbeddingEvaluation } from './embedding-evaluation.ts';
 import type { MultivariateEvaluation } from './multivariate-evaluation.ts';
 import type { ReferenceProfile } from './profile.ts';
-import { EMBEDDING_PREFIX, MULTIVARIATE_FEATURE, type DriftMetricRow, type WindowIdentity } from './rows.ts';
+import { EMBEDDING_PREFIX, MULTIVARIATE_FEATURE } from '../../core/src/records/reserved-names.ts';
+import type { DriftMetricRow, WindowIdentity } from './rows.ts';
 
 /** The dataset-level reconstruction-error row, explained by the features whose residuals rose most. */
 export function multivariateRow(

@@ -4,6 +4,7 @@ import { DEFAULT_BINS, referenceBins } from '../../core/src/stats/reference-bins
 import { finiteValues } from '../../core/src/stats/sample.ts';
 import { referenceSample } from '../../core/src/stats/sample-ks.ts';
 import type { InferenceEvent } from '../../core/src/records/records.generated.ts';
+import { isReservedName } from '../../core/src/records/reserved-names.ts';
 import { buildEmbedding, embeddingToJSON, type EmbeddingProfile } from './embedding-profile.ts';
 import { buildMultivariate, multivariateToJSON } from './multivariate-profile.ts';
 import {
@@ -75,7 +76,7 @@ export class ProfileBuilder {
       this.vectors.set(name, list);
     }
     for (const [name, value] of Object.entries(event.features ?? {})) {
-      if (name.startsWith('__')) this.reserved.add(name);
+      if (isReservedName(name)) this.reserved.add(name);
       else this.push(name, 'feature', raw(value));
     }
     const p = event.prediction ?? {};

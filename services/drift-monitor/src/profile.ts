@@ -23,10 +23,11 @@ import {
 export type ColumnRole = 'feature' | 'prediction' | 'score';
 
 /** Column names of the output, as in drift_metrics (CONTRACT.md). */
-export const PREDICTION_COLUMN = '__prediction__';
-/** The regression value when a model reports a label as well. */
-export const PREDICTION_VALUE_COLUMN = '__prediction_value__';
-export const SCORE_PREFIX = '__score__:';
+export {
+  PREDICTION_FEATURE as PREDICTION_COLUMN,
+  PREDICTION_VALUE_FEATURE as PREDICTION_VALUE_COLUMN,
+  SCORE_PREFIX,
+} from '../../core/src/records/reserved-names.ts';
 
 /** The stored reference values of a numeric column (sorted), for exact KS; absent in older profiles. */
 export interface ReferenceSampleJSON {

@@ -5,13 +5,15 @@ import type { OpenWindow } from './processor.ts';
 import type { ReferenceProfile } from './profile.ts';
 import type { ColumnEvaluation, WindowEvaluation } from './window-evaluation.ts';
 import { embeddingRows, multivariateRow } from './multivariate-rows.ts';
+import { DATASET_FEATURE, ERROR_FEATURE } from '../../core/src/records/reserved-names.ts';
 
-/** Feature name of the dataset-level row (method `share_drifted`). */
-export const DATASET_FEATURE = '__dataset__';
-/** Feature name of the multivariate drift row (method `reconstruction_error`). */
-export const MULTIVARIATE_FEATURE = '__multivariate__';
-/** Feature name prefix of an embedding's rows (`__embedding__:<name>`; methods mmd, mean_euclidean, mean_cosine). */
-export const EMBEDDING_PREFIX = '__embedding__:';
+// The reserved row names live in core (the alerter and the report read them); re-exported for this service.
+export {
+  DATASET_FEATURE,
+  EMBEDDING_PREFIX,
+  ERROR_FEATURE,
+  MULTIVARIATE_FEATURE,
+} from '../../core/src/records/reserved-names.ts';
 
 /** A drift_metrics row (migration 0009). Times in seconds. */
 export interface DriftMetricRow {
@@ -238,9 +240,6 @@ export function windowRows(
   for (const e of evaluation.embeddings) rows.push(...embeddingRows(id, e));
   return rows;
 }
-
-/** Feature name of concept-drift rows: the detectors watch the error stream. */
-export const ERROR_FEATURE = '__error__';
 
 /**
  * A concept drift as a drift_metrics row: the "window" runs from the first error after the previous

@@ -1,14 +1,13 @@
 import type { DriftRow } from './rows.ts';
-
-/** Feature names the drift monitor gives its non-input rows (services/drift-monitor/src/rows.ts). */
-export const DATASET_FEATURE = '__dataset__';
-export const ERROR_FEATURE = '__error__';
-const PREDICTION_FEATURE = '__prediction__';
-const SCORE_PREFIX = '__score__:';
-/** The multivariate (PCA reconstruction error) row and each embedding's rows, beside the features. */
-export const MULTIVARIATE_FEATURE = '__multivariate__';
-export const EMBEDDING_PREFIX = '__embedding__:';
-const isBeyondFeatures = (f: string) => f === MULTIVARIATE_FEATURE || f.startsWith(EMBEDDING_PREFIX);
+import {
+  DATASET_FEATURE,
+  EMBEDDING_PREFIX,
+  ERROR_FEATURE,
+  isJointDriftFeature as isBeyondFeatures,
+  MULTIVARIATE_FEATURE,
+  PREDICTION_FEATURE,
+  SCORE_PREFIX,
+} from '../../core/src/records/reserved-names.ts';
 
 /** One heatmap cell: the decisive test of a feature in a window. */
 export interface DriftCell {
