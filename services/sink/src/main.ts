@@ -4,8 +4,11 @@ import { exitOnStartupError, startService } from '../../core/src/runtime/service
 import { decodeJoinExpiration, type JoinExpiration } from '../../core/src/kafka/join-expiration.ts';
 import { joinerTopicSpecs } from '../../core/src/kafka/joiner-topics.ts';
 import { ensureTopics } from '../../core/src/kafka/topics.ts';
+import { goldenCheck, type GoldenCheckRow } from './golden.ts';
+import { writeGoldenChecks } from './golden-output.ts';
 import { decodeBatch } from './processor.ts';
 import type {
+  Alert,
   GroundTruthEvent,
   InferenceEvent,
   JoinedPrediction,
@@ -86,12 +89,24 @@ async function main(): Promise<void> {
     ],
   ]);
 
+  // Golden-set events are checked as they land: a mismatch is alerted at once, with no label to wait for.
+  const goldenOut = {
+    clickhouse,
+    database: db,
+    producer,
+    alertsTopic: topics.alerts,
+    encodeAlert: (a: Alert) => codecs.alert.encode(a),
+  };
   const handle = async ({ topic, partition, messages }: PartitionBatch) => {
     const route = routes.get(topic)!;
     const now = Date.now();
-    const { rows, rejected } = await decodeBatch(topic, partition, messages, route.decode, (e, m) =>
-      route.row(e, { partition, offset: m.offset }, now),
-    );
+    const golden: GoldenCheckRow[] = [];
+    const { rows, rejected } = await decodeBatch(topic, partition, messages, route.decode, (e, m) => {
+      const at = { partition, offset: m.offset };
+      const check = topic === topics.inference ? goldenCheck(e as InferenceEvent, at, now) : null;
+      if (check) golden.push(check);
+      return route.row(e, at, now);
+    });
     await publishDeadLetters(producer, topics.deadLetter, rejected);
     for (const r of rejected) metrics.deadLetters.inc({ topic, reason: r.reason });
     if (rejected.length > 0)
@@ -103,6 +118,9 @@ async function main(): Promise<void> {
       await clickhouse.insert({ table: `${db}.${route.table}`, values: rows, format: 'JSONEachRow' });
       metrics.rowsWritten.inc({ table: route.table }, rows.length);
     }
+    const failed = await writeGoldenChecks(goldenOut, golden, now);
+    if (golden.length > 0) metrics.rowsWritten.inc({ table: 'golden_checks' }, golden.length);
+    if (failed > 0) metrics.eventsOut.inc({ topic: topics.alerts }, failed);
   };
 
   await runCommittingConsumer({
