@@ -2,6 +2,7 @@ import type { Evidence } from '../../core/src/records/records.generated.ts';
 import { crossed, evidence, lifecycleOf, type Condition } from './condition.ts';
 import { featureDriftConditions, predictionDriftCondition } from './feature-drift.ts';
 import { grade } from './grade.ts';
+import { multivariateDriftConditions } from './multivariate-drift.ts';
 import type { Verdict } from './lifecycle.ts';
 import type {
   ConceptDriftRule,
@@ -113,7 +114,10 @@ function conceptDrift(name: string, r: ConceptDriftRule, w: DriftWindow, rules: 
   };
 }
 
-/** Every condition a drift window can raise: data, prediction and concept drift, latency, data quality. */
+/**
+ * Every condition a drift window can raise: data (share, per feature, multivariate and embedding), prediction
+ * and concept drift, latency, data quality.
+ */
 export function driftConditions(
   w: DriftWindow,
   rules: ModelRules,
@@ -125,6 +129,7 @@ export function driftConditions(
   const out: (Condition | null)[] = [
     ...on(g.data_drift).map(([n, r]) => dataDrift(n, r, w, rules)),
     ...on(g.feature_drift).flatMap(([n, r]) => featureDriftConditions(n, r, w, rules)),
+    ...on(g.multivariate_drift).flatMap(([n, r]) => multivariateDriftConditions(n, r, w, rules)),
     ...on(g.prediction_drift).map(([n, r]) => predictionDriftCondition(n, r, w, rules)),
     ...on(g.latency).map(([n, r]) => latency(n, r, w, rules)),
     ...on(g.data_quality).map(([n, r]) => dataQuality(n, r, w, rules, deadLetterRate)),

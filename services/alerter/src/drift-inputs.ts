@@ -1,14 +1,15 @@
 import { offsetTotals, query, type InputDeps } from './input-deps.ts';
-import type { Detection, DriftWindow } from './window.ts';
+import type { Contributor, Detection, DriftWindow } from './window.ts';
 import { boundCondition, type ReadBound } from './read-bound.ts';
 import {
   DATASET_FEATURE,
   ERROR_FEATURE,
+  isJointDriftFeature,
   isReservedName,
   PREDICTION_FEATURE,
 } from '../../core/src/records/reserved-names.ts';
 
-interface DriftRow {
+export interface DriftRow {
   model_id: string;
   model_version: string;
   start_s: string | number;
@@ -24,7 +25,7 @@ interface DriftRow {
   detail: string;
 }
 
-function emptyWindow(r: DriftRow): DriftWindow {
+export function emptyWindow(r: DriftRow): DriftWindow {
   return {
     source: 'drift',
     modelId: r.model_id,
@@ -50,8 +51,24 @@ function referenceRate(detail: string): number {
   }
 }
 
-/** Adds one drift_metrics row to its window: dataset share, output test, missing rate or a feature's test. */
-function addRow(w: DriftWindow, r: DriftRow): void {
+/** The multivariate row's contributors (detail JSON); none when absent or malformed. */
+function contributors(detail: string): Contributor[] {
+  try {
+    const list = (JSON.parse(detail) as { contributors?: unknown }).contributors;
+    if (!Array.isArray(list)) return [];
+    return list
+      .filter((c): c is Contributor => typeof c === 'object' && c !== null && typeof c.feature === 'string')
+      .map((c) => ({ feature: c.feature, share: Number(c.share) || 0, rise: Number(c.rise) || 0 }));
+  } catch {
+    return [];
+  }
+}
+
+/**
+ * Adds one drift_metrics row to its window: dataset share, output test, multivariate or embedding test,
+ * missing rate or a feature's test.
+ */
+export function addRow(w: DriftWindow, r: DriftRow): void {
   const result = {
     feature: r.feature,
     method: r.method,
@@ -65,7 +82,9 @@ function addRow(w: DriftWindow, r: DriftRow): void {
     w.missing.push({ feature: r.feature, rate: result.statistic, referenceRate: referenceRate(r.detail) });
   } else if (Number(r.decisive) !== 1) return;
   else if (r.feature === PREDICTION_FEATURE) w.prediction = result;
-  else if (!isReservedName(r.feature)) w.features.push(result);
+  else if (isJointDriftFeature(r.feature)) {
+    (w.joint ??= []).push({ ...result, contributors: contributors(r.detail) });
+  } else if (!isReservedName(r.feature)) w.features.push(result);
 }
 
 const window = (d: InputDeps, bound: ReadBound, shiftMs = 0) => `${d.database}.drift_metrics FINAL

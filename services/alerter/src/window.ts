@@ -53,6 +53,24 @@ export interface FeatureResult {
   drifted: boolean;
 }
 
+/** A feature behind a multivariate drift: its share of the window's reconstruction error. */
+export interface Contributor {
+  feature: string;
+  share: number;
+  /** How much its mean squared residual rose over the reference's. */
+  rise: number;
+}
+
+/**
+ * A drift test over several columns at once (decisive rows): the multivariate reconstruction error
+ * (`__multivariate__`) or an embedding's MMD (`__embedding__:<name>`). Kept apart from the features: these
+ * are no input features, so they count neither in the dataset share nor in a correction over features.
+ */
+export interface JointDriftResult extends FeatureResult {
+  /** The multivariate row's features whose residuals rose most, largest first; empty for an embedding. */
+  contributors: Contributor[];
+}
+
 export interface MissingRate {
   feature: string;
   rate: number;
@@ -75,6 +93,8 @@ export interface DriftWindow extends WindowBase {
   /** The dataset row: share of drifted features. Null when the window had none. */
   share: number | null;
   prediction: FeatureResult | null;
+  /** Multivariate and embedding drift of the window; absent or empty when it had none. */
+  joint?: JointDriftResult[];
   missing: MissingRate[];
   /** Concept-drift detections that fired before the window's end; evaluate.ts counts each once. */
   detections: Detection[];

@@ -128,6 +128,22 @@ export const featureDriftRule = z
   })
   .strict();
 
+/**
+ * One DATA_DRIFT alert per drift that one feature at a time cannot see, when the drift monitor flagged it:
+ * `reconstruction_error`, the multivariate row (metric `multivariate`, evidence naming the features whose
+ * residuals rose most), or `embedding`, each embedding's MMD (metric `embedding:<name>`). Their thresholds
+ * are already calibrated by the drift monitor (a band from held-out reference errors; a false-alarm rate),
+ * so the flag stands. Not counted in the dataset share nor in the correction over features.
+ */
+export const multivariateDriftRule = z
+  .object({
+    ...base,
+    type: z.enum(['reconstruction_error', 'embedding']),
+    /** @default "WARNING" */
+    severity: severity.default('WARNING'),
+  })
+  .strict();
+
 export const latencyRule = z
   .object({
     ...base,
@@ -167,6 +183,7 @@ export const RULE_GROUPS = {
   performance: performanceRule,
   data_drift: dataDriftRule,
   feature_drift: featureDriftRule,
+  multivariate_drift: multivariateDriftRule,
   prediction_drift: predictionDriftRule,
   latency: latencyRule,
   data_quality: dataQualityRule,
@@ -218,6 +235,7 @@ export const modelRulesSchema = z
         performance: z.record(performanceRule).default({}),
         data_drift: z.record(dataDriftRule).default({}),
         feature_drift: z.record(featureDriftRule).default({}),
+        multivariate_drift: z.record(multivariateDriftRule).default({}),
         prediction_drift: z.record(predictionDriftRule).default({}),
         latency: z.record(latencyRule).default({}),
         data_quality: z.record(dataQualityRule).default({}),
@@ -233,6 +251,7 @@ export type Lifecycle = z.output<typeof lifecycleSchema>;
 export type PerformanceRule = z.output<typeof performanceRule>;
 export type DataDriftRule = z.output<typeof dataDriftRule>;
 export type FeatureDriftRule = z.output<typeof featureDriftRule>;
+export type MultivariateDriftRule = z.output<typeof multivariateDriftRule>;
 export type ProvisionalRules = z.output<typeof provisionalSchema>;
 export type PredictionDriftRule = z.output<typeof predictionDriftRule>;
 export type LatencyRule = z.output<typeof latencyRule>;
