@@ -18,6 +18,8 @@ export interface InferenceEvent {
   embeddings?: null | Record<string, number[]>;
   /** Set only on golden-set events: the output the model must give; a different prediction is alerted at once. */
   golden_expected?: null | GoldenExpected;
+  /** The serving request this prediction answered: versions that scored the same request (production and shadow) share it. */
+  request_id?: null | string;
 }
 
 /** A classifier sets label (and optionally scores); a regressor sets value. */

@@ -40,6 +40,7 @@ const event = {
   tags: { region: 'eu' },
   embeddings: { text: [0.5, -0.25, 1] },
   golden_expected: { label: 'yes', value: null },
+  request_id: 'req-1',
 };
 
 async function reasonOf(p: Promise<unknown>): Promise<string> {
