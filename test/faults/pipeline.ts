@@ -124,7 +124,7 @@ export function restarts(p: Pipeline): Record<string, number> {
 export async function publishStream(
   p: Pipeline,
   perWindow: number,
-  onChunk: (index: number, c: ArrivalChunk) => void,
+  onChunk: (index: number, c: ArrivalChunk) => void | Promise<void>,
 ): Promise<{ predictions: number; labels: number }> {
   const topics = topicNames({ topicPrefix: p.env.DRIFTLINE_TOPIC_PREFIX! });
   const registry = new SchemaRegistryClient({ url: p.env.DRIFTLINE_SCHEMA_REGISTRY_URL! });

@@ -52,7 +52,12 @@ async function runOnce(p: Pipeline, o: SuiteOptions, withFaults: boolean): Promi
     cli(p, 'up');
     buildReferences(p);
     injector.startSpare();
-    const events = await publishStream(p, o.perWindow, (i) => injector.onChunk(i));
+    // Paced, so that the faults land while the stream flows rather than after it.
+    const paceMs = o.full ? 4_000 : 1_000;
+    const events = await publishStream(p, o.perWindow, async (i) => {
+      injector.onChunk(i);
+      await sleep(paceMs);
+    });
     console.log(`[${p.name}] stream sent: ${events.predictions} predictions, ${events.labels} labels`);
     await injector.done();
     await injector.stopSpare();
