@@ -7,6 +7,7 @@ import { ensureTopics } from '../../core/src/kafka/topics.ts';
 import { goldenCheck, type GoldenCheckRow } from './golden.ts';
 import { writeGoldenChecks } from './golden-output.ts';
 import { decodeBatch } from './processor.ts';
+import { requestPredictionRow, type RequestPredictionRow } from './request-predictions.ts';
 import type {
   Alert,
   GroundTruthEvent,
@@ -101,10 +102,15 @@ async function main(): Promise<void> {
     const route = routes.get(topic)!;
     const now = Date.now();
     const golden: GoldenCheckRow[] = [];
+    const requests: RequestPredictionRow[] = [];
     const { rows, rejected } = await decodeBatch(topic, partition, messages, route.decode, (e, m) => {
       const at = { partition, offset: m.offset };
-      const check = topic === topics.inference ? goldenCheck(e as InferenceEvent, at, now) : null;
-      if (check) golden.push(check);
+      if (topic === topics.inference) {
+        const check = goldenCheck(e as InferenceEvent, at, now);
+        if (check) golden.push(check);
+        const request = requestPredictionRow(e as InferenceEvent, now);
+        if (request) requests.push(request);
+      }
       return route.row(e, at, now);
     });
     await publishDeadLetters(producer, topics.deadLetter, rejected);
@@ -117,6 +123,14 @@ async function main(): Promise<void> {
     if (rows.length > 0) {
       await clickhouse.insert({ table: `${db}.${route.table}`, values: rows, format: 'JSONEachRow' });
       metrics.rowsWritten.inc({ table: route.table }, rows.length);
+    }
+    if (requests.length > 0) {
+      await clickhouse.insert({
+        table: `${db}.request_predictions`,
+        values: requests,
+        format: 'JSONEachRow',
+      });
+      metrics.rowsWritten.inc({ table: 'request_predictions' }, requests.length);
     }
     const failed = await writeGoldenChecks(goldenOut, golden, now);
     if (golden.length > 0) metrics.rowsWritten.inc({ table: 'golden_checks' }, golden.length);
