@@ -1,7 +1,10 @@
-import { mkdtempSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
+import { driftConditions } from '../../services/alerter/src/drift-conditions.ts';
+import { readDriftWindows } from '../../services/alerter/src/drift-inputs.ts';
+import { parseRules } from '../../services/alerter/src/rules/load.ts';
 import { loadSettings } from '../../services/core/src/config/load.ts';
 import { topicNames } from '../../services/core/src/config/topics.ts';
 import type { InferenceEvent } from '../../services/core/src/records/records.generated.ts';
@@ -90,6 +93,30 @@ afterAll(async () => {
   await ch.close();
 });
 
+/**
+ * The alerter reads the stored windows (its own query, real ClickHouse and Kafka): the multivariate and
+ * embedding conditions breach in the changed windows only, the multivariate one naming x0 and x1 first.
+ */
+async function alerterWindows(db: string, topics: { inference: string; deadLetter: string }) {
+  const admin = kafka.admin();
+  await admin.connect();
+  try {
+    const bound = { sinceMs: 0, newSeriesSinceMs: 0, known: [] };
+    const deps = {
+      clickhouse: ch,
+      database: db,
+      admin,
+      performanceWindow: '1h',
+      percentiles: [],
+      deadLetterTopic: topics.deadLetter,
+      inputTopics: [topics.inference],
+    };
+    return await readDriftWindows(deps, bound);
+  } finally {
+    await admin.disconnect();
+  }
+}
+
 describe('multivariate and embedding drift end to end (real Kafka, registry, ClickHouse)', () => {
   const env = isolatedEnv({
     DRIFTLINE_DRIFT_WINDOW: '1m',
@@ -101,6 +128,27 @@ describe('multivariate and embedding drift end to end (real Kafka, registry, Cli
   const db = env.DRIFTLINE_CLICKHOUSE_DATABASE!;
   databases.push(db);
   const topics = topicNames({ topicPrefix: env.DRIFTLINE_TOPIC_PREFIX! });
+
+  const expectAlerterVerdicts = async () => {
+    const rules = parseRules(readFileSync('infra/alerting/rules.json', 'utf8'), 'rules.json', {}).defaults;
+    const windows = (await alerterWindows(db, topics)).filter((w) => w.startMs < T0 + 6 * MINUTE);
+    windows.sort((a, b) => a.startMs - b.startMs);
+    const verdicts = windows.map((w) =>
+      driftConditions(w, rules, null)
+        .filter((c) => c.metric === 'multivariate' || c.metric === 'embedding:text')
+        .map((c) => `${c.metric}:${c.verdict.level}`),
+    );
+    const quiet = ['multivariate:clear', 'embedding:text:clear'];
+    const breach = ['multivariate:breach', 'embedding:text:breach'];
+    expect(verdicts).toEqual([quiet, quiet, quiet, quiet, breach, breach]);
+    const alert = driftConditions(windows[4]!, rules, null).find((c) => c.metric === 'multivariate')!;
+    expect(
+      alert.evidence
+        .slice(1, 3)
+        .map((e) => e.subject)
+        .sort(),
+    ).toEqual(['x0', 'x1']);
+  };
 
   it('shouldFlagTheCorrelationChangeAndTheEmbeddingShiftInTheFirstChangedWindowOnly', async () => {
     const reference = traffic(1, T0 - 86_400_000, 5000, 0.8, 0);
@@ -172,6 +220,7 @@ describe('multivariate and embedding drift end to end (real Kafka, registry, Cli
         .map((c: { feature: string }) => c.feature)
         .sort(),
     ).toEqual(['x0', 'x1']);
+    await expectAlerterVerdicts();
     // Merged across partitions, each window equals one pass over its events.
     for (const w of [0, 4]) {
       const partial = new WindowPartial(profile);
