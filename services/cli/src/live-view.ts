@@ -1,4 +1,5 @@
 import type { ClickHouseClient } from '../../core/src/clickhouse/client.ts';
+import { ERROR_FEATURE } from '../../core/src/records/reserved-names.ts';
 
 /** What the demo shows each tick, read from ClickHouse: the tables users query. */
 export interface LiveSnapshot {
@@ -48,8 +49,8 @@ export async function readSnapshot(
   }>(
     ch,
     `SELECT toString(window_start) AS w, feature, method, statistic, drifted FROM ${db}.drift_metrics FINAL
-     WHERE model_id = 'churn' AND model_version = 'v1' AND decisive = 1 AND feature != '__error__' AND window_start >= ${since}
-       AND window_start = (SELECT max(window_start) FROM ${db}.drift_metrics WHERE model_id = 'churn' AND feature != '__error__' AND window_start >= ${since})
+     WHERE model_id = 'churn' AND model_version = 'v1' AND decisive = 1 AND feature != '${ERROR_FEATURE}' AND window_start >= ${since}
+       AND window_start = (SELECT max(window_start) FROM ${db}.drift_metrics WHERE model_id = 'churn' AND feature != '${ERROR_FEATURE}' AND window_start >= ${since})
      ORDER BY drifted DESC, statistic DESC LIMIT 4`,
   );
   const alerts = await rows<{ alert_id: string; t: string }>(

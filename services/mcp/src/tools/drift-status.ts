@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { DATASET_FEATURE } from '../../../core/src/records/reserved-names.ts';
 import { andEquals, andRangeSeconds, num, quote } from '../sql.ts';
 import { defineTool, type ToolContext } from '../tool.ts';
 import { from, modelId, modelVersion, to, windowOf } from '../tool-args.ts';
@@ -34,7 +35,7 @@ export function resultsSql(db: string, a: Args, windows: Row[]): string {
        p_value, p_value_adjusted, threshold, drifted, sample_count, reference_count
 FROM ${db}.drift_metrics FINAL
 WHERE model_id = ${quote(a.model_id)} AND decisive = 1 AND (model_version, window_start) IN (${pairs.join(', ')})
-  ${a.only_drifted ? "AND (drifted = 1 OR feature = '__dataset__')" : ''}
+  ${a.only_drifted ? `AND (drifted = 1 OR feature = ${quote(DATASET_FEATURE)})` : ''}
 ORDER BY start_s DESC, model_version, drifted DESC, statistic DESC
 LIMIT 5000`;
 }
@@ -61,8 +62,8 @@ async function run(ctx: ToolContext, a: Args): Promise<Record<string, unknown>> 
   const results = await ctx.select(resultsSql(ctx.database, a, windows));
   const out = windows.map((w) => {
     const mine = results.filter((r) => r.model_version === w.model_version && r.start_s === w.start_s);
-    const dataset = mine.find((r) => r.feature === '__dataset__');
-    const columns = mine.filter((r) => r.feature !== '__dataset__').map(column);
+    const dataset = mine.find((r) => r.feature === DATASET_FEATURE);
+    const columns = mine.filter((r) => r.feature !== DATASET_FEATURE).map(column);
     return {
       model_version: w.model_version,
       window_start: new Date(Number(w.start_s) * 1000).toISOString(),
