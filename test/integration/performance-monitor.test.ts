@@ -119,6 +119,13 @@ describe('performance-monitor end to end (real Kafka, registry, ClickHouse)', ()
     }
     expect(stored.get(['known', 'v1', '', '5m', String(T0), 'accuracy'].join('|'))?.value).toBe(6 / 8);
     expect(stored.get(['known', 'v1', 'region=eu', '1h', String(T0), 'count'].join('|'))?.value).toBe(8);
+    // The same figures as per-model Prometheus series (all traffic, the latest window of each size).
+    const text = await (await fetch(`http://127.0.0.1:${await service.port()}/metrics`)).text();
+    const line = (name: string, ...labels: string[]) =>
+      text.split('\n').find((l) => l.startsWith(`${name}{`) && labels.every((x) => l.includes(x)));
+    const pair = ['model_id="known"', 'model_version="v1"', 'window="1h"'];
+    expect(line('driftline_model_performance', ...pair, 'metric="accuracy"')).toMatch(/\} 0\.75$/);
+    expect(line('driftline_model_window_samples', ...pair)).toMatch(/\} 8$/);
   });
 
   it('shouldReplaceTheWindowRowWhenALabelArrivesAfterItsWindowEnded', async () => {
