@@ -4,10 +4,8 @@ import { exitOnStartupError, startService } from '../../core/src/runtime/service
 import { decodeJoinExpiration, type JoinExpiration } from '../../core/src/kafka/join-expiration.ts';
 import { joinerTopicSpecs } from '../../core/src/kafka/joiner-topics.ts';
 import { ensureTopics } from '../../core/src/kafka/topics.ts';
-import { goldenCheck, type GoldenCheckRow } from './golden.ts';
-import { writeGoldenChecks } from './golden-output.ts';
 import { decodeBatch } from './processor.ts';
-import { requestPredictionRow, type RequestPredictionRow } from './request-predictions.ts';
+import { InferenceSideRows, writeSideRows } from './side-rows.ts';
 import type {
   Alert,
   GroundTruthEvent,
@@ -90,9 +88,11 @@ async function main(): Promise<void> {
     ],
   ]);
 
-  // Golden-set events are checked as they land: a mismatch is alerted at once, with no label to wait for.
-  const goldenOut = {
+  // Golden-set events are checked as they land (a mismatch is alerted at once, with no label to wait for), and
+  // predictions naming their serving request are kept for shadow agreement.
+  const sideOut = {
     clickhouse,
+    metrics,
     database: db,
     producer,
     alertsTopic: topics.alerts,
@@ -101,16 +101,10 @@ async function main(): Promise<void> {
   const handle = async ({ topic, partition, messages }: PartitionBatch) => {
     const route = routes.get(topic)!;
     const now = Date.now();
-    const golden: GoldenCheckRow[] = [];
-    const requests: RequestPredictionRow[] = [];
+    const side = new InferenceSideRows();
     const { rows, rejected } = await decodeBatch(topic, partition, messages, route.decode, (e, m) => {
       const at = { partition, offset: m.offset };
-      if (topic === topics.inference) {
-        const check = goldenCheck(e as InferenceEvent, at, now);
-        if (check) golden.push(check);
-        const request = requestPredictionRow(e as InferenceEvent, now);
-        if (request) requests.push(request);
-      }
+      if (topic === topics.inference) side.add(e as InferenceEvent, at, now);
       return route.row(e, at, now);
     });
     await publishDeadLetters(producer, topics.deadLetter, rejected);
@@ -124,17 +118,7 @@ async function main(): Promise<void> {
       await clickhouse.insert({ table: `${db}.${route.table}`, values: rows, format: 'JSONEachRow' });
       metrics.rowsWritten.inc({ table: route.table }, rows.length);
     }
-    if (requests.length > 0) {
-      await clickhouse.insert({
-        table: `${db}.request_predictions`,
-        values: requests,
-        format: 'JSONEachRow',
-      });
-      metrics.rowsWritten.inc({ table: 'request_predictions' }, requests.length);
-    }
-    const failed = await writeGoldenChecks(goldenOut, golden, now);
-    if (golden.length > 0) metrics.rowsWritten.inc({ table: 'golden_checks' }, golden.length);
-    if (failed > 0) metrics.eventsOut.inc({ topic: topics.alerts }, failed);
+    await writeSideRows(sideOut, side, now);
   };
 
   await runCommittingConsumer({
