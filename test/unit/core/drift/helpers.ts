@@ -29,11 +29,13 @@ export function loadFixture(file: string): Fixture {
   return { ...raw, file };
 }
 
+/** Every River detector fixture in the folder (other drift fixtures, such as the multivariate one, have no runs). */
 export function allFixtures(): Fixture[] {
   return readdirSync(FIXTURE_DIR)
     .filter((f) => f.endsWith('.json'))
     .sort()
-    .map(loadFixture);
+    .map(loadFixture)
+    .filter((fixture) => Array.isArray(fixture.runs));
 }
 
 /** Every (fixture, run) pair for one detector, labelled for `it.each`. */
