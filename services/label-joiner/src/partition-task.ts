@@ -14,13 +14,11 @@ import { ChangeLoggingStore } from '../../core/src/store/change-logging-store.ts
 import type { LevelDbStore } from '../../core/src/store/level-db-store.ts';
 import { decodeInputs } from './decode-inputs.ts';
 import type { JoinInput, JoinOutput, JoinProcessor } from './join-processor.ts';
-import type { JoinState } from './join-state.ts';
-import { clockOf, isLoggedKey, JoinStore, UNATTRIBUTED } from './join-store.ts';
+import { isLoggedKey, JoinStore } from './join-store.ts';
 import type { JoinerMetrics } from './joiner-metrics.ts';
 import { countOutputs, toMessages } from './outputs.ts';
 import { placeBatch, sideOfForward } from './reroute.ts';
-import { ModelClocks } from './model-clocks.ts';
-import { advance, observe, type IdleTracker, type Side, type WatermarkState } from './watermark.ts';
+import { advance, observe, type IdleTracker, type Side } from './watermark.ts';
 
 export interface JoinerTopics {
   inference: string;
@@ -56,8 +54,6 @@ export interface PartitionTaskDeps {
   changelogEnd: bigint | undefined;
   /** Event-time width of the expiry index buckets (restores must use the same). */
   expiryBucketMs: number;
-  /** How far a model's clock may lag the partition's before it is pulled along. */
-  maxClockSkewMs: number;
   logger: Logger;
 }
 
@@ -116,18 +112,14 @@ export class PartitionTask {
     if (fresh.length === 0) return;
     const t = [performance.now()];
     const placed = repartitioned
-      ? { local: fresh, forwards: [], misplaced: [] }
+      ? { local: fresh, forwards: [] }
       : placeBatch(fresh, side, this.partition, this.d.partitions);
     const sideOf = repartitioned ? sideOfForward : () => side;
-    const decode = (ms: KafkaMessage[]) =>
-      decodeInputs(sideOf, topic, this.partition, ms, this.d.codecs, this.d.deadLetterOrphans);
-    const { inputs, rejected } = await this.guard(() => decode(placed.local));
-    // A forwarded record is joined where it goes, but this partition's inputs did reach its event time: it
-    // moves the clocks here too (its decode errors are the receiving partition's to report).
-    const passing =
-      placed.misplaced.length > 0 ? (await this.guard(() => decode(placed.misplaced))).inputs : [];
+    const { inputs, rejected } = await this.guard(() =>
+      decodeInputs(sideOf, topic, this.partition, placed.local, this.d.codecs, this.d.deadLetterOrphans),
+    );
     t.push(performance.now());
-    const first = await this.guard(() => this.step(inputs, passing));
+    const first = await this.guard(() => this.step(inputs));
     t.push(performance.now());
     const next = (BigInt(fresh[fresh.length - 1]!.offset) + 1n).toString();
     const partitions = [{ partition: this.partition, offset: next }];
@@ -161,24 +153,15 @@ export class PartitionTask {
     await this.d.level.close();
   }
 
-  private async step(
-    inputs: JoinInput[],
-    passing: JoinInput[] = [],
-  ): Promise<{ outputs: JoinOutput[]; more: boolean }> {
+  private async step(inputs: JoinInput[]): Promise<{ outputs: JoinOutput[]; more: boolean }> {
     const states = await this.join.states([...new Set(inputs.map((i) => i.event.prediction_id))]);
-    const marks = this.join.watermarks();
-    // A model first seen in this batch has no clock yet: labels that name no model may be its, so they wait.
-    const known = this.join.meta.models;
-    const named = (i: JoinInput) => (i.kind === 'prediction' ? i.event.model_id : i.event.model_id);
-    if (inputs.some((i) => named(i) && !Object.hasOwn(known, named(i)!))) marks.set(UNATTRIBUTED, -Infinity);
-    const watermarkOf = (next: JoinState) => marks.get(clockOf(next)) ?? -Infinity;
-    let progress = this.join.meta as WatermarkState;
-    const clocks = new ModelClocks(this.join.meta.models);
+    const watermark = this.join.meta.watermark;
+    let progress = this.join.meta as Parameters<typeof observe>[0];
     const outputs: JoinOutput[] = [];
     for (const input of inputs) {
       const id = input.event.prediction_id;
       const before = states.get(id);
-      const step = this.d.processor.process(input, before, watermarkOf);
+      const step = this.d.processor.process(input, before, watermark);
       this.join.stage(id, before, step.next);
       if (step.next === null) states.delete(id);
       else if (step.next) states.set(id, step.next);
@@ -188,27 +171,16 @@ export class PartitionTask {
         input.kind === 'prediction' ? 'predictions' : 'labels',
         input.event.timestamp,
       );
-      clocks.observe(input, step.outputs);
     }
-    for (const input of passing) {
-      progress = observe(
-        progress,
-        input.kind === 'prediction' ? 'predictions' : 'labels',
-        input.event.timestamp,
-      );
-      clocks.observe(input, []);
-    }
-    const idle = this.d.idle.idle();
-    const { predictions, labels, watermark } = advance(progress, idle);
-    this.join.watermark = { predictions, labels, watermark };
-    this.join.models = clocks.advance({ predictions, labels, watermark }, idle, this.d.maxClockSkewMs);
+    const { predictions, labels, watermark: w } = advance(progress, this.d.idle.idle());
+    this.join.watermark = { predictions, labels, watermark: w };
     await this.join.writeStaged();
     const expiry = await this.expireDue();
     return { outputs: [...outputs, ...expiry.outputs], more: expiry.more };
   }
 
   private async expireDue(): Promise<{ outputs: JoinOutput[]; more: boolean }> {
-    const due = await this.join.due(this.join.watermarks(), this.d.expiryBatch);
+    const due = await this.join.due(this.join.meta.watermark, this.d.expiryBatch);
     const outputs: JoinOutput[] = [];
     for (const { id, state } of due.entries) {
       outputs.push(...this.d.processor.expire(id, state));

@@ -9,8 +9,6 @@ export interface Placement {
   local: KafkaMessage[];
   /** The others, addressed to their partition of the repartition topic. */
   forwards: Message[];
-  /** The others as they were read: their event times still count in this partition's clocks. */
-  misplaced: KafkaMessage[];
 }
 
 /**
@@ -27,17 +25,15 @@ export function placeBatch(
 ): Placement {
   const local: KafkaMessage[] = [];
   const forwards: Message[] = [];
-  const misplaced: KafkaMessage[] = [];
   for (const m of messages) {
     const target = m.key ? javaPartitionOf(m.key, partitions) : partition;
     if (target === partition) local.push(m);
     else {
       const headers: IHeaders = { ...m.headers, [REPARTITION_SIDE_HEADER]: side };
       forwards.push({ key: m.key, value: m.value, headers, partition: target, timestamp: m.timestamp });
-      misplaced.push(m);
     }
   }
-  return { local, forwards, misplaced };
+  return { local, forwards };
 }
 
 /** The side a record of the repartition topic came from; undefined when the header is missing or unknown. */

@@ -132,7 +132,6 @@ function taskDeps(
     floors,
     changelogEnd: end,
     expiryBucketMs: expiryBucketMs(d.processor),
-    maxClockSkewMs: d.settings.maxClockSkewMs,
     logger: d.logger,
   };
 }
