@@ -1,4 +1,3 @@
-import { execFileSync } from 'node:child_process';
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
@@ -19,6 +18,7 @@ import { countOrZero, rows, testClickHouse } from './utils/clickhouse.ts';
 import { isolatedEnv, waitFor } from './utils/env.ts';
 import { avroEncoder, testKafka } from './utils/kafka.ts';
 import { startServiceProcess, waitReady, type ServiceProcess } from './utils/service-process.ts';
+import { readCommitted } from './utils/read-committed.ts';
 
 // The issue's stream: 10,000 predictions, labels delayed at random in event time, 10% of labels sent before
 // their prediction, 5% sent twice (the second with another label: it must be ignored), 10% never sent, plus
@@ -143,42 +143,8 @@ async function produceStream(
   await producer.disconnect();
 }
 
-// Read with librdkafka (Python confluent-kafka), an independent read_committed implementation: kafkajs 2.2.4
-// lets aborted records through when transactions interleave (see services/core/src/kafka/kafkajs-read-committed-fix.ts).
-const READ_COMMITTED = `
-import json, sys
-from confluent_kafka import Consumer, KafkaError, TopicPartition
-brokers, topic = sys.argv[1], sys.argv[2]
-c = Consumer({'bootstrap.servers': brokers, 'group.id': 'verify', 'enable.auto.commit': False,
-              'isolation.level': 'read_committed', 'enable.partition.eof': True})
-parts = c.list_topics(topic, timeout=10).topics[topic].partitions
-c.assign([TopicPartition(topic, p, 0) for p in parts])
-eof, out = set(), []
-while len(eof) < len(parts):
-    m = c.poll(10.0)
-    if m is None: sys.exit('timed out reading ' + topic)
-    if m.error():
-        if m.error().code() == KafkaError._PARTITION_EOF: eof.add(m.partition()); continue
-        sys.exit(str(m.error()))
-    out.append(m.value().hex())
-c.close()
-print(json.dumps(out))
-`;
-const python = () =>
-  execFileSync('bash', [path.resolve('infra/python-env.sh')], { encoding: 'utf8' })
-    .trim()
-    .split('\n')
-    .pop()!;
-
-/** Every committed record of a topic, read to its current read_committed end. */
-function readTopic(topic: string): Buffer[] {
-  const out = execFileSync(
-    python(),
-    ['-c', READ_COMMITTED, process.env.DRIFTLINE_KAFKA_BROKERS ?? '127.0.0.1:9092', topic],
-    { encoding: 'utf8', maxBuffer: 256 << 20 },
-  );
-  return (JSON.parse(out) as string[]).map((hex) => Buffer.from(hex, 'hex'));
-}
+// Read with librdkafka, an independent read_committed implementation (utils/read-committed.ts).
+const readTopic = readCommitted;
 
 const joinedType = avro.Type.forSchema(readSchema('JoinedPrediction') as avro.Schema);
 
