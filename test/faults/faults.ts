@@ -12,14 +12,24 @@ export type Fault =
   | { kind: 'stop-clickhouse'; atChunk: number; downMs: number }
   | { kind: 'stop-registry'; atChunk: number; downMs: number };
 
+/** Which faults a run injects: see faultPlan. */
+export type PlanName = 'short' | 'full' | 'outages';
+
 /**
- * The short plan (5 SIGKILLs, one SIGSTOP, no server touched: safe beside other work on the same servers) and
- * the full one (24 SIGKILLs, a Kafka restart, ClickHouse down 60 s, the registry down 30 s, one SIGSTOP).
- * The demo stream has 54 chunks of 20 s of event time.
+ * The short plan (5 SIGKILLs, one SIGSTOP, no server touched: safe beside other work on the same servers); the
+ * full one (24 SIGKILLs, a Kafka restart, ClickHouse down 60 s, the registry down 30 s, one SIGSTOP); and the
+ * outages alone (the same three server faults, no SIGKILL or SIGSTOP), where any supervisor restart is a service
+ * that gave up on a server instead of waiting for it. The demo stream has 54 chunks of 20 s of event time.
  */
-export function faultPlan(full: boolean, sessionTimeoutMs: number): Fault[] {
+export function faultPlan(plan: PlanName, sessionTimeoutMs: number): Fault[] {
   const pauseMs = sessionTimeoutMs + 15_000;
-  if (!full) {
+  const outages: Fault[] = [
+    { kind: 'restart-kafka', atChunk: 11 },
+    { kind: 'stop-registry', atChunk: 21, downMs: 30_000 },
+    { kind: 'stop-clickhouse', atChunk: 31, downMs: 60_000 },
+  ];
+  if (plan === 'outages') return outages;
+  if (plan === 'short') {
     return [
       ...[6, 14, 22, 30, 38].map((atChunk) => ({ kind: 'sigkill' as const, atChunk })),
       { kind: 'sigstop', atChunk: 18, service: 'label-joiner', pauseMs },
@@ -27,9 +37,7 @@ export function faultPlan(full: boolean, sessionTimeoutMs: number): Fault[] {
   }
   return [
     ...Array.from({ length: 24 }, (_, i) => ({ kind: 'sigkill' as const, atChunk: 2 + i * 2 })),
-    { kind: 'restart-kafka', atChunk: 11 },
-    { kind: 'stop-registry', atChunk: 21, downMs: 30_000 },
-    { kind: 'stop-clickhouse', atChunk: 31, downMs: 60_000 },
+    ...outages,
     { kind: 'sigstop', atChunk: 41, service: 'label-joiner', pauseMs },
   ];
 }

@@ -120,6 +120,20 @@ export function restarts(p: Pipeline): Record<string, number> {
   }
 }
 
+/**
+ * The supervisor's log lines about exits it restarted a service after (`<service> <how it ended>: <last error>;
+ * restart N in M ms`), without the SIGKILLs the suite itself sent.
+ */
+export function exits(p: Pipeline): string[] {
+  try {
+    return readFileSync(path.join(p.runDir, 'logs', 'supervisor.log'), 'utf8')
+      .split('\n')
+      .filter((line) => line.includes('; restart ') && !line.includes('killed by SIGKILL'));
+  } catch {
+    return [];
+  }
+}
+
 /** The demo's stream (two versions of a classifier and a regressor, delayed labels, a drift, a concept shift). */
 export async function publishStream(
   p: Pipeline,

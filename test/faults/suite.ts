@@ -1,9 +1,10 @@
 import { createClient } from '@clickhouse/client';
 import { groupLag } from '../../services/cli/src/lag.ts';
-import { faultPlan, FaultInjector } from './faults.ts';
+import { faultPlan, FaultInjector, type PlanName } from './faults.ts';
 import {
   buildReferences,
   cli,
+  exits,
   kafkaOf,
   newPipeline,
   publishStream,
@@ -15,6 +16,8 @@ import { compareSnapshots, rowCounts, snapshot, type Snapshot, type TableDiffere
 export interface SuiteOptions {
   /** The full plan touches the shared servers (Kafka restart, ClickHouse and registry stops). */
   full: boolean;
+  /** Overrides `full`: 'outages' stops and restarts the servers without killing any service. */
+  plan?: PlanName;
   /** Classifier predictions per one-minute window of the demo stream. */
   perWindow: number;
 }
@@ -23,6 +26,8 @@ export interface RunResult {
   events: { predictions: number; labels: number };
   snapshot: Snapshot;
   restarts: Record<string, number>;
+  /** The supervisor's line for every exit it restarted, with the service's last error. */
+  exits: string[];
   faults: string[];
 }
 
@@ -43,7 +48,8 @@ export async function runSuite(o: SuiteOptions): Promise<SuiteResult> {
 
 async function runOnce(p: Pipeline, o: SuiteOptions, withFaults: boolean): Promise<RunResult> {
   const ch = createClient({ url: p.env.DRIFTLINE_CLICKHOUSE_URL! });
-  const plan = withFaults ? faultPlan(o.full, Number(p.env.DRIFTLINE_KAFKA_SESSION_TIMEOUT_MS)) : [];
+  const planName = o.plan ?? (o.full ? 'full' : 'short');
+  const plan = withFaults ? faultPlan(planName, Number(p.env.DRIFTLINE_KAFKA_SESSION_TIMEOUT_MS)) : [];
   const injector = new FaultInjector(p, plan);
   try {
     console.log(
@@ -53,7 +59,7 @@ async function runOnce(p: Pipeline, o: SuiteOptions, withFaults: boolean): Promi
     buildReferences(p);
     injector.startSpare();
     // Paced, so that the faults land while the stream flows rather than after it.
-    const paceMs = o.full ? 4_000 : 1_000;
+    const paceMs = planName === 'short' ? 1_000 : 4_000;
     const events = await publishStream(p, o.perWindow, async (i) => {
       injector.onChunk(i);
       await sleep(paceMs);
@@ -62,7 +68,7 @@ async function runOnce(p: Pipeline, o: SuiteOptions, withFaults: boolean): Promi
     await injector.done();
     await injector.stopSpare();
     const final = await settled(p, ch);
-    return { events, snapshot: final, restarts: restarts(p), faults: injector.log };
+    return { events, snapshot: final, restarts: restarts(p), exits: exits(p), faults: injector.log };
   } finally {
     await injector.stopSpare();
     try {
@@ -114,6 +120,8 @@ export function report(r: SuiteResult): string {
     `faults injected (${r.faulty.faults.filter((f) => /SIGKILL|SIGSTOP|restarting|stopping/.test(f)).length}):`,
     ...r.faulty.faults.map((f) => `  ${f}`),
     `supervisor restarts: fault-free ${JSON.stringify(r.clean.restarts)}, faulty ${JSON.stringify(r.faulty.restarts)}`,
+    ...(r.faulty.exits.length > 0 ? ['exits the supervisor restarted (faulty run):'] : []),
+    ...r.faulty.exits.map((line) => `  ${line}`),
     `rows compared: ${JSON.stringify(rowCounts(r.clean.snapshot))}`,
     r.differences.length === 0 ? 'differences: none' : `differences in ${r.differences.length} table(s):`,
   ];
