@@ -42,7 +42,7 @@ describe('golden-set checks over the real sink (real Kafka, registry, ClickHouse
     await ch.close();
   });
 
-  it('shouldAlertEveryGoldenMismatchAtOnceAndStoreThePassRateWhenNoLabelEverArrives', async () => {
+  it('shouldAlertEveryGoldenMismatchOnTheTopicAndInTheAlertsTableAndStoreThePassRateWhenNoLabelEverArrives', async () => {
     // 60 events: 30 golden, of which 10 (i % 6 == 0) mismatch; one mismatch re-sent, and one sent as JSON.
     const events = Array.from({ length: 60 }, (_, i) => event(i));
     const enc = await avroEncoder(topics.inference, 'InferenceEvent');
@@ -92,5 +92,18 @@ describe('golden-set checks over the real sink (real Kafka, registry, ClickHouse
       });
       expect(a.message).toMatch(/^golden-set input golden-\d+: fraud v7 predicted fraud, expected legit$/);
     }
+
+    // The same alerts are rows of `alerts`, where users query every other alert: one per id under FINAL.
+    const alertRows = await rows<{ alert_id: string; kind: string; metric: string; subject: string }>(
+      ch,
+      `SELECT alert_id, kind, metric, evidence_subjects[1] AS subject FROM ${db}.alerts FINAL
+       WHERE model_id = 'fraud' AND model_version = 'v7' AND status = 'FIRING' AND severity = 'CRITICAL'`,
+    );
+    expect(new Set(alertRows.map((r) => r.alert_id))).toEqual(new Set(alerts.map((a) => a.alert_id)));
+    expect(alertRows).toHaveLength(10);
+    expect(new Set(alertRows.map((r) => r.subject))).toEqual(new Set(mismatched));
+    expect(new Set(alertRows.map((r) => `${r.kind} ${r.metric}`))).toEqual(
+      new Set(['PERFORMANCE golden_mismatch']),
+    );
   });
 });

@@ -1,9 +1,9 @@
+import { insertAlertRows } from '../../core/src/clickhouse/alert-rows.ts';
 import type { ClickHouseClient } from '../../core/src/clickhouse/client.ts';
 import type { Producer } from '../../core/src/kafka/client.ts';
 import { commitTransaction, type OutgoingRecords } from '../../core/src/kafka/transactional-batch.ts';
 import type { Alert, RetrainTrigger } from '../../core/src/records/records.generated.ts';
 import type { RecordCodec } from '../../core/src/serde/record-codec.ts';
-import { alertRow, triggerRow } from './rows.ts';
 import { encodeState, type ModelState } from './state.ts';
 
 export interface OutputDeps {
@@ -51,17 +51,8 @@ export async function writeRows(
   d: Pick<OutputDeps, 'clickhouse' | 'database'>,
   states: readonly ModelState[],
 ) {
-  const alerts = states.flatMap((s) => s.outbox.alerts).map(alertRow);
-  const triggers = states.flatMap((s) => s.outbox.triggers).map(triggerRow);
-  if (alerts.length > 0) {
-    await d.clickhouse.insert({ table: `${d.database}.alerts`, values: alerts, format: 'JSONEachRow' });
-  }
-  if (triggers.length > 0) {
-    await d.clickhouse.insert({
-      table: `${d.database}.retrain_triggers`,
-      values: triggers,
-      format: 'JSONEachRow',
-    });
-  }
-  return { alerts: alerts.length, triggers: triggers.length };
+  return insertAlertRows(d.clickhouse, d.database, {
+    alerts: states.flatMap((s) => s.outbox.alerts),
+    triggers: states.flatMap((s) => s.outbox.triggers),
+  });
 }

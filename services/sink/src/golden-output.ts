@@ -1,4 +1,5 @@
-import type { ClickHouseClient } from '@clickhouse/client';
+import type { ClickHouseClient } from '../../core/src/clickhouse/client.ts';
+import { insertAlertRows } from '../../core/src/clickhouse/alert-rows.ts';
 import type { Producer } from '../../core/src/kafka/client.ts';
 import type { Alert } from '../../core/src/records/records.generated.ts';
 import { goldenAlert, type GoldenCheckRow } from './golden.ts';
@@ -12,8 +13,9 @@ export interface GoldenOutputDeps {
 }
 
 /**
- * Stores a batch's golden checks in golden_checks and publishes an alert per failed one, both before the
- * batch's offset is committed: a crash replays them (same rows, same alert ids).
+ * Stores a batch's golden checks in golden_checks and publishes an alert per failed one, to the alerts topic
+ * and to the `alerts` table like every other alert, all before the batch's offset is committed: a crash
+ * replays them (same rows, same alert ids; the table keeps one row per id under FINAL).
  * @returns the number of alerts published.
  */
 export async function writeGoldenChecks(
@@ -33,5 +35,6 @@ export async function writeGoldenChecks(
       topic: deps.alertsTopic,
       messages: alerts.map((a) => ({ key: a.model_id, value: deps.encodeAlert(a) })),
     });
+  await insertAlertRows(deps.clickhouse, deps.database, { alerts });
   return alerts.length;
 }

@@ -40,5 +40,8 @@ export async function writeSideRows(
   }
   const failed = await writeGoldenChecks(deps, side.golden, nowMs);
   if (side.golden.length > 0) deps.metrics.rowsWritten.inc({ table: 'golden_checks' }, side.golden.length);
-  if (failed > 0) deps.metrics.eventsOut.inc({ topic: deps.alertsTopic }, failed);
+  if (failed > 0) {
+    deps.metrics.eventsOut.inc({ topic: deps.alertsTopic }, failed);
+    deps.metrics.rowsWritten.inc({ table: 'alerts' }, failed);
+  }
 }

@@ -1,0 +1,82 @@
+import type { ClickHouseClient } from './client.ts';
+import type { Alert, Evidence, RetrainTrigger } from '../records/records.generated.ts';
+
+/**
+ * Rows of `alerts` and `retrain_triggers` (migrations 0011, 0012, 0013): the Kafka event, field for field. The
+ * one home for both tables' rows: every service that publishes an Alert (the alerter, the sink's golden-set
+ * checks) stores it here too, so every alert is queryable where users look.
+ */
+
+const seconds = (ms: number) => Math.floor(ms / 1000);
+
+function evidenceColumns(evidence: readonly Evidence[]) {
+  return {
+    evidence: JSON.stringify(evidence),
+    evidence_subjects: evidence.map((e) => e.subject),
+    evidence_types: evidence.map((e) => e.subject_type),
+    evidence_scores: evidence.map((e) => e.score),
+  };
+}
+
+export function alertRow(a: Alert): Record<string, unknown> {
+  const created = a.created_at ?? a.window_end;
+  return {
+    alert_id: a.alert_id,
+    model_id: a.model_id,
+    model_version: a.model_version,
+    kind: a.kind,
+    severity: a.severity,
+    status: a.status,
+    window_start: seconds(a.window_start),
+    window_end: seconds(a.window_end),
+    window_start_ms: a.window_start,
+    window_end_ms: a.window_end,
+    metric: a.metric,
+    value: a.value,
+    threshold: a.threshold,
+    message: a.message,
+    ...evidenceColumns(a.evidence),
+    diagnosis: a.diagnosis ?? null,
+    provisional: a.provisional ? 1 : 0,
+    created_at: seconds(created),
+    created_at_ms: created,
+  };
+}
+
+export function triggerRow(t: RetrainTrigger): Record<string, unknown> {
+  return {
+    trigger_id: t.trigger_id,
+    model_id: t.model_id,
+    model_version: t.model_version,
+    reasons: t.reasons,
+    triggered_at: seconds(t.triggered_at),
+    triggered_at_ms: t.triggered_at,
+    ...evidenceColumns(t.evidence),
+    alert_ids: t.alert_ids,
+  };
+}
+
+/**
+ * Inserts alerts and triggers into `<database>.alerts` and `<database>.retrain_triggers`. Idempotent by id
+ * (ReplacingMergeTree; query with FINAL), so a caller may write the same events again after a crash.
+ * @throws the client's error (a server away is worth a retry; the caller's round or batch replays).
+ */
+export async function insertAlertRows(
+  clickhouse: ClickHouseClient,
+  database: string,
+  events: { alerts?: readonly Alert[]; triggers?: readonly RetrainTrigger[] },
+): Promise<{ alerts: number; triggers: number }> {
+  const alerts = (events.alerts ?? []).map(alertRow);
+  const triggers = (events.triggers ?? []).map(triggerRow);
+  if (alerts.length > 0) {
+    await clickhouse.insert({ table: `${database}.alerts`, values: alerts, format: 'JSONEachRow' });
+  }
+  if (triggers.length > 0) {
+    await clickhouse.insert({
+      table: `${database}.retrain_triggers`,
+      values: triggers,
+      format: 'JSONEachRow',
+    });
+  }
+  return { alerts: alerts.length, triggers: triggers.length };
+}
