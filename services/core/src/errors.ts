@@ -29,6 +29,8 @@ export type RejectReason =
   | 'avro_decode_failed'
   | 'json_parse_failed'
   | 'invalid_record'
+  /** A record whose Kafka key is not its prediction_id: the join places records by key, so it could never join. */
+  | 'key_mismatch'
   /** A record batch that could not be decompressed or decoded (kafka/undecodable-batch.ts). */
   | 'undecodable_batch';
 
