@@ -13,7 +13,8 @@ export interface DecodedInputs {
 /**
  * Decodes a batch, each message as the input `sideOf` names (a message without one is rejected). Only
  * DecodeError rejects a message (to the dead-letter topic, in the batch's transaction); anything else, such
- * as a registry outage, is thrown so the batch is retried whole.
+ * as a registry outage, is thrown so the batch is retried whole. A record whose key is not its prediction_id
+ * is rejected too (`key_mismatch`): see checkKey.
  */
 export async function decodeInputs(
   sideOf: (message: KafkaMessage) => Side | undefined,
@@ -26,24 +27,54 @@ export async function decodeInputs(
   const inputs: JoinInput[] = [];
   const rejected: Rejected[] = [];
   for (const message of messages) {
-    const side = sideOf(message);
     try {
-      if (side === 'predictions') {
-        inputs.push({
-          kind: 'prediction',
-          event: await codecs.inferenceWithoutFeatures.decode(message.value),
-        });
-      } else if (side === 'labels') {
-        const event = await codecs.groundTruth.decode(message.value);
-        const source = keepLabelSource ? { partition, offset: message.offset, value: message.value! } : null;
-        inputs.push({ kind: 'label', event, source });
-      } else {
-        throw new DecodeError('invalid_record', 'a repartitioned record without its side header');
-      }
+      const input = await decodeOne(sideOf(message), message, partition, codecs, keepLabelSource);
+      checkKey(message.key, input.event.prediction_id);
+      inputs.push(input);
     } catch (error) {
       if (!(error instanceof DecodeError)) throw error;
       rejected.push({ topic, partition, message, reason: error.reason, error: error.message });
     }
   }
   return { inputs, rejected };
+}
+
+async function decodeOne(
+  side: Side | undefined,
+  message: KafkaMessage,
+  partition: number,
+  codecs: Codecs,
+  keepLabelSource: boolean,
+): Promise<JoinInput> {
+  if (side === 'predictions')
+    return { kind: 'prediction', event: await codecs.inferenceWithoutFeatures.decode(message.value) };
+  if (side === 'labels') {
+    const event = await codecs.groundTruth.decode(message.value);
+    const source = keepLabelSource ? { partition, offset: message.offset, value: message.value! } : null;
+    return { kind: 'label', event, source };
+  }
+  throw new DecodeError('invalid_record', 'a repartitioned record without its side header');
+}
+
+/** Longest part of a wrong key quoted in the dead letter's message. */
+const KEY_PREVIEW_CHARS = 64;
+
+/**
+ * The contract keys inference and ground-truth records by their prediction_id (UTF-8), and the join places a
+ * record by its key (the Java partitioner's partition of it, reroute.ts). A record with another key, or none,
+ * lands where its counterpart never does: it could only expire unjoined, so it is dead-lettered at once, with
+ * the reason `key_mismatch`, instead. The sink and the drift monitor, which do not place by key, still count
+ * it. Pure.
+ * @throws DecodeError('key_mismatch') (not retriable) when the key's bytes are not the prediction_id's UTF-8.
+ */
+export function checkKey(key: Buffer | null, predictionId: string): void {
+  if (key !== null && key.equals(Buffer.from(predictionId, 'utf8'))) return;
+  const shown =
+    key === null
+      ? 'no key'
+      : `the key ${JSON.stringify(key.toString('utf8', 0, KEY_PREVIEW_CHARS))}${key.length > KEY_PREVIEW_CHARS ? '…' : ''} (${key.length} bytes)`;
+  throw new DecodeError(
+    'key_mismatch',
+    `${shown} is not the prediction_id ${JSON.stringify(predictionId)}: the join places records by key, so it could not join`,
+  );
 }
