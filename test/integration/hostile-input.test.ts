@@ -54,6 +54,9 @@ const rss = new RssSampler(() =>
   Object.fromEntries(Object.entries(services).map(([name, p]) => [name, p.child.pid])),
 );
 
+/** Keys of the valid predictions keyed otherwise than by their prediction_id, one entry per prediction. */
+const keyMismatches: string[] = [];
+
 interface Outgoing {
   topic: string;
   message: Message;
@@ -80,7 +83,7 @@ function validStream(ids: { inference: number; truth: number }): Outgoing[] {
     );
     pairs.forEach(({ inference, truth }, i) => {
       // The key places a record for the join, so only predictions that get no label carry an empty or 10 KB
-      // key: the sink and drift monitor count them like any other.
+      // key: the sink and drift monitor count them like any other, the joiner dead-letters them (key_mismatch).
       const oddKey = i >= LABELED / 2 && (i % 97 === 0 || i % 89 === 0);
       const key = !oddKey
         ? inference.prediction_id
@@ -90,6 +93,7 @@ function validStream(ids: { inference: number; truth: number }): Outgoing[] {
       const json = random() < 0.1;
       const value = json ? Buffer.from(JSON.stringify(inference)) : encodeInference(ids.inference, inference);
       out.push({ topic: topics.inference, message: { key, value } });
+      if (oddKey) keyMismatches.push(key.toString());
       if (i < LABELED / 2) {
         const label = json ? Buffer.from(JSON.stringify(truth)) : encodeTruth(ids.truth, truth);
         out.push({ topic: topics.groundTruth, message: { key: truth.prediction_id, value: label } });
@@ -188,7 +192,7 @@ describe('hostile input (real Kafka, registry, ClickHouse; services as processes
     await waitFor('valid labels', count('ground_truth'), (n) => n >= LABELED, timeout);
     await waitFor('joined pairs', count('labeled_predictions'), (n) => n >= LABELED, timeout);
 
-    const expectedDead = bad.reduce((s, v) => s + READERS[v.topic].length, 0);
+    const expectedDead = bad.reduce((s, v) => s + READERS[v.topic].length, keyMismatches.length);
     const dead = await consumeAll(kafka, topics.deadLetter, expectedDead, timeout);
     checkDeadLetters(bad, dead);
 
@@ -249,5 +253,10 @@ function checkDeadLetters(
     byKey.delete(v.key.toString());
   }
   expect(wrong.slice(0, 20)).toEqual([]);
+  for (const key of new Set(keyMismatches)) {
+    const n = keyMismatches.filter((k) => k === key).length;
+    expect(byKey.get(key), `key ${key.slice(0, 40)}`).toEqual(Array<string>(n).fill('key_mismatch'));
+    byKey.delete(key);
+  }
   expect([...byKey.keys()].map((k) => k.slice(0, 40))).toEqual([]);
 }
