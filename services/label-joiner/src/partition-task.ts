@@ -112,14 +112,22 @@ export class PartitionTask {
     if (fresh.length === 0) return;
     const t = [performance.now()];
     const placed = repartitioned
-      ? { local: fresh, forwards: [] }
+      ? { local: fresh, forwards: [], misplaced: [] }
       : placeBatch(fresh, side, this.partition, this.d.partitions);
     const sideOf = repartitioned ? sideOfForward : () => side;
-    const { inputs, rejected } = await this.guard(() =>
-      decodeInputs(sideOf, topic, this.partition, placed.local, this.d.codecs, this.d.deadLetterOrphans),
-    );
+    const decode = (batch: KafkaMessage[]) =>
+      decodeInputs(sideOf, topic, this.partition, batch, this.d.codecs, this.d.deadLetterOrphans);
+    const { inputs, rejected } = await this.guard(() => decode(placed.local));
+    // A partition's clock follows the records read from its own input partitions, wherever they are joined:
+    // a forwarded record moves the clock of the partition it was read from (its decode errors are the
+    // receiving partition's to report), and a record read from the repartition topic moves none. Were the
+    // receiving partition's clock moved instead, a far-ahead record forwarded to a partition still catching up
+    // on its own input would jump its watermark and expire entries whose labels were still unread.
+    const passing =
+      placed.misplaced.length > 0 ? (await this.guard(() => decode(placed.misplaced))).inputs : [];
+    const clockInputs = repartitioned ? [] : [...inputs, ...passing];
     t.push(performance.now());
-    const first = await this.guard(() => this.step(inputs));
+    const first = await this.guard(() => this.step(inputs, clockInputs));
     t.push(performance.now());
     const next = (BigInt(fresh[fresh.length - 1]!.offset) + 1n).toString();
     const partitions = [{ partition: this.partition, offset: next }];
@@ -153,7 +161,11 @@ export class PartitionTask {
     await this.d.level.close();
   }
 
-  private async step(inputs: JoinInput[]): Promise<{ outputs: JoinOutput[]; more: boolean }> {
+  /** Joins `inputs`, then moves the partition's clock by the event times of `clockInputs`. */
+  private async step(
+    inputs: JoinInput[],
+    clockInputs: JoinInput[],
+  ): Promise<{ outputs: JoinOutput[]; more: boolean }> {
     const states = await this.join.states([...new Set(inputs.map((i) => i.event.prediction_id))]);
     const watermark = this.join.meta.watermark;
     let progress = this.join.meta as Parameters<typeof observe>[0];
@@ -166,12 +178,13 @@ export class PartitionTask {
       if (step.next === null) states.delete(id);
       else if (step.next) states.set(id, step.next);
       outputs.push(...step.outputs);
+    }
+    for (const input of clockInputs)
       progress = observe(
         progress,
         input.kind === 'prediction' ? 'predictions' : 'labels',
         input.event.timestamp,
       );
-    }
     const { predictions, labels, watermark: w } = advance(progress, this.d.idle.idle());
     this.join.watermark = { predictions, labels, watermark: w };
     await this.join.writeStaged();

@@ -9,6 +9,8 @@ export interface Placement {
   local: KafkaMessage[];
   /** The others, addressed to their partition of the repartition topic. */
   forwards: Message[];
+  /** The forwarded records as they were read: their event times still count in this partition's clock. */
+  misplaced: KafkaMessage[];
 }
 
 /**
@@ -25,15 +27,17 @@ export function placeBatch(
 ): Placement {
   const local: KafkaMessage[] = [];
   const forwards: Message[] = [];
+  const misplaced: KafkaMessage[] = [];
   for (const m of messages) {
     const target = m.key ? javaPartitionOf(m.key, partitions) : partition;
     if (target === partition) local.push(m);
     else {
       const headers: IHeaders = { ...m.headers, [REPARTITION_SIDE_HEADER]: side };
       forwards.push({ key: m.key, value: m.value, headers, partition: target, timestamp: m.timestamp });
+      misplaced.push(m);
     }
   }
-  return { local, forwards };
+  return { local, forwards, misplaced };
 }
 
 /** The side a record of the repartition topic came from; undefined when the header is missing or unknown. */

@@ -18,7 +18,7 @@ describe('placeBatch', () => {
   it('shouldKeepKeysThatBelongHereAndForwardTheOthersToTheJavaPartitionersChoice', () => {
     const keys = Array.from({ length: 40 }, (_, i) => `p-${i}`);
     const batch = [...keys.map((k, i) => message(k, i)), message(null, 99)];
-    const { local, forwards } = placeBatch(batch, 'labels', 1, 3);
+    const { local, forwards, misplaced } = placeBatch(batch, 'labels', 1, 3);
     expect(local.map((m) => m.key?.toString() ?? null)).toEqual([
       ...keys.filter((k) => javaPartitionOf(Buffer.from(k), 3) === 1),
       null,
@@ -28,6 +28,8 @@ describe('placeBatch', () => {
       elsewhere.map((k) => [k, javaPartitionOf(Buffer.from(k), 3)]),
     );
     expect(elsewhere.length).toBeGreaterThan(0);
+    // The forwarded records as read, so their event times still move this partition's clock.
+    expect(misplaced.map((m) => String(m.key))).toEqual(elsewhere);
     const first = forwards[0]!;
     expect(first.value).toEqual(batch.find((m) => String(m.key) === String(first.key))!.value);
     expect(first.headers).toMatchObject({ trace: Buffer.from('t'), [REPARTITION_SIDE_HEADER]: 'labels' });
