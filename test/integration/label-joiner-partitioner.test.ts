@@ -12,7 +12,12 @@ import { classifierTraffic, take } from '../../services/simulator/src/classifier
 import { isolatedEnv, waitFor } from './utils/env.ts';
 import { avroEncoder, lagOf, testKafka } from './utils/kafka.ts';
 import { readCommitted } from './utils/read-committed.ts';
-import { startServiceProcess, waitReady, type ServiceProcess } from './utils/service-process.ts';
+import {
+  scrapeMetrics,
+  startServiceProcess,
+  waitReady,
+  type ServiceProcess,
+} from './utils/service-process.ts';
 
 // Predictions produced with the Java partitioner (kafkajs: murmur2) and their labels produced by Python's
 // confluent-kafka with librdkafka's default partitioner (consistent_random): most labels land in another
@@ -50,7 +55,7 @@ function produceWithLibrdkafka(env: Record<string, string>, topic: string, event
 }
 
 async function metricSum(p: ServiceProcess, name: string): Promise<number> {
-  const text = await (await fetch(`http://127.0.0.1:${await p.port()}/metrics`)).text();
+  const text = await scrapeMetrics(await p.port());
   const re = new RegExp(`^${name}\\{[^}]*\\} (\\S+)`, 'gm');
   return [...text.matchAll(re)].reduce((s, m) => s + Number(m[1]), 0);
 }

@@ -17,7 +17,12 @@ import { seededRandom } from '../../services/simulator/src/prng.ts';
 import { countOrZero, rows, testClickHouse } from './utils/clickhouse.ts';
 import { isolatedEnv, waitFor } from './utils/env.ts';
 import { avroEncoder, testKafka } from './utils/kafka.ts';
-import { startServiceProcess, waitReady, type ServiceProcess } from './utils/service-process.ts';
+import {
+  scrapeMetrics,
+  startServiceProcess,
+  waitReady,
+  type ServiceProcess,
+} from './utils/service-process.ts';
 import { readCommitted } from './utils/read-committed.ts';
 
 // The issue's stream: 10,000 predictions, labels delayed at random in event time, 10% of labels sent before
@@ -227,7 +232,7 @@ function start(
 }
 
 async function metricSum(p: ServiceProcess, name: string, filter = ''): Promise<number> {
-  const text = await (await fetch(`http://127.0.0.1:${await p.port()}/metrics`)).text();
+  const text = await scrapeMetrics(await p.port());
   const re = new RegExp(`^${name}\\{([^}]*)\\} (\\S+)`, 'gm');
   return [...text.matchAll(re)].filter((m) => m[1]!.includes(filter)).reduce((s, m) => s + Number(m[2]), 0);
 }

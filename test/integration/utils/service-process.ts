@@ -1,4 +1,5 @@
 import { spawn, type ChildProcess } from 'node:child_process';
+import { get } from 'node:http';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 
@@ -65,4 +66,25 @@ export async function waitReady(p: ServiceProcess, timeoutMs = 90_000): Promise<
     await new Promise((r) => setTimeout(r, 200));
   }
   throw new Error(`service not ready after ${timeoutMs} ms; output:\n${p.logs()}`);
+}
+
+/**
+ * A service's Prometheus text, fetched on a connection of its own: fetch's pooled keep-alive connection can be
+ * one the service has just closed as idle ("other side closed"), which is a race in the test, not a fault.
+ */
+export function scrapeMetrics(port: number): Promise<string> {
+  return new Promise((resolve, reject) => {
+    const request = get({ host: '127.0.0.1', port, path: '/metrics', agent: false }, (response) => {
+      let body = '';
+      response.setEncoding('utf8');
+      response.on('data', (chunk: string) => (body += chunk));
+      response.on('end', () =>
+        response.statusCode === 200
+          ? resolve(body)
+          : reject(new Error(`/metrics answered ${response.statusCode}`)),
+      );
+      response.on('error', reject);
+    });
+    request.on('error', reject);
+  });
 }
