@@ -2,6 +2,7 @@ import type { InferenceEvent } from '../../core/src/records/records.generated.ts
 import { EstimateState } from '../../core/src/performance/estimate-state.ts';
 import type { ScoreCalibration } from '../../core/src/performance/isotonic-calibration.ts';
 import type { TumblingWindows } from '../../core/src/windows/tumbling-windows.ts';
+import { SeenIds } from './seen-ids.ts';
 
 /** A decoded record of the inference topic; `event` is null when the value did not decode. */
 export interface DecodedInference {
@@ -22,7 +23,7 @@ export interface OpenPartial {
    * Prediction ids counted in this window on this partition, so a re-sent prediction (same id, same key, same
    * partition) counts once. Kept in memory only: after a restart a re-send of an earlier id counts again.
    */
-  readonly ids: Set<string>;
+  readonly ids: SeenIds;
 }
 
 /** What one batch did, for the store and the counters. */
@@ -72,7 +73,6 @@ export class PartitionEstimator {
     calibrationOf: (modelId: string, modelVersion: string) => ScoreCalibration | undefined,
     isClosed: (key: string) => boolean,
   ): BatchOutcome {
-    const touched = new Map<string, OpenPartial>();
     const out: BatchOutcome = {
       touched: [],
       modelTimes: this.modelTimes,
@@ -84,6 +84,7 @@ export class PartitionEstimator {
       replayed: 0,
       duplicates: 0,
     };
+    const target = new BatchWindows(this, isClosed);
     for (const { offset, event } of messages) {
       if (!event) {
         out.undecodable += 1;
@@ -99,31 +100,42 @@ export class PartitionEstimator {
         out.uncalibrated += 1;
         continue;
       }
-      const w = this.windows.windowFor(event.timestamp);
-      const key = windowKey(event.model_id, event.model_version, w.start);
-      const time = Math.max(this.modelTimes.get(event.model_id) ?? -Infinity, event.timestamp);
-      this.modelTimes.set(event.model_id, time);
-      if (this.windows.isClosed(w, time) || isClosed(key)) {
-        out.late += 1;
-        continue;
+      const partial = target.partialFor(event, calibration);
+      if (!partial) out.late += 1;
+      else if (offset <= partial.through) out.replayed += 1;
+      else if (!partial.ids.add(event.prediction_id)) out.duplicates += 1;
+      else {
+        partial.state.update(label, scores, calibration);
+        partial.through = offset;
+        target.touch(partial);
+        out.estimated += 1;
       }
-      const partial = this.open.get(key) ?? this.openWindow(event, w, calibration, key);
-      if (offset <= partial.through) {
-        out.replayed += 1;
-        continue;
-      }
-      if (partial.ids.has(event.prediction_id)) {
-        out.duplicates += 1;
-        continue;
-      }
-      partial.ids.add(event.prediction_id);
-      partial.state.update(label, scores, calibration);
-      partial.through = offset;
-      touched.set(key, partial);
-      out.estimated += 1;
     }
-    out.touched.push(...touched.values());
+    out.touched.push(...target.touched);
     return out;
+  }
+
+  /** The open partial of an event's window, opened on first use; null when the window is closed for it. */
+  partialFor(
+    event: InferenceEvent,
+    calibration: ScoreCalibration,
+    isClosed: (key: string) => boolean,
+    window: { start: number; end: number },
+  ): OpenPartial | null {
+    const key = windowKey(event.model_id, event.model_version, window.start);
+    if (isClosed(key)) return null;
+    return this.open.get(key) ?? this.openWindow(event, window, calibration, key);
+  }
+
+  /** Advances the model's stream time on this partition; true when `window` closed at the new time. */
+  advance(modelId: string, timestamp: number, window: { start: number; end: number }): boolean {
+    const time = Math.max(this.modelTimes.get(modelId) ?? -Infinity, timestamp);
+    this.modelTimes.set(modelId, time);
+    return this.windows.isClosed(window, time);
+  }
+
+  windowFor(timestamp: number): { start: number; end: number } {
+    return this.windows.windowFor(timestamp);
   }
 
   /** Drops windows that can no longer change here. */
@@ -152,9 +164,45 @@ export class PartitionEstimator {
       endMs: w.end,
       state: new EstimateState(calibration.classes),
       through: -1,
-      ids: new Set(),
+      ids: new SeenIds(),
     };
     this.open.set(key, p);
     return p;
+  }
+}
+
+/**
+ * The window lookups of one batch. Consecutive events nearly always fall into the window of the one before, so
+ * the last window is remembered and its key is neither built nor looked up again (the close loop marks windows
+ * closed between batches, never during one).
+ */
+class BatchWindows {
+  readonly touched = new Set<OpenPartial>();
+  private last: { modelId: string; modelVersion: string; start: number; partial: OpenPartial | null } | null =
+    null;
+
+  constructor(
+    private readonly estimator: PartitionEstimator,
+    private readonly isClosed: (key: string) => boolean,
+  ) {}
+
+  partialFor(event: InferenceEvent, calibration: ScoreCalibration): OpenPartial | null {
+    const w = this.estimator.windowFor(event.timestamp);
+    if (this.estimator.advance(event.model_id, event.timestamp, w)) return null;
+    const last = this.last;
+    if (
+      last &&
+      last.start === w.start &&
+      last.modelId === event.model_id &&
+      last.modelVersion === event.model_version
+    )
+      return last.partial;
+    const partial = this.estimator.partialFor(event, calibration, this.isClosed, w);
+    this.last = { modelId: event.model_id, modelVersion: event.model_version, start: w.start, partial };
+    return partial;
+  }
+
+  touch(partial: OpenPartial): void {
+    this.touched.add(partial);
   }
 }
