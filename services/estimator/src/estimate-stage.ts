@@ -12,6 +12,7 @@ import {
   type DecodedInference,
   type OpenPartial,
 } from './processor.ts';
+import { SeenIds } from './seen-ids.ts';
 import type { EstimatorStore, PartialRow } from './store.ts';
 
 export interface EstimateStageDeps {
@@ -101,7 +102,7 @@ function openPartial(r: PartialRow): OpenPartial {
     endMs: r.window_end_ms,
     state: EstimateState.fromJSON(JSON.parse(r.state) as EstimateStateJson),
     through: r.through_offset,
-    ids: new Set(),
+    ids: new SeenIds(),
   };
 }
 
