@@ -46,6 +46,8 @@ const BY_KIND: Record<AlertKind, DiagnosisName> = {
   PREDICTION_DRIFT: 'data_drift',
   LATENCY: 'operational',
   DATA_QUALITY: 'operational',
+  // Two versions answering the same requests differently: the serving side changed, not the world.
+  SHADOW_AGREEMENT: 'operational',
 };
 
 function operational(s: Signals): Diagnosis {

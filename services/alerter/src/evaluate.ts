@@ -1,5 +1,6 @@
 import type { Alert, RetrainTrigger } from '../../core/src/records/records.generated.ts';
 import { advanceAlerts } from './advance-alerts.ts';
+import { agreementConditions } from './agreement-conditions.ts';
 import { evidence, type Condition } from './condition.ts';
 import type { Signals } from './diagnosis.ts';
 import { driftConditions } from './drift-conditions.ts';
@@ -49,16 +50,21 @@ function detectionCursor(state: ModelState, w: ResultWindow): Record<string, num
 }
 
 function conditionsOf(state: ModelState, w: ResultWindow, rules: ModelRules): Condition[] {
+  if (w.source === 'agreement') return agreementConditions(w, rules);
   return w.source === 'performance'
     ? performanceConditions(w, rules)
     : driftConditions(w, rules, deadLetterRate(state, w));
 }
 
-/** Both sides of the version's signals, this window's side replaced by what it says. */
+/**
+ * Both sides of the version's signals, this window's side replaced by what it says. An agreement window says
+ * nothing for diagnosis: its alerts are diagnosed from the version's drift and performance sides as they are.
+ */
 function updatedSignals(state: ModelState, w: ResultWindow, conditions: Condition[]) {
   const previous = signalsOf(state, w.modelVersion);
   const side = w.source === 'drift' ? 'drift' : 'performance';
-  const next = { ...previous, [side]: { ...previous[side], ...windowSignals(w, conditions) } };
+  const said = w.source === 'agreement' ? {} : windowSignals(w, conditions);
+  const next = { ...previous, [side]: { ...previous[side], ...said } };
   const merged: Signals = {
     ...next.drift,
     recallDrops: next.performance.recallDrops,

@@ -1,3 +1,4 @@
+import { readAgreementWindows } from './agreement-inputs.ts';
 import { query, type InputDeps } from './input-deps.ts';
 import { readDriftWindows } from './drift-inputs.ts';
 import { readEstimateWindows } from './estimate-inputs.ts';
@@ -22,15 +23,16 @@ async function readPerformanceWindows(d: InputDeps, bound: ReadBound): Promise<P
 }
 
 /**
- * Every window within its source's bound: performance (final and open, and estimated before the labels) and
- * drift (closed).
+ * Every window within its source's bound: performance (final and open, and estimated before the labels), drift
+ * (closed) and shadow agreement (closed).
  */
 export async function readWindows(
   d: InputDeps,
-  since: { performance: ReadBound; drift: ReadBound },
+  since: { performance: ReadBound; drift: ReadBound; agreement: ReadBound },
 ): Promise<ResultWindow[]> {
   const performance = await readPerformanceWindows(d, since.performance);
   const estimated = await readEstimateWindows(d, since.performance);
   const drift = await readDriftWindows(d, since.drift);
-  return [...drift, ...performance, ...estimated];
+  const agreement = await readAgreementWindows(d, since.agreement);
+  return [...drift, ...performance, ...estimated, ...agreement];
 }

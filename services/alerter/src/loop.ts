@@ -8,7 +8,7 @@ import type { InputDeps } from './input-deps.ts';
 import { publish, writeRows, type OutputDeps } from './outputs.ts';
 import { rulesFor, type Rules } from './rules/load.ts';
 import type { ReadBound } from './read-bound.ts';
-import { DEFAULT_STALE_AFTER_MS, expireStale } from './stale.ts';
+import { DEFAULT_STALE_AFTER_MS, expireStale, type Source } from './stale.ts';
 import { newModelState, type ModelState } from './state.ts';
 import { windowOrder, type ResultWindow } from './window.ts';
 
@@ -34,7 +34,7 @@ export interface LoopDeps {
  * the look-back for series never seen (a new model or version whose first windows close behind the others', e.g.
  * because its labels arrive later). 0 before the first window.
  */
-export function since(states: Iterable<ModelState>, source: 'performance' | 'drift'): ReadBound {
+export function since(states: Iterable<ModelState>, source: Source): ReadBound {
   const ends: number[] = [];
   const known: [string, string][] = [];
   for (const s of states) {
@@ -90,6 +90,7 @@ export async function runOnce(d: LoopDeps): Promise<number> {
   const windows = await readWindows(d.inputs, {
     performance: since(d.states.values(), 'performance'),
     drift: since(d.states.values(), 'drift'),
+    agreement: since(d.states.values(), 'agreement'),
   });
   const changed = evaluateAll(d, windows);
   if (changed.length === 0) return 0;

@@ -2,12 +2,15 @@ import type { Condition } from './condition.ts';
 import type { Signals } from './diagnosis.ts';
 import { featureEvidence } from './drift-conditions.ts';
 import { recallDrops } from './performance-conditions.ts';
-import type { ResultWindow } from './window.ts';
+import type { DriftWindow, PerformanceWindow } from './window.ts';
 
 const breaching = (c: Condition) => c.verdict.level === 'breach';
 
 /** What a window says for diagnosis: its own side of the Signals, the other side left empty. Pure. */
-export function windowSignals(w: ResultWindow, conditions: readonly Condition[]): Partial<Signals> {
+export function windowSignals(
+  w: PerformanceWindow | DriftWindow,
+  conditions: readonly Condition[],
+): Partial<Signals> {
   if (w.source === 'performance') {
     return {
       recallDrops: recallDrops(w.metrics),

@@ -18,14 +18,20 @@ import type { PerformanceWindow } from './window.ts';
  * the drift windows' clock.
  */
 
-export type Source = 'performance' | 'drift';
+export type Source = 'performance' | 'drift' | 'agreement';
+
+/** The source whose windows evaluate each kind of alert (every other kind: drift). */
+const SOURCE_OF_KIND: Partial<Record<AlertKind, Source>> = {
+  PERFORMANCE: 'performance',
+  SHADOW_AGREEMENT: 'agreement',
+};
 
 /** `24h`: how long a series may stay silent while its model moves on (DRIFTLINE_ALERTER_STALE_AFTER). */
 export const DEFAULT_STALE_AFTER_MS = 24 * 3_600_000;
 
 /** The source whose windows evaluate an alert of this kind. */
 export function sourceOf(kind: AlertKind): Source {
-  return kind === 'PERFORMANCE' ? 'performance' : 'drift';
+  return SOURCE_OF_KIND[kind] ?? 'drift';
 }
 
 /** The model's event-time clock of one source: the newest window end evaluated over all its versions. */

@@ -1,7 +1,7 @@
 /**
- * One closed window of results, as the alerter evaluates it: a performance window (performance_metrics) or
- * a drift window (drift_metrics, with the concept-drift detections, latency percentiles and dead-letter
- * counts of the same event-time range). Plain data, read by inputs.ts.
+ * One closed window of results, as the alerter evaluates it: a performance window (performance_metrics), a
+ * drift window (drift_metrics, with the concept-drift detections, latency percentiles and dead-letter counts
+ * of the same event-time range) or an agreement window (shadow_agreement). Plain data, read by inputs.ts.
  */
 
 export interface MetricFigure {
@@ -104,11 +104,33 @@ export interface DriftWindow extends WindowBase {
   deadLetter: { dead: number; input: number } | null;
 }
 
-export type ResultWindow = PerformanceWindow | DriftWindow;
+/** How often one version gave the same label as another on the requests both scored (shadow_agreement). */
+export interface AgreementPair {
+  /** The other version: the one taken as production (champion) beside this window's shadow version. */
+  champion: string;
+  /** Requests both versions scored in the window. */
+  requests: number;
+  /** Of those, the requests where both gave the same label. */
+  agreements: number;
+}
 
-/** Evaluation order: by window end; at equal ends drift first, so the performance window sees its drift. */
+/**
+ * An hour of shadow agreement, without labels: the window's version is the shadow (the newer of each pair),
+ * with one entry per version it was compared with. Closed once the model's requests moved past its end.
+ */
+export interface AgreementWindow extends WindowBase {
+  source: 'agreement';
+  pairs: AgreementPair[];
+}
+
+export type ResultWindow = PerformanceWindow | DriftWindow | AgreementWindow;
+
+/** At equal ends: drift first, so the performance window sees its drift; agreement needs neither. */
+const SOURCE_RANK: Record<ResultWindow['source'], number> = { drift: 0, performance: 1, agreement: 2 };
+
+/** Evaluation order: by window end, then source (SOURCE_RANK), then version. */
 export function windowOrder(a: ResultWindow, b: ResultWindow): number {
   if (a.endMs !== b.endMs) return a.endMs - b.endMs;
-  if (a.source !== b.source) return a.source === 'drift' ? -1 : 1;
+  if (a.source !== b.source) return SOURCE_RANK[a.source] - SOURCE_RANK[b.source];
   return a.modelVersion.localeCompare(b.modelVersion);
 }

@@ -178,6 +178,26 @@ export const conceptDriftRule = z
   })
   .strict();
 
+/**
+ * SHADOW_AGREEMENT: the share of requests on which a shadow version gave the production version's label (no
+ * labels needed), per hourly window. Fires when the agreement is below the objective for certain: with
+ * `test: auto`, the one-sided (1 − α) Wilson upper bound of the rate must lie below it, so a few requests
+ * that happen to disagree do not page anyone; with fewer than `min_samples` requests, no verdict either way.
+ */
+export const shadowAgreementRule = z
+  .object({
+    ...base,
+    /** Agreement at or below this: WARNING. @default 0.95 */
+    warning: rate.default(0.95),
+    /** Agreement at or below this: CRITICAL. @default 0.8 */
+    critical: rate.default(0.8),
+    ...verdictSettings,
+    /** Requests both versions scored in the window before it is judged. @default 100 */
+    min_samples: z.number().int().min(1).default(100),
+  })
+  .strict()
+  .refine((r) => r.critical <= r.warning, { message: 'must be at most warning', path: ['critical'] });
+
 /** Rule groups: each maps to an Alert kind. */
 export const RULE_GROUPS = {
   performance: performanceRule,
@@ -188,6 +208,7 @@ export const RULE_GROUPS = {
   latency: latencyRule,
   data_quality: dataQualityRule,
   concept_drift: conceptDriftRule,
+  shadow_agreement: shadowAgreementRule,
 } as const;
 
 export type RuleGroup = keyof typeof RULE_GROUPS;
@@ -240,6 +261,7 @@ export const modelRulesSchema = z
         latency: z.record(latencyRule).default({}),
         data_quality: z.record(dataQualityRule).default({}),
         concept_drift: z.record(conceptDriftRule).default({}),
+        shadow_agreement: z.record(shadowAgreementRule).default({}),
       })
       .strict(),
     retrain: retrainSchema,
@@ -257,6 +279,7 @@ export type PredictionDriftRule = z.output<typeof predictionDriftRule>;
 export type LatencyRule = z.output<typeof latencyRule>;
 export type DataQualityRule = z.output<typeof dataQualityRule>;
 export type ConceptDriftRule = z.output<typeof conceptDriftRule>;
+export type ShadowAgreementRule = z.output<typeof shadowAgreementRule>;
 export type RetrainRules = z.output<typeof retrainSchema>;
 
 /** The file's top level before merging: overrides are free-form objects, checked after the merge. */

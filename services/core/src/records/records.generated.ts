@@ -69,7 +69,13 @@ export interface Alert {
 }
 
 export type AlertKind =
-  'PERFORMANCE' | 'DATA_DRIFT' | 'PREDICTION_DRIFT' | 'CONCEPT_DRIFT' | 'LATENCY' | 'DATA_QUALITY';
+  | 'PERFORMANCE'
+  | 'DATA_DRIFT'
+  | 'PREDICTION_DRIFT'
+  | 'CONCEPT_DRIFT'
+  | 'LATENCY'
+  | 'DATA_QUALITY'
+  | 'SHADOW_AGREEMENT';
 
 export type Severity = 'INFO' | 'WARNING' | 'CRITICAL';
 

@@ -8,7 +8,15 @@ import { limit } from '../tool-args.ts';
 const openInput = {
   model_id: z.string().min(1).max(256).optional().describe('only this model (default all)'),
   kind: z
-    .enum(['PERFORMANCE', 'DATA_DRIFT', 'PREDICTION_DRIFT', 'LATENCY', 'DATA_QUALITY', 'CONCEPT_DRIFT'])
+    .enum([
+      'PERFORMANCE',
+      'DATA_DRIFT',
+      'PREDICTION_DRIFT',
+      'LATENCY',
+      'DATA_QUALITY',
+      'CONCEPT_DRIFT',
+      'SHADOW_AGREEMENT',
+    ])
     .optional(),
   severity: z.enum(['INFO', 'WARNING', 'CRITICAL']).optional(),
   limit: limit(50, 500),

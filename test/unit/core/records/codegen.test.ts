@@ -7,7 +7,8 @@ import {
   type RecordName,
 } from '../../../../services/core/src/records/schema-files.ts';
 
-const squash = (s: string) => s.replace(/\s+/g, '');
+// Compared modulo formatting: prettier reflows the file and may open a long union with a leading `|`.
+const squash = (s: string) => s.replace(/\s+/g, '').replace(/=\|/g, '=');
 
 describe('generated record types', () => {
   it('shouldMatchTheAvscFiles (run `npm run gen:types` after a schema change)', () => {
