@@ -20,6 +20,7 @@ import {
   MODEL,
   performanceRows,
   profileRow,
+  requestPredictionRows,
   T0,
 } from '../unit/mcp/fixture-rows.ts';
 
@@ -52,6 +53,7 @@ const CALLS = [
   },
   { name: 'open_alerts', arguments: { model_id: MODEL } },
   { name: 'alert_details', arguments: { alert_id: 'a-drift-fire' } },
+  { name: 'get_agreement_rate', arguments: { model_id: MODEL, versions: ['v2', 'v1'], ...WINDOW } },
 ];
 
 interface Answer {
@@ -94,6 +96,7 @@ beforeAll(async () => {
   await insert('version_comparisons', comparisonRows());
   await insert('reference_profiles', [profileRow()]);
   await insert('alerts', alertRows());
+  await insert('request_predictions', requestPredictionRows());
   client = new Client({ name: 'driftline-test', version: '1' });
   await client.connect(
     new StdioClientTransport({ command: DRIFTLINE, args: ['mcp'], env, stderr: 'inherit' }),
@@ -222,6 +225,39 @@ describe('driftline mcp over stdio (TypeScript SDK client)', () => {
     const missing = await call('alert_details', { alert_id: 'no-such-alert' });
     expect(missing.isError).toBe(true);
     expect(missing.text).toContain('no alert with alert_id "no-such-alert"');
+  });
+
+  it('shouldGiveTheExactAgreementRateOfEachVersionPairPerRangeAndPerHour', async () => {
+    const pair = await json('get_agreement_rate', CALLS[7]!.arguments);
+    const triple = (r: Item) => [r.version_a, r.version_b, r.requests, r.agreements, r.agreement_rate];
+    expect(list(pair, 'pairs').map(triple)).toEqual([['v1', 'v2', 20, 16, 0.8]]);
+    expect(list(pair, 'windows').map((w) => [w.window_start, ...triple(w)])).toEqual([
+      [new Date(T0).toISOString(), 'v1', 'v2', 20, 16, 0.8],
+    ]);
+    const hour = await json('get_agreement_rate', { model_id: MODEL, ...WINDOW });
+    expect(list(hour, 'pairs').map(triple)).toEqual([
+      ['v1', 'v2', 20, 16, 0.8],
+      ['v1', 'v3', 10, 10, 1],
+      ['v2', 'v3', 10, 8, 0.8],
+    ]);
+    const v1 = await json('get_agreement_rate', {
+      model_id: MODEL,
+      versions: ['v1'],
+      from: WINDOW.from,
+      to: new Date(T0 + 2 * HOUR).toISOString(),
+    });
+    expect(list(v1, 'pairs').map(triple)).toEqual([
+      ['v1', 'v2', 30, 26, 26 / 30],
+      ['v1', 'v3', 10, 10, 1],
+    ]);
+    expect(list(v1, 'windows').map((w) => [w.window_start, ...triple(w)])).toEqual([
+      [new Date(T0 + HOUR).toISOString(), 'v1', 'v2', 10, 10, 1],
+      [new Date(T0).toISOString(), 'v1', 'v2', 20, 16, 0.8],
+      [new Date(T0).toISOString(), 'v1', 'v3', 10, 10, 1],
+    ]);
+    const three = await call('get_agreement_rate', { model_id: MODEL, versions: ['v1', 'v2', 'v3'] });
+    expect(three.isError).toBe(true);
+    expect(three.text).toMatch(/versions/);
   });
 
   it('shouldRejectMalformedArgumentsWithAnErrorNamingTheField', async () => {

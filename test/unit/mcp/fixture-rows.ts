@@ -238,3 +238,34 @@ export function alertRows() {
     alert('a-lat-refire', 'LATENCY', 'latency_p99', 'FIRING', T0 + 4000),
   ];
 }
+
+function requestPrediction(version: string, i: number, atMs: number, label: string) {
+  return {
+    request_id: `r${atMs}-${i}`,
+    model_id: MODEL,
+    model_version: version,
+    prediction_id: `${version}-r${atMs}-${i}`,
+    event_time: s(atMs + i * 1000),
+    event_time_ms: atMs + i * 1000,
+    predicted_label: label,
+    ingested_at: s(atMs),
+  };
+}
+
+/**
+ * Shadow agreement. Hour [T0, T0 + 1h): 20 requests scored by v1 ('yes') and v2 ('no' when i % 5 == 0, so
+ * 16/20 agree); v3 scores the first 10 as v1 does (v1~v3 10/10, v2~v3 8/10). Hour [T0 + 1h, T0 + 2h): 10
+ * requests on which v1 and v2 agree. One row sent twice: FINAL keeps one.
+ */
+export function requestPredictionRows() {
+  const first = Array.from({ length: 20 }, (_, i) => [
+    requestPrediction('v1', i, T0, 'yes'),
+    requestPrediction('v2', i, T0, i % 5 === 0 ? 'no' : 'yes'),
+    ...(i < 10 ? [requestPrediction('v3', i, T0, 'yes')] : []),
+  ]).flat();
+  const second = Array.from({ length: 10 }, (_, i) => [
+    requestPrediction('v1', i, T0 + HOUR, 'yes'),
+    requestPrediction('v2', i, T0 + HOUR, 'yes'),
+  ]).flat();
+  return [...first, ...second, requestPrediction('v2', 5, T0, 'no')];
+}

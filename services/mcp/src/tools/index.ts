@@ -1,4 +1,5 @@
 import type { RegistrableTool } from '../tool.ts';
+import { agreementRate } from './agreement-rate.ts';
 import { alertDetails, openAlerts } from './alerts.ts';
 import { driftStatus } from './drift-status.ts';
 import { featureDistribution } from './feature-distribution.ts';
@@ -15,4 +16,5 @@ export const DIAGNOSIS_TOOLS: readonly RegistrableTool[] = [
   featureDistribution,
   openAlerts,
   alertDetails,
+  agreementRate,
 ];
