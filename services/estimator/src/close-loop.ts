@@ -2,8 +2,8 @@ import { describe } from '../../core/src/errors.ts';
 import type { Logger } from '../../core/src/logger.ts';
 import { EstimateDivergence } from '../../core/src/performance/estimate-divergence.ts';
 import { estimateMetrics } from '../../core/src/performance/estimate-metrics.ts';
-import { EstimateState, type EstimateStateJson } from '../../core/src/performance/estimate-state.ts';
 import type { EstimatorMetrics } from './metrics.ts';
+import { decodePartialState } from './partial-state-codec.ts';
 import { windowKey } from './processor.ts';
 import { estimateRows, realizedRow, type EstimateRow } from './rows.ts';
 import type { EstimatorStore, PendingWindow } from './store.ts';
@@ -84,9 +84,7 @@ export class CloseLoop {
     const { store, windowSize, bandZ } = this.deps;
     const partials = await store.partialsOf(w);
     if (partials.length === 0) return;
-    const [first, ...rest] = partials.map((p) =>
-      EstimateState.fromJSON(JSON.parse(p.state) as EstimateStateJson),
-    );
+    const [first, ...rest] = partials.map((p) => decodePartialState(p.state));
     const state = rest.reduce((acc, s) => acc.merge(s), first!);
     const reference = this.deps.referenceOf(w.model_id, w.model_version);
     const window = {

@@ -1,7 +1,6 @@
 import { DecodeError } from '../../core/src/errors.ts';
 import type { PartitionBatch } from '../../core/src/kafka/committing-consumer.ts';
 import type { Logger } from '../../core/src/logger.ts';
-import { EstimateState, type EstimateStateJson } from '../../core/src/performance/estimate-state.ts';
 import type { ScoreCalibration } from '../../core/src/performance/isotonic-calibration.ts';
 import type { InferenceEvent } from '../../core/src/records/records.generated.ts';
 import type { TumblingWindows } from '../../core/src/windows/tumbling-windows.ts';
@@ -12,6 +11,7 @@ import {
   type DecodedInference,
   type OpenPartial,
 } from './processor.ts';
+import { decodePartialState, encodePartialState } from './partial-state-codec.ts';
 import { SeenIds } from './seen-ids.ts';
 import type { EstimatorStore, PartialRow } from './store.ts';
 
@@ -100,7 +100,7 @@ function openPartial(r: PartialRow): OpenPartial {
     modelVersion: r.model_version,
     startMs: r.window_start_ms,
     endMs: r.window_end_ms,
-    state: EstimateState.fromJSON(JSON.parse(r.state) as EstimateStateJson),
+    state: decodePartialState(r.state),
     through: r.through_offset,
     ids: new SeenIds(),
   };
@@ -116,7 +116,7 @@ export function partialRow(p: OpenPartial, partition: number, streamTimeMs: numb
     source_partition: partition,
     through_offset: p.through,
     stream_time_ms: streamTimeMs,
-    state: JSON.stringify(p.state.toJSON()),
+    state: encodePartialState(p.state),
     written_at_ms: now,
   };
 }
