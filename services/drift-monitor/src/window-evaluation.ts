@@ -1,14 +1,18 @@
 import type { CategoryCounts } from '../../core/src/stats/category-counts.ts';
 import { multipleTests } from '../../core/src/stats/multiple-testing.ts';
 import type { NumericHistogram } from '../../core/src/stats/numeric-histogram.ts';
-import { STAT_TESTS } from '../../core/src/stats/registry.ts';
+import {
+  categoricalTests,
+  missingRateRow,
+  numericTests,
+  type TestRow,
+} from '../../core/src/stats/column-tests.ts';
+import { chooseStatTest, STAT_TESTS, type StatTestChoice } from '../../core/src/stats/registry.ts';
 import type { StatTestName } from '../../core/src/stats/stattest-types.ts';
-import { categoricalTests, missingRateRow, numericTests, type TestRow } from './column-tests.ts';
 import type { FeatureTestOverride } from './feature-tests.ts';
 import { evaluateEmbeddings, type EmbeddingEvaluation } from './embedding-evaluation.ts';
 import { evaluateMultivariate, type MultivariateEvaluation } from './multivariate-evaluation.ts';
 import type { ColumnRole, ProfileColumn, ReferenceProfile } from './profile.ts';
-import { chooseTest, type TestChoice } from './test-choice.ts';
 import type { WindowPartial } from './window-partials.ts';
 
 export type Correction = 'none' | 'bonferroni' | 'bh';
@@ -35,7 +39,7 @@ export interface ColumnEvaluation {
   total: number;
   rows: TestRow[];
   /** the test deciding the column's drift; null when the window has no value of it */
-  choice: TestChoice | null;
+  choice: StatTestChoice | null;
   decisive: TestRow | null;
   /** the decisive p-value after the correction (input features only) */
   adjustedP: number | null;
@@ -93,7 +97,7 @@ function evaluateColumn(
           window: windowValues,
         })
       : categoricalTests(ref as CategoryCounts, state as CategoryCounts, rowThresholds);
-  const choice = chooseTest(
+  const choice = chooseStatTest(
     column.kind,
     state.n,
     config.featureTests.get(column.name),

@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { binnedKs } from '../../../services/core/src/stats/binned-ks.ts';
 import type { NumericHistogram } from '../../../services/core/src/stats/numeric-histogram.ts';
 import { sampleKs } from '../../../services/core/src/stats/sample-ks.ts';
-import { chooseTest } from '../../../services/drift-monitor/src/test-choice.ts';
+import { chooseStatTest } from '../../../services/core/src/stats/registry.ts';
 import { evaluateWindow } from '../../../services/drift-monitor/src/window-evaluation.ts';
 import { WindowPartial } from '../../../services/drift-monitor/src/window-partials.ts';
 import { events, profileOf, testConfig } from './helpers.ts';
@@ -127,7 +127,7 @@ describe('evaluateWindow', () => {
   });
 });
 
-describe('chooseTest', () => {
+describe('chooseStatTest', () => {
   const t = testConfig().thresholds;
   it.each([
     ['numeric', 1000, 'ks'],
@@ -135,7 +135,7 @@ describe('chooseTest', () => {
     ['categorical', 10, 'chi2'],
     ['categorical', 5000, 'jensen_shannon'],
   ] as const)('shouldChoose %s with window n %s as %s', (kind, n, name) => {
-    expect(chooseTest(kind, n, undefined, t, 1000)).toMatchObject({
+    expect(chooseStatTest(kind, n, undefined, t, 1000)).toMatchObject({
       name,
       automatic: true,
       threshold: t[name],

@@ -53,13 +53,23 @@ export {
 export {
   STAT_TESTS,
   STAT_TEST_NAMES,
-  SMALL_REFERENCE_MAX,
+  DEFAULT_LARGE_WINDOW,
+  DEFAULT_THRESHOLDS,
   getStatTest,
   chooseStatTest,
   runStatTest,
   detectDrift,
   type StatTestChoice,
+  type StatTestRequest,
 } from './registry.ts';
+export {
+  numericTests,
+  categoricalTests,
+  missingRateRow,
+  type TestRow,
+  type RowThresholds,
+  type ExactValues,
+} from './column-tests.ts';
 export type * from './stattest-types.ts';
 export { finiteValues } from './sample.ts';
 export { mulberry32, normalGenerator, type Rng } from './random.ts';

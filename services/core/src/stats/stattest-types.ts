@@ -59,8 +59,11 @@ export interface DriftResult {
   readonly pValue: number | null;
   readonly threshold: number;
   readonly drifted: boolean;
-  /** `exact` from raw samples or category counts; `binned` from histograms (approximate) */
-  readonly basis: 'exact' | 'binned';
+  /**
+   * `exact` from raw samples or category counts; `summary` from a reference quantile summary (KS within
+   * 1/size); `binned` from histograms (approximate)
+   */
+  readonly basis: 'exact' | 'binned' | 'summary';
 }
 
 /**
@@ -76,10 +79,3 @@ export interface InsufficientData {
 
 /** Outcome of running a test on a column. */
 export type DriftOutcome = DriftResult | InsufficientData;
-
-/** A test's computation: statistic, optional p-value and basis. */
-export type StatTestImpl = (column: Column) => {
-  statistic: number;
-  pValue: number | null;
-  basis: 'exact' | 'binned';
-};

@@ -1,6 +1,11 @@
 import { describe, expect, it } from 'vitest';
 import { CategoryCounts } from '../../../../services/core/src/stats/category-counts.ts';
 import {
+  categoricalTests as categoricalRows,
+  numericTests as numericRows,
+  type TestRow,
+} from '../../../../services/core/src/stats/column-tests.ts';
+import {
   UnknownStatTestError,
   UnsupportedFeatureTypeError,
 } from '../../../../services/core/src/stats/errors.ts';
@@ -8,6 +13,7 @@ import { NumericHistogram } from '../../../../services/core/src/stats/numeric-hi
 import { mulberry32, normalGenerator } from '../../../../services/core/src/stats/random.ts';
 import { referenceBins } from '../../../../services/core/src/stats/reference-bins.ts';
 import {
+  DEFAULT_THRESHOLDS,
   STAT_TEST_NAMES,
   chooseStatTest,
   detectDrift,
@@ -84,20 +90,26 @@ describe('registry lookup', () => {
   });
 });
 
-describe('default chooser (Evidently rule) records its reason', () => {
+describe('default chooser (by window size) records its reason', () => {
   const big = Array.from({ length: 1001 }, () => normal());
   it.each([
-    ['numeric small', numeric(ref, ref), 'ks', 'numeric, reference n=500 ≤ 1000'],
-    ['numeric large', numeric(big, ref), 'wasserstein', 'numeric, reference n=1001 > 1000'],
-    ['categorical small', categorical(['a', 'b'], ['a']), 'chi2', 'categorical, reference n=2 ≤ 1000'],
+    ['numeric small', numeric(big, ref), 'ks', 'numeric, window n=500 <= 1000'],
+    ['numeric large', numeric(ref, big), 'wasserstein', 'numeric, window n=1001 > 1000'],
+    ['categorical small', categorical(['a', 'b'], ['a']), 'chi2', 'categorical, window n=1 <= 1000'],
     [
       'categorical large',
-      categorical(Array(1001).fill('a'), ['a']),
+      categorical(['a', 'b'], Array(1001).fill('a')),
       'jensen_shannon',
-      'categorical, reference n=1001 > 1000',
+      'categorical, window n=1001 > 1000',
     ],
   ] as const)('%s', (_label, column, name, reason) => {
-    expect(chooseStatTest(column)).toEqual({ name, automatic: true, reason });
+    const threshold = getStatTest(name).defaultThreshold;
+    expect(chooseStatTest(column.type, column.window.n)).toEqual({
+      name,
+      threshold,
+      automatic: true,
+      reason,
+    });
     const d = detectDrift(column);
     expect(d.method).toBe(name);
     expect(d.choice.reason).toBe(reason);
@@ -106,9 +118,39 @@ describe('default chooser (Evidently rule) records its reason', () => {
   it('records a requested test as not automatic', () => {
     expect(detectDrift(numeric(ref, ref), { test: 'psi' }).choice).toEqual({
       name: 'psi',
+      threshold: 0.1,
       automatic: false,
-      reason: 'requested',
+      reason: 'configured',
     });
+  });
+});
+
+describe('one computation', () => {
+  const shifted = ref.map((x) => x + 0.2);
+  const thresholds = { tests: DEFAULT_THRESHOLDS, missingAlpha: 0.001, unseenShare: 0.05 };
+  const same = (row: TestRow | undefined, o: DriftOutcome) =>
+    expect(o).toMatchObject({
+      statistic: row!.statistic,
+      pValue: row!.pValue,
+      drifted: row!.drifted,
+      basis: row!.basis,
+    });
+
+  it('shouldGiveTheRowTheDriftMonitorWritesWhenATestIsRunByName', () => {
+    const column = numeric(ref, shifted);
+    const rows = numericRows(column.reference, column.window, thresholds);
+    for (const name of ['ks', 'wasserstein', 'psi', 'jensen_shannon'])
+      same(
+        rows.find((r) => r.method === name),
+        runStatTest(name, column),
+      );
+    const cats = categorical(['a', 'a', 'b', 'c'], ['a', 'b', 'b', 'c', 'c']);
+    const catRows = categoricalRows(cats.reference, cats.window, thresholds);
+    for (const name of ['chi2', 'psi', 'jensen_shannon'])
+      same(
+        catRows.find((r) => r.method === name),
+        runStatTest(name, cats),
+      );
   });
 });
 
