@@ -2,7 +2,7 @@ import { DECISIVE_EMBEDDING_STATISTIC, type EmbeddingEvaluation } from './embedd
 import type { MultivariateEvaluation } from './multivariate-evaluation.ts';
 import type { ReferenceProfile } from './profile.ts';
 import { EMBEDDING_PREFIX, MULTIVARIATE_FEATURE } from '../../core/src/records/reserved-names.ts';
-import type { DriftMetricRow, WindowIdentity } from './rows.ts';
+import type { DriftMetricRow, WindowIdentity } from './drift-metric-row.ts';
 
 /** The dataset-level reconstruction-error row, explained by the features whose residuals rose most. */
 export function multivariateRow(

@@ -1,4 +1,4 @@
-import type { TestRow } from './column-tests.ts';
+import type { TestRow } from '../../core/src/stats/column-tests.ts';
 import type { Detection } from './concept-drift.ts';
 import type { WindowToClose } from './closer.ts';
 import type { OpenWindow } from './processor.ts';
@@ -6,6 +6,9 @@ import type { ReferenceProfile } from './profile.ts';
 import type { ColumnEvaluation, WindowEvaluation } from './window-evaluation.ts';
 import { embeddingRows, multivariateRow } from './multivariate-rows.ts';
 import { DATASET_FEATURE, ERROR_FEATURE } from '../../core/src/records/reserved-names.ts';
+import type { DriftMetricRow, WindowIdentity } from './drift-metric-row.ts';
+
+export type { DriftMetricRow, WindowIdentity } from './drift-metric-row.ts';
 
 // The reserved row names live in core (the alerter and the report read them); re-exported for this service.
 export {
@@ -14,32 +17,6 @@ export {
   ERROR_FEATURE,
   MULTIVARIATE_FEATURE,
 } from '../../core/src/records/reserved-names.ts';
-
-/** A drift_metrics row (migration 0009). Times in seconds. */
-export interface DriftMetricRow {
-  model_id: string;
-  model_version: string;
-  window_start: number;
-  window_end: number;
-  feature: string;
-  feature_type: string;
-  method: string;
-  statistic: number;
-  p_value: number | null;
-  p_value_adjusted: number | null;
-  threshold: number | null;
-  drifted: 0 | 1;
-  decisive: 0 | 1;
-  reason: string;
-  basis: string;
-  correction: string;
-  sample_count: number;
-  reference_count: number;
-  profile_id: string;
-  detail: string;
-  input_version: number;
-  computed_at: number;
-}
 
 /** A drift_window_partials row (migration 0010). */
 export interface PartialRow {
@@ -153,18 +130,6 @@ export function watermarkRow(
     written_at: seconds(nowMs),
   };
 }
-
-export type WindowIdentity = Pick<
-  DriftMetricRow,
-  | 'model_id'
-  | 'model_version'
-  | 'window_start'
-  | 'window_end'
-  | 'profile_id'
-  | 'input_version'
-  | 'computed_at'
-  | 'correction'
->;
 
 function testRow(id: WindowIdentity, c: ColumnEvaluation, r: TestRow): DriftMetricRow | null {
   if (Number.isNaN(r.statistic)) return null;

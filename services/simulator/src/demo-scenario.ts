@@ -1,5 +1,4 @@
 import { classifierTraffic, take, type SimulatedPair } from './classifier-traffic.ts';
-import type { PhaseSpan } from './demo-truth.ts';
 import { regressorTraffic } from './regressor-traffic.ts';
 
 /** One phase of the demo: a number of one-minute event-time windows with the same behaviour. */
@@ -11,6 +10,13 @@ export interface Phase {
   shiftedFeatures: number;
   /** Share of the classifier's predictions that turn out wrong. */
   errorRate: number;
+}
+
+/** A phase with its event-time span. */
+export interface PhaseSpan {
+  phase: Phase;
+  fromMs: number;
+  toMs: number;
 }
 
 export const DEMO_PHASES: Phase[] = [

@@ -7,20 +7,15 @@ import {
   type GradedAlert,
   type TrueChange,
 } from './alert-truth.ts';
-import type { Phase } from './demo-scenario.ts';
+import type { PhaseSpan } from './demo-scenario.ts';
+
+export type { PhaseSpan } from './demo-scenario.ts';
 
 /** How late a label may come after its prediction in the demo (classifier-traffic.ts: 1 to 61 s). */
 const LABEL_DELAY_MS = 61_000;
 
 /** The churn versions the demo's phases change; the regressor `price` stays stationary throughout. */
 const CHANGED_VERSIONS = ['v1', 'v2'];
-
-/** A phase with its event-time span. */
-export interface PhaseSpan {
-  phase: Phase;
-  fromMs: number;
-  toMs: number;
-}
 
 /**
  * What the demo's phases really change, against the first phase's behaviour: shifted features (DATA_DRIFT,
