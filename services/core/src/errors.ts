@@ -21,6 +21,13 @@ export class ConfigError extends DriftlineError {
   }
 }
 
+/** A time range that cannot be read: a bound in none of the formats, or `from` not before `to`. Not retriable. */
+export class TimeRangeError extends DriftlineError {
+  constructor(message: string) {
+    super(message, { retriable: false });
+  }
+}
+
 /** Why an event was rejected: the reason code becomes a dead-letter header. */
 export type RejectReason =
   | 'unknown_encoding'
