@@ -1,5 +1,7 @@
 import { z } from 'zod';
-import { parseRange, type TimeRange } from '../../report/src/range.ts';
+import { TimeRangeError } from '../../core/src/errors.ts';
+import { normalDuration } from '../../core/src/windows/duration.ts';
+import { parseRange, type TimeRange } from '../../core/src/windows/time-range.ts';
 import { ToolInputError } from './errors.ts';
 
 /**
@@ -29,13 +31,26 @@ export function limit(defaultRows: number, maxRows: number) {
 }
 
 /**
- * The tool's window from its `from`/`to` arguments (the report's formats), on the given clock.
+ * The tool's window from its `from`/`to` arguments (core's range grammar, as the report reads it), on the
+ * given clock.
  * @throws ToolInputError naming the valid formats, or when from is not before to
  */
 export function windowOf(args: { from?: string; to?: string }, nowMs: number): TimeRange {
   try {
     return parseRange(args.from, args.to, nowMs);
   } catch (error) {
-    throw new ToolInputError((error as Error).message.replace(/^report: /, ''), error);
+    if (error instanceof TimeRangeError) throw new ToolInputError(error.message, error);
+    throw error;
   }
 }
+
+/**
+ * A `window_size` filter: durations in core's normal form, as the monitors write them (`60m` finds the `1h`
+ * windows), anything else (`last_1000`, the rolling window) as typed.
+ */
+export const windowSize = z
+  .string()
+  .max(32)
+  .optional()
+  .transform((s) => (s === undefined ? undefined : (normalDuration(s, { unit: 'required' }) ?? s.trim())))
+  .describe("tumbling window such as '5m', '1h' (60m is 1h), or 'last_1000' for the rolling window");

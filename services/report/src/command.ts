@@ -2,12 +2,12 @@ import { mkdirSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { createClickHouse } from '../../core/src/clickhouse/client.ts';
 import { loadConfig } from '../../core/src/config/load.ts';
-import { describe } from '../../core/src/errors.ts';
+import { describe, TimeRangeError } from '../../core/src/errors.ts';
+import { parseRange, type TimeRange } from '../../core/src/windows/time-range.ts';
 import { ReportError } from './errors.ts';
 import { renderHtml } from './html.ts';
 import { buildReport, type ReportModel } from './model.ts';
 import { readReportRows } from './query.ts';
-import { parseRange } from './range.ts';
 import { renderTerminal } from './terminal.ts';
 
 /** What `driftline report` takes on the command line. */
@@ -31,6 +31,16 @@ export interface ReportDeps {
   print?: (text: string) => void;
 }
 
+/** The report's `--from`/`--to` (core's range grammar). @throws ReportError naming the flag and the formats. */
+function reportRange(options: Pick<ReportOptions, 'from' | 'to'>, now: number): TimeRange {
+  try {
+    return parseRange(options.from, options.to, now, { from: '--from', to: '--to' });
+  } catch (error) {
+    if (error instanceof TimeRangeError) throw new ReportError(error.message, error);
+    throw error;
+  }
+}
+
 /**
  * `driftline report`: performance, drift and alerts of one model over a time range, read from ClickHouse
  * (DRIFTLINE_CLICKHOUSE_* settings), printed as tables and optionally written as an HTML page with charts.
@@ -42,7 +52,7 @@ export async function reportCommand(options: ReportOptions, deps: ReportDeps = {
   if (!model) throw new ReportError('--model <model_id> is required');
   const now = (deps.now ?? Date.now)();
   const print = deps.print ?? ((text: string) => process.stdout.write(text));
-  const range = parseRange(options.from, options.to, now);
+  const range = reportRange(options, now);
   const config = loadConfig(deps.env ?? process.env);
   const client = createClickHouse(config);
   let report: ReportModel;

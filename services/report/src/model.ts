@@ -1,6 +1,6 @@
 import { driftSection, type DriftSection } from './drift-model.ts';
 import { performanceSection, type PerformanceSection } from './performance-model.ts';
-import type { TimeRange } from './range.ts';
+import type { TimeRange } from '../../core/src/windows/time-range.ts';
 import type { AlertRow, ReportRows, ReportTable } from './rows.ts';
 
 export interface AlertsSection {

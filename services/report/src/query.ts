@@ -2,7 +2,7 @@ import type { ClickHouseClient } from '../../core/src/clickhouse/client.ts';
 import { sqlString } from '../../core/src/clickhouse/sql-string.ts';
 import { alertSelect, type ColumnInfo } from './alert-columns.ts';
 import { ReportError } from './errors.ts';
-import type { TimeRange } from './range.ts';
+import type { TimeRange } from '../../core/src/windows/time-range.ts';
 import {
   REPORT_TABLES,
   type AlertRow,

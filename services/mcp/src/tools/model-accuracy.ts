@@ -1,7 +1,7 @@
 import { z } from 'zod';
 import { andEquals, andRangeMs, iso, num, quote } from '../sql.ts';
 import { defineTool, type ToolContext } from '../tool.ts';
-import { from, limit, modelId, modelVersion, to, windowOf } from '../tool-args.ts';
+import { from, limit, modelId, modelVersion, to, windowOf, windowSize } from '../tool-args.ts';
 
 const input = {
   model_id: modelId,
@@ -14,7 +14,7 @@ const input = {
     .describe(
       'a performance_metrics figure: accuracy, f1_macro, precision:<class>, recall:<class>, mae, rmse, ...',
     ),
-  window_size: z.string().max(32).optional().describe("tumbling window such as '5m', '1h', or 'last_1000'"),
+  window_size: windowSize,
   segment: z.string().max(256).default('').describe("'' for all traffic, 'tag=value' for a segment"),
   from,
   to,

@@ -1,14 +1,14 @@
 import { z } from 'zod';
 import { andEquals, andRangeSeconds, num, quote } from '../sql.ts';
 import { defineTool, type ToolContext } from '../tool.ts';
-import { from, limit, modelId, to, windowOf } from '../tool-args.ts';
+import { from, limit, modelId, to, windowOf, windowSize } from '../tool-args.ts';
 
 const input = {
   model_id: modelId,
   baseline_version: z.string().min(1).max(256).optional(),
   candidate_version: z.string().min(1).max(256).optional(),
   metric: z.string().max(128).optional().describe("'accuracy' (classifiers) or 'mae' (regressors)"),
-  window_size: z.string().max(32).optional(),
+  window_size: windowSize,
   segment: z.string().max(256).default(''),
   from,
   to,

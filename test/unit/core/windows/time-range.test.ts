@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { ReportError } from '../../../services/report/src/errors.ts';
-import { parseRange } from '../../../services/report/src/range.ts';
+import { TimeRangeError } from '../../../../services/core/src/errors.ts';
+import { parseRange } from '../../../../services/core/src/windows/time-range.ts';
 
 const NOW = Date.parse('2026-03-10T12:00:00Z');
 
@@ -33,11 +33,23 @@ describe('parseRange', () => {
   });
 
   it('shouldListTheValidFormatsWhenTheInputIsNotATime', () => {
-    expect(() => parseRange('yesterday', undefined, NOW)).toThrow(ReportError);
-    expect(() => parseRange('yesterday', undefined, NOW)).toThrow(/--from "yesterday": expected an ISO-8601/);
+    expect(() => parseRange('yesterday', undefined, NOW)).toThrow(TimeRangeError);
+    expect(() => parseRange('yesterday', undefined, NOW)).toThrow(/^from "yesterday": expected an ISO-8601/);
   });
 
   it('shouldRejectARangeWhenFromIsNotBeforeTo', () => {
-    expect(() => parseRange('2026-03-02', '2026-03-01', NOW)).toThrow(/must be before --to/);
+    expect(() => parseRange('2026-03-02', '2026-03-01', NOW)).toThrow(/must be before to/);
+  });
+
+  it('shouldNameTheBoundsAsTheCallerDoesWhenGivenNames', () => {
+    const flags = { from: '--from', to: '--to' };
+    expect(() => parseRange('soon', undefined, NOW, flags)).toThrow(/^--from "soon": expected an ISO-8601/);
+    expect(() => parseRange('2026-03-02', '2026-03-01', NOW, flags)).toThrow(
+      /^--from \(.*\) must be before --to/,
+    );
+  });
+
+  it('shouldReadSixtyMinutesAsOneHourWhenCountingBack', () => {
+    expect(parseRange('60m', 'now', NOW)).toEqual(parseRange('1h', 'now', NOW));
   });
 });
