@@ -1,5 +1,6 @@
 import { crashPoint } from '../../core/src/crash-point.ts';
 import { describe, isRetriable } from '../../core/src/errors.ts';
+import { isFencedError } from '../../core/src/kafka/fenced-producer.ts';
 import type { Logger } from '../../core/src/logger.ts';
 import type { AlerterMetrics } from './metrics.ts';
 import { evaluate } from './evaluate.ts';
@@ -114,19 +115,6 @@ export async function runOnce(d: LoopDeps): Promise<number> {
   return changed.length;
 }
 
-/** Another alerter with our transactional id took over: retrying cannot help, this one must stop. */
-function fenced(error: unknown): boolean {
-  for (let e: unknown = error; e instanceof Error; e = e.cause) {
-    if (
-      /fenced|INVALID_PRODUCER_EPOCH|PRODUCER_FENCED/i.test(
-        `${e.name} ${e.message} ${(e as { type?: string }).type ?? ''}`,
-      )
-    )
-      return true;
-  }
-  return false;
-}
-
 /**
  * Runs rounds on a wall-clock timer until stopped. A retriable failure (a server away, an aborted
  * transaction) keeps the previous states and tries again next round; anything else stops the process.
@@ -139,7 +127,8 @@ export function startLoop(d: LoopDeps, pollMs: number, onFatal: (e: unknown) => 
     running = runOnce(d)
       .then(() => undefined)
       .catch((error: unknown) => {
-        if (!isRetriable(error) || fenced(error)) return onFatal(error);
+        // Fenced: another alerter with our transactional id took over; retrying cannot help, this one must stop.
+        if (!isRetriable(error) || isFencedError(error)) return onFatal(error);
         d.logger.warn({ error: describe(error) }, 'alerter round failed; retrying next round');
       })
       .finally(() => {
