@@ -126,6 +126,14 @@ describe('driftline mcp over stdio (TypeScript SDK client)', () => {
       [new Date(T0 + HOUR / 2).toISOString(), 0.75, true],
       [new Date(T0).toISOString(), 0.85, true],
     ]);
+    // The window size in any spelling of core's duration grammar: 1800s is the 30m windows.
+    const spelled = await json('model_accuracy', { ...CALLS[0]!.arguments, window_size: '1800s' });
+    expect(list(spelled, 'windows').map((w) => [w.window_size, w.value])).toEqual([
+      ['30m', 0.75],
+      ['30m', 0.85],
+    ]);
+    const compared = await json('version_comparison', { ...CALLS[3]!.arguments, window_size: '60m' });
+    expect(list(compared, 'comparisons').map((c) => c.window_size)).toEqual(['1h']);
     const none = await json('model_accuracy', { model_id: MODEL, metric: 'auc', ...WINDOW });
     expect(none.windows).toEqual([]);
     expect(none.available_metrics).toEqual(['accuracy', 'f1_macro']);
