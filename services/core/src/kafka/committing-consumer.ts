@@ -1,6 +1,8 @@
 import { crashPoint } from '../crash-point.ts';
 import { exitCodeFor } from '../runtime/exit-codes.ts';
+import { describe } from '../errors.ts';
 import type { Consumer, KafkaMessage } from './client.ts';
+import { lostMembership, MembershipLostError } from './membership-lost.ts';
 import type { Logger } from '../logger.ts';
 import type { ServiceMetrics } from '../metrics/service-metrics.ts';
 
@@ -49,7 +51,7 @@ export async function runCommittingConsumer(options: CommittingConsumerOptions):
         await handle({ topic, partition, messages });
         crashPoint('after-effect-before-commit');
         const last = messages[messages.length - 1]!.offset;
-        await consumer.commitOffsets([{ topic, partition, offset: (BigInt(last) + 1n).toString() }]);
+        await commitOrRejoin(consumer, topic, partition, (BigInt(last) + 1n).toString(), logger);
         resolveOffset(last);
         metrics?.batchSeconds.observe({ topic }, (performance.now() - started) / 1000);
         metrics?.eventsIn.inc({ topic }, messages.length);
@@ -59,4 +61,27 @@ export async function runCommittingConsumer(options: CommittingConsumerOptions):
       logger.debug({ topic, partition, messages: batch.messages.length }, 'batch committed');
     },
   });
+}
+
+/**
+ * Commits one partition's next offset. A member that lost its partitions while the batch ran (it missed its
+ * session timeout: paused, starved of CPU) has its commit refused; that is an ordinary rebalance, not a crash:
+ * MembershipLostError makes kafkajs rejoin, and the batch, whose effect is idempotent, is read again.
+ * @throws MembershipLostError (retriable) on a refused commit; any other error as kafkajs gave it.
+ */
+async function commitOrRejoin(
+  consumer: Consumer,
+  topic: string,
+  partition: number,
+  offset: string,
+  logger: Logger,
+): Promise<void> {
+  try {
+    await consumer.commitOffsets([{ topic, partition, offset }]);
+  } catch (error) {
+    if (!lostMembership(error)) throw error;
+    const lost = new MembershipLostError(topic, partition, error);
+    logger.warn({ topic, partition, offset, error: describe(error) }, lost.message);
+    throw lost;
+  }
 }
