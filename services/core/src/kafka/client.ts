@@ -19,6 +19,7 @@ import type { DriftlineConfig } from '../config/settings.ts';
 import { ConfigError } from '../errors.ts';
 import type { Logger } from '../logger.ts';
 import { KAFKA_CODECS } from './compression-codecs.ts';
+import { retryingOutages } from './outage-retry.ts';
 import { RETRIED_ADMIN_CALLS, RETRIED_CONSUMER_CALLS, retryTransient } from './transient-retry.ts';
 import { describeUndecodableBatch } from './undecodable-batch.ts';
 import { reportingUndecodable, type UndecodableBatchSeen } from './undecodable-report.ts';
@@ -117,7 +118,8 @@ export function kafkaTls(config: KafkaSettings): KafkaConfig['ssl'] {
 }
 
 /**
- * kafkajs' client with two additions: its consumers report stand-ins for undecodable batches, and admin and
+ * kafkajs' client with three additions: its consumers report stand-ins for undecodable batches, a handler that
+ * gave up on a server still away has its batch read again in-process (outage-retry.ts), and admin and
  * subscribe calls retry transient broker answers kafkajs gives up on (transient-retry.ts).
  */
 class DriftlineKafka extends Kafka {
@@ -132,7 +134,8 @@ class DriftlineKafka extends Kafka {
   override consumer(config: ConsumerConfig): Consumer {
     const consumer = retryTransient(super.consumer(config), RETRIED_CONSUMER_CALLS, this.log);
     const run = consumer.run.bind(consumer);
-    consumer.run = (runConfig?: ConsumerRunConfig) => run(reportingUndecodable(runConfig, this.report));
+    consumer.run = (runConfig?: ConsumerRunConfig) =>
+      run(reportingUndecodable(retryingOutages(runConfig), this.report));
     return consumer;
   }
 
