@@ -39,10 +39,20 @@ const unchanged = (outputs: JoinOutput[] = []): JoinStep => ({ next: undefined, 
 export class JoinProcessor {
   constructor(readonly options: JoinOptions) {}
 
-  process(input: JoinInput, current: JoinState | undefined, watermark: number): JoinStep {
+  /**
+   * @param watermark the watermark the resulting entry expires on: one number, or per entry (each model's
+   *   clock, see join-store.ts `clockOf`).
+   */
+  process(
+    input: JoinInput,
+    current: JoinState | undefined,
+    watermark: number | ((next: JoinState) => number),
+  ): JoinStep {
     const step =
       input.kind === 'prediction' ? this.prediction(input.event, current) : this.label(input, current);
-    if (!step.next || step.next.expiresAt >= watermark) return step;
+    if (!step.next) return step;
+    if (step.next.expiresAt >= (typeof watermark === 'number' ? watermark : watermark(step.next)))
+      return step;
     // Written already expired: emit its expiry now and keep nothing.
     const outputs = [...step.outputs, ...this.expire(input.event.prediction_id, step.next)];
     return { next: current ? null : undefined, outputs };

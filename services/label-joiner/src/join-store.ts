@@ -1,7 +1,7 @@
 import type { KeyValueStore, WriteOp } from '../../core/src/store/key-value-store.ts';
 import { CorruptStateError } from './errors.ts';
 import { decodeJoinState, encodeJoinState, expiresAtOf, type JoinState } from './join-state.ts';
-import { NO_WATERMARK, type WatermarkState } from './watermark.ts';
+import { NO_WATERMARK, type ModelClock, type WatermarkState } from './watermark.ts';
 
 // Key layout of a partition's store. `s:` and `m:` are logged to the changelog; the `x:` expiry index is
 // derived from the values' headers and rebuilt on restore, which keeps every batch's transaction smaller.
@@ -13,8 +13,23 @@ const PAD = 16;
 /** Keys that go to the changelog: everything but the derived expiry index. */
 export const isLoggedKey = (key: string): boolean => !key.startsWith(INDEX);
 
+/**
+ * The clock an entry expires on: its model's id, or UNATTRIBUTED for a label that names no model and joined
+ * markers (the slowest model clock of the partition, so such a label waits for any model's prediction).
+ */
+export const UNATTRIBUTED = '';
+
+/** Which clock a state expires on. Pure. */
+export function clockOf(state: JoinState): string {
+  if (state.kind === 'prediction') return state.prediction.model_id;
+  if (state.kind === 'label') return state.label.model_id ?? UNATTRIBUTED;
+  return UNATTRIBUTED;
+}
+
 /** A partition's event-time progress, entry counts (for the pending gauges) and index write sequence. */
 export interface JoinMeta extends WatermarkState {
+  /** Each model's own event-time progress in this partition. */
+  models: Record<string, ModelClock>;
   counts: Record<JoinState['kind'], number>;
   /** Names the index keys this store writes, so they never collide. */
   seq: number;
@@ -22,9 +37,17 @@ export interface JoinMeta extends WatermarkState {
 
 const emptyMeta = (): JoinMeta => ({
   ...NO_WATERMARK,
+  models: {},
   counts: { prediction: 0, label: 0, joined: 0 },
   seq: 0,
 });
+
+/**
+ * Index keys of a clock: `x:m=<model, URI-encoded>|<bucket>:<tag>`; the unattributed clock keeps the plain
+ * `x:<bucket>:<tag>` of stores written before clocks were per model, so their entries still expire.
+ */
+const indexPrefix = (clock: string): string =>
+  clock === UNATTRIBUTED ? INDEX : `${INDEX}m=${encodeURIComponent(clock)}|`;
 
 /** Index keys read per expiry scan: bounds its memory when a watermark jump makes a backlog due at once. */
 const KEYS_PER_SCAN = 256;
@@ -56,7 +79,8 @@ export interface JoinStoreOptions {
  */
 export class JoinStore {
   private ops: WriteOp[] = [];
-  private readonly buckets = new Map<number, string[]>();
+  /** Clock → deadline bucket → ids referenced by this batch. */
+  private readonly buckets = new Map<string, Map<number, string[]>>();
   private current: JoinMeta = emptyMeta();
   private readonly bucketMs: number;
 
@@ -83,6 +107,21 @@ export class JoinStore {
     this.current = { ...this.current, ...w };
   }
 
+  set models(models: Record<string, ModelClock>) {
+    this.current = { ...this.current, models };
+  }
+
+  /**
+   * Each clock's watermark: a model's own; the unattributed clock follows the slowest model (a label that
+   * names no model may belong to any of them), or the partition's watermark before any model was seen.
+   */
+  watermarks(): Map<string, number> {
+    const marks = new Map(Object.entries(this.current.models).map(([m, c]) => [m, c.watermark]));
+    const slowest = marks.size > 0 ? Math.min(...marks.values()) : this.current.watermark;
+    marks.set(UNATTRIBUTED, slowest);
+    return marks;
+  }
+
   async states(ids: readonly string[]): Promise<Map<string, JoinState>> {
     const values = await this.kv.getMany(ids.map((id) => STATE + id));
     const out = new Map<string, JoinState>();
@@ -98,7 +137,13 @@ export class JoinStore {
     if (next) {
       counts[next.kind] += 1;
       this.ops.push({ key: STATE + id, value: encodeJoinState(next) });
-      if (!before || before.expiresAt !== next.expiresAt) this.reference(next.expiresAt, id);
+      const clock = clockOf(next);
+      if (!before || before.expiresAt !== next.expiresAt || clockOf(before) !== clock)
+        this.reference(clock, next.expiresAt, id);
+      if (clock !== UNATTRIBUTED && !this.current.models[clock]) {
+        const models = { ...this.current.models, [clock]: { ...NO_WATERMARK } };
+        this.current = { ...this.current, models };
+      }
     } else {
       this.ops.push({ key: STATE + id, value: null });
     }
@@ -110,8 +155,11 @@ export class JoinStore {
     const ops = this.ops;
     this.ops = [];
     let seq = this.current.seq;
-    for (const [bucket, ids] of this.buckets) {
-      ops.push({ key: `${INDEX}${pad(bucket)}:b${seq++}`, value: Buffer.from(JSON.stringify(ids)) });
+    for (const [clock, buckets] of this.buckets) {
+      for (const [bucket, ids] of buckets) {
+        const key = `${indexPrefix(clock)}${pad(bucket)}:b${seq++}`;
+        ops.push({ key, value: Buffer.from(JSON.stringify(ids)) });
+      }
     }
     this.buckets.clear();
     this.current = { ...this.current, seq };
@@ -120,64 +168,92 @@ export class JoinStore {
   }
 
   /**
-   * Entries whose deadline bucket ended before `watermark`, oldest buckets first, about `limit` of them (whole
-   * index keys are taken). Every scanned index key is staged for deletion: all its live references are due.
+   * Entries whose deadline bucket ended before their clock's watermark, oldest buckets first, about `limit` of
+   * them (whole index keys are taken). Every scanned index key is staged for deletion: all its live
+   * references are due.
+   * @param watermarks clock (model id, or UNATTRIBUTED) → its watermark; one number: that watermark for every
+   *   clock the partition has seen.
    * @returns `more` when the scan stopped before every due bucket was read.
    */
-  async due(watermark: number, limit: number): Promise<{ entries: DueEntry[]; more: boolean }> {
-    if (watermark === -Infinity) return { entries: [], more: false };
-    const end = Math.floor(watermark / this.bucketMs) * this.bucketMs;
-    const keys = await this.kv.range({ gte: INDEX, lt: `${INDEX}${pad(end)}`, limit: KEYS_PER_SCAN });
+  async due(
+    watermarks: number | ReadonlyMap<string, number>,
+    limit: number,
+  ): Promise<{ entries: DueEntry[]; more: boolean }> {
+    const marks = typeof watermarks === 'number' ? this.everyClockAt(watermarks) : watermarks;
+    const { keys, truncated } = await this.dueKeys(marks);
     const entries: DueEntry[] = [];
     const expired = new Set<string>();
-    for (const [n, { key, value }] of keys.entries()) {
+    for (const { clock, bucket, key, value } of keys) {
       if (entries.length >= limit) return { entries, more: true };
-      const bucket = Number(key.slice(INDEX.length, INDEX.length + PAD));
       const ids = (JSON.parse(value.toString('utf8')) as string[]).filter((id) => !expired.has(id));
       const states = await this.states(ids);
       for (const id of ids) {
         const state = states.get(id);
-        // Only a reference from the entry's current deadline bucket counts; older ones are leftovers.
-        if (state && this.bucketOf(state.expiresAt) === bucket && !expired.has(id)) {
+        // Only a reference from the entry's current clock and deadline bucket counts; others are leftovers.
+        if (state && clockOf(state) === clock && this.bucketOf(state.expiresAt) === bucket) {
           expired.add(id);
           entries.push({ id, state });
         }
       }
       this.ops.push({ key, value: null });
-      if (n === keys.length - 1 && keys.length === KEYS_PER_SCAN) return { entries, more: true };
     }
-    return { entries, more: false };
+    return { entries, more: truncated };
+  }
+
+  /** The index keys of due buckets of every clock, oldest bucket first; `truncated` when a scan hit its cap. */
+  private async dueKeys(marks: ReadonlyMap<string, number>) {
+    const keys: { clock: string; bucket: number; key: string; value: Buffer }[] = [];
+    let truncated = false;
+    for (const [clock, watermark] of marks) {
+      if (watermark === -Infinity) continue;
+      const prefix = indexPrefix(clock);
+      const end = Math.floor(watermark / this.bucketMs) * this.bucketMs;
+      const found = await this.kv.range({ gte: prefix, lt: `${prefix}${pad(end)}`, limit: KEYS_PER_SCAN });
+      truncated ||= found.length === KEYS_PER_SCAN;
+      for (const { key, value } of found) {
+        keys.push({ clock, key, value, bucket: Number(key.slice(prefix.length, prefix.length + PAD)) });
+      }
+    }
+    keys.sort((a, b) => a.bucket - b.bucket || (a.key < b.key ? -1 : 1));
+    return { keys, truncated };
+  }
+
+  private everyClockAt(watermark: number): Map<string, number> {
+    const clocks = [UNATTRIBUTED, ...Object.keys(this.current.models)];
+    return new Map(clocks.map((c) => [c, watermark]));
   }
 
   private bucketOf(t: number): number {
     return Math.floor(Math.max(0, t) / this.bucketMs) * this.bucketMs;
   }
 
-  private reference(expiresAt: number, id: string): void {
+  private reference(clock: string, expiresAt: number, id: string): void {
     const bucket = this.bucketOf(expiresAt);
-    const ids = this.buckets.get(bucket);
+    const buckets = this.buckets.get(clock) ?? this.buckets.set(clock, new Map()).get(clock)!;
+    const ids = buckets.get(bucket);
     if (ids) ids.push(id);
-    else this.buckets.set(bucket, [id]);
+    else buckets.set(bucket, [id]);
   }
 }
 
 /**
  * The store writes for a slice of changelog records on restore: the records themselves, plus one index key
- * per deadline bucket for the entries among them (tagged `r<tag>-<n>`, apart from the `b<seq>` keys of
- * normal processing). Older references of a key replayed twice are left for the scan to drop.
+ * per clock and deadline bucket for the entries among them (tagged `r<tag>-<n>`, apart from the `b<seq>` keys
+ * of normal processing). Older references of a key replayed twice are left for the scan to drop.
  */
 export function restoreOps(records: readonly WriteOp[], tag: number, bucketMs = 60_000): WriteOp[] {
   const ops: WriteOp[] = [...records];
-  const buckets = new Map<number, string[]>();
+  const buckets = new Map<string, string[]>();
   for (const { key, value } of records) {
     if (!key.startsWith(STATE) || value === null) continue;
     const bucket = Math.floor(Math.max(0, expiresAtOf(value)) / bucketMs) * bucketMs;
-    const ids = buckets.get(bucket) ?? buckets.set(bucket, []).get(bucket)!;
+    const at = `${indexPrefix(clockOf(decodeJoinState(value)))}${pad(bucket)}`;
+    const ids = buckets.get(at) ?? buckets.set(at, []).get(at)!;
     ids.push(key.slice(STATE.length));
   }
   let n = 0;
-  for (const [bucket, ids] of buckets) {
-    ops.push({ key: `${INDEX}${pad(bucket)}:r${tag}-${n++}`, value: Buffer.from(JSON.stringify(ids)) });
+  for (const [at, ids] of buckets) {
+    ops.push({ key: `${at}:r${tag}-${n++}`, value: Buffer.from(JSON.stringify(ids)) });
   }
   return ops;
 }
@@ -190,10 +266,21 @@ function parseMeta(raw: Buffer): JoinMeta {
       predictions: num(m.predictions),
       labels: num(m.labels),
       watermark: num(m.watermark),
+      models: parseClocks(m.models),
       counts: { ...emptyMeta().counts, ...(m.counts as JoinMeta['counts']) },
       seq: typeof m.seq === 'number' ? m.seq : 0,
     };
   } catch (error) {
     throw new CorruptStateError(`meta is not JSON: ${(error as Error).message}`);
   }
+}
+
+/** JSON has no -Infinity: a clock side never seen is written as null. */
+function parseClocks(raw: unknown): Record<string, ModelClock> {
+  const out: Record<string, ModelClock> = {};
+  const num = (v: unknown) => (typeof v === 'number' ? v : -Infinity);
+  for (const [model, c] of Object.entries((raw ?? {}) as Record<string, Record<string, unknown>>)) {
+    out[model] = { predictions: num(c.predictions), labels: num(c.labels), watermark: num(c.watermark) };
+  }
+  return out;
 }

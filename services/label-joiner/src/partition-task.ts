@@ -14,11 +14,13 @@ import { ChangeLoggingStore } from '../../core/src/store/change-logging-store.ts
 import type { LevelDbStore } from '../../core/src/store/level-db-store.ts';
 import { decodeInputs } from './decode-inputs.ts';
 import type { JoinInput, JoinOutput, JoinProcessor } from './join-processor.ts';
-import { isLoggedKey, JoinStore } from './join-store.ts';
+import type { JoinState } from './join-state.ts';
+import { clockOf, isLoggedKey, JoinStore, UNATTRIBUTED } from './join-store.ts';
 import type { JoinerMetrics } from './joiner-metrics.ts';
 import { countOutputs, toMessages } from './outputs.ts';
 import { placeBatch, sideOfForward } from './reroute.ts';
-import { advance, observe, type IdleTracker, type Side } from './watermark.ts';
+import { ModelClocks } from './model-clocks.ts';
+import { advance, observe, type IdleTracker, type Side, type WatermarkState } from './watermark.ts';
 
 export interface JoinerTopics {
   inference: string;
@@ -54,6 +56,8 @@ export interface PartitionTaskDeps {
   changelogEnd: bigint | undefined;
   /** Event-time width of the expiry index buckets (restores must use the same). */
   expiryBucketMs: number;
+  /** How far a model's clock may lag the partition's before it is pulled along. */
+  maxClockSkewMs: number;
   logger: Logger;
 }
 
@@ -118,16 +122,15 @@ export class PartitionTask {
     const decode = (batch: KafkaMessage[]) =>
       decodeInputs(sideOf, topic, this.partition, batch, this.d.codecs, this.d.deadLetterOrphans);
     const { inputs, rejected } = await this.guard(() => decode(placed.local));
-    // A partition's clock follows the records read from its own input partitions, wherever they are joined:
-    // a forwarded record moves the clock of the partition it was read from (its decode errors are the
+    // A partition's clocks follow the records read from its own input partitions, wherever they are joined:
+    // a forwarded record moves the clocks of the partition it was read from (its decode errors are the
     // receiving partition's to report), and a record read from the repartition topic moves none. Were the
-    // receiving partition's clock moved instead, a far-ahead record forwarded to a partition still catching up
-    // on its own input would jump its watermark and expire entries whose labels were still unread.
+    // receiving partition's clocks moved instead, a far-ahead record forwarded to a partition still catching
+    // up on its own input would jump its watermark and expire entries whose labels were still unread.
     const passing =
       placed.misplaced.length > 0 ? (await this.guard(() => decode(placed.misplaced))).inputs : [];
-    const clockInputs = repartitioned ? [] : [...inputs, ...passing];
     t.push(performance.now());
-    const first = await this.guard(() => this.step(inputs, clockInputs));
+    const first = await this.guard(() => this.step(inputs, passing, repartitioned));
     t.push(performance.now());
     const next = (BigInt(fresh[fresh.length - 1]!.offset) + 1n).toString();
     const partitions = [{ partition: this.partition, offset: next }];
@@ -161,39 +164,64 @@ export class PartitionTask {
     await this.d.level.close();
   }
 
-  /** Joins `inputs`, then moves the partition's clock by the event times of `clockInputs`. */
+  /**
+   * Joins `inputs`, then moves the clocks, the partition's and its models', by the event times of the records
+   * read from this partition's own inputs (`inputs` unless `repartitioned`, and `passing`). A record read from
+   * the repartition topic moves no clock, but a label it joined is attributed to its model here.
+   */
   private async step(
     inputs: JoinInput[],
-    clockInputs: JoinInput[],
+    passing: JoinInput[],
+    repartitioned: boolean,
   ): Promise<{ outputs: JoinOutput[]; more: boolean }> {
     const states = await this.join.states([...new Set(inputs.map((i) => i.event.prediction_id))]);
-    const watermark = this.join.meta.watermark;
-    let progress = this.join.meta as Parameters<typeof observe>[0];
+    const marks = this.join.watermarks();
+    // A model first seen in this batch has no clock yet: labels that name no model may be its, so they wait.
+    const known = this.join.meta.models;
+    const named = (i: JoinInput) => (i.kind === 'prediction' ? i.event.model_id : i.event.model_id);
+    if (inputs.some((i) => named(i) && !Object.hasOwn(known, named(i)!))) marks.set(UNATTRIBUTED, -Infinity);
+    const watermarkOf = (next: JoinState) => marks.get(clockOf(next)) ?? -Infinity;
+    let progress = this.join.meta as WatermarkState;
+    const clocks = new ModelClocks(this.join.meta.models);
     const outputs: JoinOutput[] = [];
     for (const input of inputs) {
       const id = input.event.prediction_id;
       const before = states.get(id);
-      const step = this.d.processor.process(input, before, watermark);
+      const step = this.d.processor.process(input, before, watermarkOf);
       this.join.stage(id, before, step.next);
       if (step.next === null) states.delete(id);
       else if (step.next) states.set(id, step.next);
       outputs.push(...step.outputs);
-    }
-    for (const input of clockInputs)
+      if (repartitioned) {
+        clocks.attributeJoins(step.outputs);
+        continue;
+      }
       progress = observe(
         progress,
         input.kind === 'prediction' ? 'predictions' : 'labels',
         input.event.timestamp,
       );
-    const { predictions, labels, watermark: w } = advance(progress, this.d.idle.idle());
-    this.join.watermark = { predictions, labels, watermark: w };
+      clocks.observe(input, step.outputs);
+    }
+    for (const input of passing) {
+      progress = observe(
+        progress,
+        input.kind === 'prediction' ? 'predictions' : 'labels',
+        input.event.timestamp,
+      );
+      clocks.observe(input, []);
+    }
+    const idle = this.d.idle.idle();
+    const { predictions, labels, watermark } = advance(progress, idle);
+    this.join.watermark = { predictions, labels, watermark };
+    this.join.models = clocks.advance({ predictions, labels, watermark }, idle, this.d.maxClockSkewMs);
     await this.join.writeStaged();
     const expiry = await this.expireDue();
     return { outputs: [...outputs, ...expiry.outputs], more: expiry.more };
   }
 
   private async expireDue(): Promise<{ outputs: JoinOutput[]; more: boolean }> {
-    const due = await this.join.due(this.join.meta.watermark, this.d.expiryBatch);
+    const due = await this.join.due(this.join.watermarks(), this.d.expiryBatch);
     const outputs: JoinOutput[] = [];
     for (const { id, state } of due.entries) {
       outputs.push(...this.d.processor.expire(id, state));

@@ -9,7 +9,7 @@ export interface Placement {
   local: KafkaMessage[];
   /** The others, addressed to their partition of the repartition topic. */
   forwards: Message[];
-  /** The forwarded records as they were read: their event times still count in this partition's clock. */
+  /** The forwarded records as they were read: their event times still count in this partition's clocks. */
   misplaced: KafkaMessage[];
 }
 

@@ -46,6 +46,12 @@ export const JOINER_SETTINGS = {
     positiveInt,
     'A topic partition caught up and silent this long (wall clock) stops holding the watermark back.',
   ),
+  maxClockSkewMs: setting(
+    'DRIFTLINE_JOINER_MAX_CLOCK_SKEW_MS',
+    '1209600000',
+    positiveInt,
+    "Each model's entries expire on its own event-time clock while it lags the partition's by at most this much (default 14 days: a lagging model or a backfill is joined as if alone); a clock further behind (a model that went quiet for good) is pulled along.",
+  ),
   concurrency: setting(
     'DRIFTLINE_JOINER_CONCURRENCY',
     '3',

@@ -132,6 +132,7 @@ function taskDeps(
     floors,
     changelogEnd: end,
     expiryBucketMs: expiryBucketMs(d.processor),
+    maxClockSkewMs: d.settings.maxClockSkewMs,
     logger: d.logger,
   };
 }

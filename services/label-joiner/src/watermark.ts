@@ -37,6 +37,29 @@ export function advance(state: WatermarkState, idle: Record<Side, boolean>): Wat
   return candidate > state.watermark ? { ...state, watermark: candidate } : state;
 }
 
+/** One model's event-time progress in a partition: its own sides' largest times, and its watermark. */
+export type ModelClock = WatermarkState;
+
+/**
+ * A model's watermark: the same two-input rule over the model's own largest prediction time and the largest
+ * label time attributed to it (a label naming the model, or joined to one of its predictions), so one model's
+ * clock never expires another's entries: not even before the model's first label was read, when another
+ * model's labels may already be far ahead. A clock lagging the partition's watermark by more than `maxSkewMs`
+ * is pulled along: a model that went quiet for good, or whose labels never come, still expires its entries.
+ * Never decreases. Pure.
+ * @example modelWatermark({ predictions: 100, labels: 90, watermark: 0 }, { predictions: 900, labels: 950,
+ *   watermark: 900 }, { predictions: false, labels: false }, 500) // 400: pulled along (900 - 500 > 90)
+ */
+export function modelWatermark(
+  clock: ModelClock,
+  partition: WatermarkState,
+  idle: Record<Side, boolean>,
+  maxSkewMs: number,
+): number {
+  const own = advance({ ...clock, watermark: -Infinity }, idle).watermark;
+  return Math.max(clock.watermark, own, partition.watermark - maxSkewMs);
+}
+
 /**
  * Wall-clock idleness of a partition's two sides, Flink's `withIdleness`: a side is idle when its last batch
  * left it caught up (or it never had one) and nothing arrived for `idleMs`. The clock is injected.
