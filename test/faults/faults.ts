@@ -7,7 +7,7 @@ import { ROOT, supervisedPids, type Pipeline } from './pipeline.ts';
 /** One fault, injected when the stream reaches chunk `atChunk`. */
 export type Fault =
   | { kind: 'sigkill'; atChunk: number }
-  | { kind: 'sigstop'; atChunk: number; service: 'label-joiner'; pauseMs: number }
+  | { kind: 'sigstop'; atChunk: number; service: string; pauseMs: number }
   | { kind: 'restart-kafka'; atChunk: number }
   | { kind: 'stop-clickhouse'; atChunk: number; downMs: number }
   | { kind: 'stop-registry'; atChunk: number; downMs: number };
@@ -18,8 +18,9 @@ export type PlanName = 'short' | 'full' | 'outages';
 /**
  * The short plan (5 SIGKILLs, one SIGSTOP, no server touched: safe beside other work on the same servers); the
  * full one (24 SIGKILLs, a Kafka restart, ClickHouse down 60 s, the registry down 30 s, one SIGSTOP); and the
- * outages alone (the same three server faults, no SIGKILL or SIGSTOP), where any supervisor restart is a service
- * that gave up on a server instead of waiting for it. The demo stream has 54 chunks of 20 s of event time.
+ * outages (the same three server faults, then the only drift monitor starved: SIGSTOPped past its session timeout
+ * with no other instance to take over), where any supervisor restart is a service that gave up instead of
+ * waiting. The demo stream has 54 chunks of 20 s of event time.
  */
 export function faultPlan(plan: PlanName, sessionTimeoutMs: number): Fault[] {
   const pauseMs = sessionTimeoutMs + 15_000;
@@ -28,7 +29,8 @@ export function faultPlan(plan: PlanName, sessionTimeoutMs: number): Fault[] {
     { kind: 'stop-registry', atChunk: 21, downMs: 30_000 },
     { kind: 'stop-clickhouse', atChunk: 31, downMs: 60_000 },
   ];
-  if (plan === 'outages') return outages;
+  if (plan === 'outages')
+    return [...outages, { kind: 'sigstop', atChunk: 41, service: 'drift-monitor', pauseMs }];
   if (plan === 'short') {
     return [
       ...[6, 14, 22, 30, 38].map((atChunk) => ({ kind: 'sigkill' as const, atChunk })),
@@ -63,7 +65,7 @@ export class FaultInjector {
   ) {}
 
   startSpare(): void {
-    if (!this.plan.some((f) => f.kind === 'sigstop')) return;
+    if (!this.plan.some((f) => f.kind === 'sigstop' && f.service === 'label-joiner')) return;
     this.spare = startServiceProcess('label-joiner', {
       ...this.pipeline.env,
       DRIFTLINE_JOINER_INSTANCE_ID: 'spare',
@@ -103,12 +105,14 @@ export class FaultInjector {
     } else if (fault.kind === 'sigstop') {
       const pid = pids[fault.service]!;
       process.kill(pid, 'SIGSTOP');
-      this.note(
-        `SIGSTOP ${fault.service} (pid ${pid}) for ${fault.pauseMs / 1000} s; its partitions move to the spare`,
-      );
+      const spare = this.spare !== undefined && fault.service === 'label-joiner';
+      const why = spare ? 'its partitions move to the spare' : 'past its session timeout, no other instance';
+      this.note(`SIGSTOP ${fault.service} (pid ${pid}) for ${fault.pauseMs / 1000} s; ${why}`);
       await sleep(fault.pauseMs);
       process.kill(pid, 'SIGCONT');
-      this.note(`SIGCONT ${fault.service} (pid ${pid}): a zombie now, to be fenced`);
+      this.note(
+        `SIGCONT ${fault.service} (pid ${pid}): ${spare ? 'a zombie now, to be fenced' : 'it must rejoin'}`,
+      );
     } else if (fault.kind === 'restart-kafka') {
       this.note('restarting the Kafka broker');
       stack('restart', 'kafka');

@@ -3,8 +3,9 @@
 // service under `driftline up`'s supervisor twice, fault-free and under faults, and compares every table. Without
 // a flag: 5 SIGKILLs and one SIGSTOP, the shared servers untouched. With --full: 24 SIGKILLs, a Kafka broker
 // restart, ClickHouse stopped 60 s, the schema registry stopped 30 s and one SIGSTOP (disturbs everything else
-// using the same servers). With --outages: the three server faults alone, and any service restart fails the run
-// (services wait for a server in-process). Exits 1 when anything differs.
+// using the same servers). With --outages: the three server faults, then the drift monitor SIGSTOPped past its
+// session timeout with no other instance; any service restart fails the run (services wait for a server and
+// rejoin their group in-process). Exits 1 when anything differs.
 import { report, runSuite } from './suite.ts';
 
 const args = process.argv.slice(2);
