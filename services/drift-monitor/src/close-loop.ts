@@ -1,7 +1,7 @@
-import { describe } from '../../core/src/errors.ts';
 import type { ProfileBootstrap } from './bootstrap.ts';
 import type { Admin } from '../../core/src/kafka/client.ts';
 import type { Logger } from '../../core/src/logger.ts';
+import { WallClockPunctuator } from '../../core/src/windows/wall-clock-punctuator.ts';
 import type { ModelMetrics } from '../../core/src/metrics/model-metrics.ts';
 import type { TumblingWindows } from '../../core/src/windows/tumbling-windows.ts';
 import {
@@ -47,29 +47,22 @@ export interface CloseLoopDeps {
  * the partials of every final window of the models this instance owns and writes its drift_metrics rows.
  */
 export class CloseLoop {
-  private timer: NodeJS.Timeout | undefined;
-  private running: Promise<unknown> = Promise.resolve();
-  private stopped = false;
+  private readonly punctuator: WallClockPunctuator;
 
-  constructor(private readonly deps: CloseLoopDeps) {}
-
-  start(intervalMs: number): void {
-    const run = () => {
-      this.running = this.tick()
-        .catch((error: unknown) =>
-          this.deps.logger.warn({ error: describe(error) }, 'closing windows failed; retrying'),
-        )
-        .finally(() => {
-          if (!this.stopped) this.timer = setTimeout(run, intervalMs);
-        });
-    };
-    this.timer = setTimeout(run, intervalMs);
+  constructor(private readonly deps: CloseLoopDeps) {
+    this.punctuator = new WallClockPunctuator({
+      punctuate: () => this.tick(),
+      logger: deps.logger,
+      what: 'closing windows',
+    });
   }
 
-  async stop(): Promise<void> {
-    this.stopped = true;
-    clearTimeout(this.timer);
-    await this.running;
+  start(intervalMs: number): void {
+    this.punctuator.start(intervalMs);
+  }
+
+  stop(): Promise<void> {
+    return this.punctuator.stop();
   }
 
   /** One pass; returns the number of windows closed. */

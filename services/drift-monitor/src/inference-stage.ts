@@ -1,5 +1,6 @@
-import { DecodeError } from '../../core/src/errors.ts';
 import type { PartitionBatch } from '../../core/src/kafka/committing-consumer.ts';
+import { decodeOrSkip } from '../../core/src/kafka/decode-or-skip.ts';
+import { PartitionStates } from '../../core/src/kafka/partition-states.ts';
 import type { Logger } from '../../core/src/logger.ts';
 import type { ModelMetrics } from '../../core/src/metrics/model-metrics.ts';
 import type { InferenceEvent } from '../../core/src/records/records.generated.ts';
@@ -42,7 +43,7 @@ export interface InferenceStageDeps {
  * time, are written before the consumer commits the offset.
  */
 export class InferenceStage {
-  private readonly processors = new Map<number, PartitionProcessor>();
+  private readonly processors = new PartitionStates((partition) => this.restore(partition));
 
   constructor(private readonly deps: InferenceStageDeps) {}
 
@@ -53,8 +54,9 @@ export class InferenceStage {
 
   handle = async ({ partition, messages }: PartitionBatch): Promise<void> => {
     const { deps } = this;
-    const processor = this.processors.get(partition) ?? (await this.restore(partition));
-    const decoded = await this.decode(messages);
+    const processor = await this.processors.get(partition);
+    // Only a bad value is skipped; a registry outage throws and the batch is retried whole.
+    const decoded = await decodeOrSkip(messages, deps.decode);
     await deps.profiles.prepare(versionsOf(decoded));
     const out = processor.process(decoded, deps.profiles.lookup);
     const now = (deps.now ?? Date.now)();
@@ -73,26 +75,11 @@ export class InferenceStage {
     if (out.unprofiled.size > 0) deps.onUnprofiled?.(out.unprofiled.values());
   };
 
-  private async decode(messages: PartitionBatch['messages']): Promise<DecodedMessage[]> {
-    const out: DecodedMessage[] = [];
-    for (const m of messages) {
-      try {
-        out.push({ offset: Number(m.offset), event: await this.deps.decode(m.value) });
-      } catch (error) {
-        // Only a bad value is skipped; a registry outage throws and the batch is retried whole.
-        if (!(error instanceof DecodeError)) throw error;
-        out.push({ offset: Number(m.offset), event: null });
-      }
-    }
-    return out;
-  }
-
   private async restore(partition: number): Promise<PartitionProcessor> {
     const { store, windows } = this.deps;
     const { modelTimes, rows, ids } = await store.partitionState(partition, windows.graceMs);
     const open = await Promise.all(rows.map((r) => this.openWindow(r, ids)));
     const processor = new PartitionProcessor(partition, windows, { modelTimes, open }, this.deps.processor);
-    this.processors.set(partition, processor);
     this.deps.logger.info(
       { partition, models: modelTimes.size, openWindows: open.length },
       'partition state restored',

@@ -1,5 +1,5 @@
-import { describe } from '../../core/src/errors.ts';
 import type { Logger } from '../../core/src/logger.ts';
+import { WallClockPunctuator } from '../../core/src/windows/wall-clock-punctuator.ts';
 import { EstimateDivergence } from '../../core/src/performance/estimate-divergence.ts';
 import { estimateMetrics } from '../../core/src/performance/estimate-metrics.ts';
 import type { EstimatorMetrics } from './metrics.ts';
@@ -33,29 +33,22 @@ export interface CloseLoopDeps {
  * concept-drift signal.
  */
 export class CloseLoop {
-  private timer: NodeJS.Timeout | undefined;
-  private running: Promise<unknown> = Promise.resolve();
-  private stopped = false;
+  private readonly punctuator: WallClockPunctuator;
 
-  constructor(private readonly deps: CloseLoopDeps) {}
-
-  start(intervalMs: number): void {
-    const run = () => {
-      this.running = this.tick()
-        .catch((error: unknown) =>
-          this.deps.logger.warn({ error: describe(error) }, 'closing windows failed; retrying'),
-        )
-        .finally(() => {
-          if (!this.stopped) this.timer = setTimeout(run, intervalMs);
-        });
-    };
-    this.timer = setTimeout(run, intervalMs);
+  constructor(private readonly deps: CloseLoopDeps) {
+    this.punctuator = new WallClockPunctuator({
+      punctuate: () => this.tick(),
+      logger: deps.logger,
+      what: 'closing windows',
+    });
   }
 
-  async stop(): Promise<void> {
-    this.stopped = true;
-    clearTimeout(this.timer);
-    await this.running;
+  start(intervalMs: number): void {
+    this.punctuator.start(intervalMs);
+  }
+
+  stop(): Promise<void> {
+    return this.punctuator.stop();
   }
 
   async tick(): Promise<void> {

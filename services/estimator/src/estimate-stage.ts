@@ -1,16 +1,12 @@
-import { DecodeError } from '../../core/src/errors.ts';
 import type { PartitionBatch } from '../../core/src/kafka/committing-consumer.ts';
+import { decodeOrSkip } from '../../core/src/kafka/decode-or-skip.ts';
+import { PartitionStates } from '../../core/src/kafka/partition-states.ts';
 import type { Logger } from '../../core/src/logger.ts';
 import type { ScoreCalibration } from '../../core/src/performance/isotonic-calibration.ts';
 import type { InferenceEvent } from '../../core/src/records/records.generated.ts';
 import type { TumblingWindows } from '../../core/src/windows/tumbling-windows.ts';
 import type { EstimatorMetrics } from './metrics.ts';
-import {
-  PartitionEstimator,
-  type BatchOutcome,
-  type DecodedInference,
-  type OpenPartial,
-} from './processor.ts';
+import { PartitionEstimator, type BatchOutcome, type OpenPartial } from './processor.ts';
 import { decodePartialState, encodePartialState } from './partial-state-codec.ts';
 import { SeenIds } from './seen-ids.ts';
 import type { EstimatorStore, PartialRow } from './store.ts';
@@ -34,7 +30,7 @@ export interface EstimateStageDeps {
  * touched window is written before the consumer commits the offset.
  */
 export class EstimateStage {
-  private readonly processors = new Map<number, PartitionEstimator>();
+  private readonly processors = new PartitionStates((partition) => this.restore(partition));
 
   constructor(private readonly deps: EstimateStageDeps) {}
 
@@ -45,8 +41,9 @@ export class EstimateStage {
 
   handle = async ({ partition, messages }: PartitionBatch): Promise<void> => {
     const { deps } = this;
-    const processor = this.processors.get(partition) ?? (await this.restore(partition));
-    const decoded = await this.decode(messages);
+    const processor = await this.processors.get(partition);
+    // Only a bad value is skipped (the sink dead-letters it); a registry outage retries the batch.
+    const decoded = await decodeOrSkip(messages, deps.decode);
     const out = processor.process(decoded, deps.calibrationOf, deps.isClosed);
     const now = (deps.now ?? Date.now)();
     await deps.store.insert(
@@ -57,27 +54,12 @@ export class EstimateStage {
     this.count(out);
   };
 
-  private async decode(messages: PartitionBatch['messages']): Promise<DecodedInference[]> {
-    const out: DecodedInference[] = [];
-    for (const m of messages) {
-      try {
-        out.push({ offset: Number(m.offset), event: await this.deps.decode(m.value) });
-      } catch (error) {
-        // Only a bad value is skipped (the sink dead-letters it); a registry outage retries the batch.
-        if (!(error instanceof DecodeError)) throw error;
-        out.push({ offset: Number(m.offset), event: null });
-      }
-    }
-    return out;
-  }
-
   private async restore(partition: number): Promise<PartitionEstimator> {
     const rows = await this.deps.store.openPartials(partition, this.deps.windowSize);
     const modelTimes = new Map<string, number>();
     for (const r of rows)
       modelTimes.set(r.model_id, Math.max(modelTimes.get(r.model_id) ?? -Infinity, r.stream_time_ms));
     const processor = new PartitionEstimator(partition, this.deps.windows, modelTimes, rows.map(openPartial));
-    this.processors.set(partition, processor);
     this.deps.logger.info({ partition, openWindows: rows.length }, 'partition state restored');
     return processor;
   }
