@@ -12,7 +12,12 @@ import { CompressionTypes } from '../../services/core/src/kafka/client.ts';
 import { countOrZero, testClickHouse } from './utils/clickhouse.ts';
 import { isolatedEnv, waitFor } from './utils/env.ts';
 import { testKafka } from './utils/kafka.ts';
-import { startServiceProcess, waitReady, type ServiceProcess } from './utils/service-process.ts';
+import {
+  scrapeMetrics,
+  startServiceProcess,
+  waitReady,
+  type ServiceProcess,
+} from './utils/service-process.ts';
 
 const ROOT = path.resolve(import.meta.dirname, '../..');
 // gzip last: kafkajs read it before; the others stopped every consumer until the codecs were registered.
@@ -43,7 +48,7 @@ function run(args: string[]): string {
 
 /** Sum of one counter's samples whose labels contain `labels`, from a service's /metrics. */
 async function counter(service: string, name: string, labels = ''): Promise<number> {
-  const body = await (await fetch(`http://127.0.0.1:${running.get(service)!.port}/metrics`)).text();
+  const body = await scrapeMetrics(running.get(service)!.port);
   return [...body.matchAll(new RegExp(`^${name}\\{([^}]*)\\} (\\d+)`, 'gm'))]
     .filter((m) => m[1]!.includes(labels))
     .reduce((s, m) => s + Number(m[2]), 0);

@@ -15,7 +15,12 @@ import { classifierTraffic, take } from '../../services/simulator/src/classifier
 import { countOrZero, rows, testClickHouse } from './utils/clickhouse.ts';
 import { isolatedEnv, waitFor } from './utils/env.ts';
 import { avroEncoder, produce, testKafka } from './utils/kafka.ts';
-import { startServiceProcess, waitReady, type ServiceProcess } from './utils/service-process.ts';
+import {
+  scrapeMetrics,
+  startServiceProcess,
+  waitReady,
+  type ServiceProcess,
+} from './utils/service-process.ts';
 
 // One minute of event time per window, 1,000 events 60 ms apart: the windows fill as fast as Kafka takes them.
 const T0 = Date.parse('2026-03-02T00:00:00Z');
@@ -245,7 +250,7 @@ describe('drift monitor after SIGKILL between the partial-state write and the of
   const topics = topicNames({ topicPrefix: env.DRIFTLINE_TOPIC_PREFIX! });
 
   async function replayedBy(p: ServiceProcess): Promise<number> {
-    const text = await (await fetch(`http://127.0.0.1:${await p.port()}/metrics`)).text();
+    const text = await scrapeMetrics(await p.port());
     return Number(/^driftline_drift_replayed_events_total(?:\{[^}]*\})? (\d+)/m.exec(text)?.[1] ?? 0);
   }
 

@@ -11,7 +11,12 @@ import { classifierTraffic, take } from '../../services/simulator/src/classifier
 import { countOrZero, testClickHouse } from './utils/clickhouse.ts';
 import { isolatedEnv, waitFor } from './utils/env.ts';
 import { avroEncoder, produce, testKafka } from './utils/kafka.ts';
-import { startServiceProcess, waitReady, type ServiceProcess } from './utils/service-process.ts';
+import {
+  scrapeMetrics,
+  startServiceProcess,
+  waitReady,
+  type ServiceProcess,
+} from './utils/service-process.ts';
 
 const T0 = Date.parse('2026-03-02T00:00:00Z');
 const MINUTE = 60_000;
@@ -88,7 +93,7 @@ describe('per-model Prometheus series on a running drift monitor (real Kafka, re
       180_000,
     );
     const pair = (v: string) => ({ model_id: v === '__other__' ? v : 'fraud', model_version: v });
-    const scrape = async () => (await fetch(`http://127.0.0.1:${await p.port()}/metrics`)).text();
+    const scrape = async () => scrapeMetrics(await p.port());
     const text = await waitFor(
       'every event in the histograms',
       scrape,

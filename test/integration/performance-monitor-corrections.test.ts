@@ -15,7 +15,12 @@ import { testClickHouse } from './utils/clickhouse.ts';
 import { isolatedEnv, waitFor } from './utils/env.ts';
 import { avroEncoder, lagOf, produce, testKafka } from './utils/kafka.ts';
 import { storedRows } from './utils/performance-rows.ts';
-import { startServiceProcess, waitReady, type ServiceProcess } from './utils/service-process.ts';
+import {
+  scrapeMetrics,
+  startServiceProcess,
+  waitReady,
+  type ServiceProcess,
+} from './utils/service-process.ts';
 
 // No rolling window: its emissions made before a correction keep their figures (see the README).
 const env = isolatedEnv({
@@ -169,7 +174,7 @@ describe('performance-monitor applies label corrections (real Kafka, registry, C
     expect(hand5m('support:b')).toBeNull(); // NaN: class b is gone from the window
     expect(hand5m('confusion:b|a')).toBeNull();
 
-    const metrics = await (await fetch(`http://127.0.0.1:${await service.port()}/metrics`)).text();
+    const metrics = await scrapeMetrics(await service.port());
     const counted = new RegExp(
       `driftline_perf_records_total\\{[^}]*outcome="corrected"[^}]*\\} ${corrections}\\b`,
     );
@@ -185,7 +190,7 @@ describe('performance-monitor applies label corrections (real Kafka, registry, C
     await waitConsumed();
     const stored = await storedRows(ch, db, `model_id = 'nohdr' AND segment = '' AND window_size = '5m'`);
     expect(stored.get(['nohdr', 'v1', '', '5m', String(T0), 'accuracy'].join('|'))?.value).toBe(1);
-    const metrics = await (await fetch(`http://127.0.0.1:${await service.port()}/metrics`)).text();
+    const metrics = await scrapeMetrics(await service.port());
     expect(metrics).toMatch(/driftline_perf_records_total\{[^}]*outcome="correction"[^}]*\} 1\b/);
   });
 });

@@ -12,7 +12,12 @@ import { rows, testClickHouse } from './utils/clickhouse.ts';
 import { isolatedEnv, waitFor } from './utils/env.ts';
 import { avroEncoder, lagOf, produce, testKafka } from './utils/kafka.ts';
 import { figure, storedRows } from './utils/performance-rows.ts';
-import { startServiceProcess, waitReady, type ServiceProcess } from './utils/service-process.ts';
+import {
+  scrapeMetrics,
+  startServiceProcess,
+  waitReady,
+  type ServiceProcess,
+} from './utils/service-process.ts';
 
 const env = isolatedEnv({
   DRIFTLINE_PERF_WINDOWS: '5m,1h',
@@ -120,7 +125,7 @@ describe('performance-monitor end to end (real Kafka, registry, ClickHouse)', ()
     expect(stored.get(['known', 'v1', '', '5m', String(T0), 'accuracy'].join('|'))?.value).toBe(6 / 8);
     expect(stored.get(['known', 'v1', 'region=eu', '1h', String(T0), 'count'].join('|'))?.value).toBe(8);
     // The same figures as per-model Prometheus series (all traffic, the latest window of each size).
-    const text = await (await fetch(`http://127.0.0.1:${await service.port()}/metrics`)).text();
+    const text = await scrapeMetrics(await service.port());
     const line = (name: string, ...labels: string[]) =>
       text.split('\n').find((l) => l.startsWith(`${name}{`) && labels.every((x) => l.includes(x)));
     const pair = ['model_id="known"', 'model_version="v1"', 'window="1h"'];
@@ -142,7 +147,7 @@ describe('performance-monitor end to end (real Kafka, registry, ClickHouse)', ()
     await waitConsumed();
     const [closed] = [...(await storedRows(ch, db, accuracy)).values()];
     expect(closed).toMatchObject({ value: 7 / 9, sample_count: '9', is_final: 1 });
-    const metrics = await (await fetch(`http://127.0.0.1:${await service.port()}/metrics`)).text();
+    const metrics = await scrapeMetrics(await service.port());
     expect(metrics).toMatch(/driftline_perf_late_dropped_total\{service="performance-monitor"\} 1\b/);
   });
 

@@ -4,7 +4,7 @@ import { classifierTraffic, take } from '../../services/simulator/src/classifier
 import { countOrZero, scalar, testClickHouse } from './utils/clickhouse.ts';
 import { isolatedEnv, waitFor } from './utils/env.ts';
 import { avroEncoder, produce, testKafka } from './utils/kafka.ts';
-import { startServiceProcess, waitReady } from './utils/service-process.ts';
+import { scrapeMetrics, startServiceProcess, waitReady } from './utils/service-process.ts';
 
 const env = isolatedEnv();
 const topics = topicNames({ topicPrefix: env.DRIFTLINE_TOPIC_PREFIX! });
@@ -12,7 +12,7 @@ const db = env.DRIFTLINE_CLICKHOUSE_DATABASE!;
 const ch = testClickHouse();
 
 async function rowsWrittenBy(port: number): Promise<number> {
-  const text = await (await fetch(`http://127.0.0.1:${port}/metrics`)).text();
+  const text = await scrapeMetrics(port);
   return [...text.matchAll(/^driftline_clickhouse_rows_total\{[^}]*\} (\d+)/gm)].reduce(
     (s, m) => s + Number(m[1]),
     0,
