@@ -64,7 +64,9 @@ const distanceRow = (method: string, statistic: number, t: number, basis: TestRo
   }) satisfies TestRow;
 
 type NumericTest = (r: NumericHistogram, w: NumericHistogram, t: number, exact?: ExactValues) => TestRow;
-type CategoricalTest = (r: CategoryCounts, w: CategoryCounts, t: number) => TestRow;
+type Aligned = ReturnType<typeof alignCategories>;
+/** `aligned`: the two sides over the union of their categories, when the caller has it already. */
+type CategoricalTest = (r: CategoryCounts, w: CategoryCounts, t: number, aligned?: Aligned) => TestRow;
 
 /**
  * KS from raw values when the reference sample and every window value are at hand: exact as
@@ -103,14 +105,12 @@ export const CATEGORICAL_TESTS: Readonly<Partial<Record<StatTestName, Categorica
     const chi = chiSquareDrift(reference.counts, window.counts);
     return pRow('chi2', chi.statistic, chi.pValue, t, 'exact', { df: chi.df, smoothed: chi.smoothed });
   },
-  psi: (reference, window, t) => {
-    const aligned = alignCategories(reference, window);
+  psi: (reference, window, t, aligned = alignCategories(reference, window)) => {
     return distanceRow('psi', psi(aligned.reference, aligned.window), t, 'exact', {
       categories: aligned.categories.length,
     });
   },
-  jensen_shannon: (reference, window, t) => {
-    const aligned = alignCategories(reference, window);
+  jensen_shannon: (reference, window, t, aligned = alignCategories(reference, window)) => {
     return distanceRow(
       'jensen_shannon',
       jensenShannonDistance(aligned.reference, aligned.window),
@@ -153,8 +153,9 @@ export function categoricalTests(
   window: CategoryCounts,
   t: RowThresholds,
 ): TestRow[] {
+  const aligned = alignCategories(reference, window);
   const rows = (['chi2', 'psi', 'jensen_shannon'] as const).map((name) =>
-    CATEGORICAL_TESTS[name]!(reference, window, t.tests[name]),
+    CATEGORICAL_TESTS[name]!(reference, window, t.tests[name], aligned),
   );
   const unseen = unseenCategoryShare(reference, window);
   return [
