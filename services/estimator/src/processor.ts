@@ -1,7 +1,8 @@
 import type { InferenceEvent } from '../../core/src/records/records.generated.ts';
 import { EstimateState } from '../../core/src/performance/estimate-state.ts';
 import type { ScoreCalibration } from '../../core/src/performance/isotonic-calibration.ts';
-import type { TumblingWindows } from '../../core/src/windows/tumbling-windows.ts';
+import type { TimeWindow, TumblingWindows } from '../../core/src/windows/tumbling-windows.ts';
+import { BatchWindows } from './batch-windows.ts';
 import { SeenIds } from './seen-ids.ts';
 
 /** A decoded record of the inference topic; `event` is null when the value did not decode. */
@@ -84,7 +85,9 @@ export class PartitionEstimator {
       replayed: 0,
       duplicates: 0,
     };
-    const target = new BatchWindows(this, isClosed);
+    const target = new BatchWindows(this.windows, this.modelTimes, (event, calibration, w) =>
+      this.partialFor(event, calibration, isClosed, w),
+    );
     for (const { offset, event } of messages) {
       if (!event) {
         out.undecodable += 1;
@@ -111,6 +114,7 @@ export class PartitionEstimator {
         out.estimated += 1;
       }
     }
+    target.flush();
     out.touched.push(...target.touched);
     return out;
   }
@@ -120,22 +124,11 @@ export class PartitionEstimator {
     event: InferenceEvent,
     calibration: ScoreCalibration,
     isClosed: (key: string) => boolean,
-    window: { start: number; end: number },
+    window: TimeWindow,
   ): OpenPartial | null {
     const key = windowKey(event.model_id, event.model_version, window.start);
     if (isClosed(key)) return null;
     return this.open.get(key) ?? this.openWindow(event, window, calibration, key);
-  }
-
-  /** Advances the model's stream time on this partition; true when `window` closed at the new time. */
-  advance(modelId: string, timestamp: number, window: { start: number; end: number }): boolean {
-    const time = Math.max(this.modelTimes.get(modelId) ?? -Infinity, timestamp);
-    this.modelTimes.set(modelId, time);
-    return this.windows.isClosed(window, time);
-  }
-
-  windowFor(timestamp: number): { start: number; end: number } {
-    return this.windows.windowFor(timestamp);
   }
 
   /** Drops windows that can no longer change here. */
@@ -168,41 +161,5 @@ export class PartitionEstimator {
     };
     this.open.set(key, p);
     return p;
-  }
-}
-
-/**
- * The window lookups of one batch. Consecutive events nearly always fall into the window of the one before, so
- * the last window is remembered and its key is neither built nor looked up again (the close loop marks windows
- * closed between batches, never during one).
- */
-class BatchWindows {
-  readonly touched = new Set<OpenPartial>();
-  private last: { modelId: string; modelVersion: string; start: number; partial: OpenPartial | null } | null =
-    null;
-
-  constructor(
-    private readonly estimator: PartitionEstimator,
-    private readonly isClosed: (key: string) => boolean,
-  ) {}
-
-  partialFor(event: InferenceEvent, calibration: ScoreCalibration): OpenPartial | null {
-    const w = this.estimator.windowFor(event.timestamp);
-    if (this.estimator.advance(event.model_id, event.timestamp, w)) return null;
-    const last = this.last;
-    if (
-      last &&
-      last.start === w.start &&
-      last.modelId === event.model_id &&
-      last.modelVersion === event.model_version
-    )
-      return last.partial;
-    const partial = this.estimator.partialFor(event, calibration, this.isClosed, w);
-    this.last = { modelId: event.model_id, modelVersion: event.model_version, start: w.start, partial };
-    return partial;
-  }
-
-  touch(partial: OpenPartial): void {
-    this.touched.add(partial);
   }
 }

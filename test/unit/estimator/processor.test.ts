@@ -68,4 +68,27 @@ describe('the estimator processor', () => {
     const closed = p.process(at([event('c', 2 * MINUTE + 7000)], 2), calibrated, () => true);
     expect(closed).toMatchObject({ estimated: 0, late: 1 });
   });
+
+  it('shouldCountAnEventLateWhenAnotherVersionOfItsModelMovedTheClockPastItsWindowInTheSameBatch', () => {
+    const p = processor();
+    const out = p.process(
+      at([
+        event('a', 1000),
+        event('b', 2 * MINUTE + 6000, 0.8, 'v2'),
+        event('c', 2000),
+        event('d', 3000, 0.8, 'v2'),
+      ]),
+      () => calibration,
+      never,
+    );
+    expect(out).toMatchObject({ estimated: 2, late: 2 });
+    expect(out.modelTimes.get('m')).toBe(2 * MINUTE + 6000);
+    expect(out.touched.map((w) => [w.modelVersion, w.startMs, w.state.count])).toEqual([
+      ['v1', 0, 1],
+      ['v2', 2 * MINUTE, 1],
+    ]);
+    expect(p.openWindows).toBe(2);
+    p.evict(never);
+    expect(p.openWindows).toBe(1);
+  });
 });
