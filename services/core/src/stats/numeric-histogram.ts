@@ -14,7 +14,8 @@
  */
 
 import { IncompatibleBinsError, StateFormatError } from './errors.ts';
-import { binIndex, type BinSpec } from './reference-bins.ts';
+import { binFinder, type BinFinder } from './bin-finder.ts';
+import type { BinSpec } from './reference-bins.ts';
 
 /** JSON form of a {@link NumericHistogram}, for persistence and transport. */
 export interface NumericHistogramJSON {
@@ -56,6 +57,7 @@ export class NumericHistogram {
   private sumLo = 0;
   private sqHi = 0;
   private sqLo = 0;
+  private readonly finder: BinFinder;
 
   /**
    * @param spec - shared edges and shift, usually from `referenceBins`
@@ -68,6 +70,7 @@ export class NumericHistogram {
     this.shift = spec.shift;
     this.counts = new Float64Array(spec.edges.length + 1);
     this.binSums = new Float64Array(spec.edges.length + 1);
+    this.finder = binFinder(spec.edges);
   }
 
   /** The bin spec this histogram was built on. */
@@ -87,7 +90,7 @@ export class NumericHistogram {
       return;
     }
     const counts = this.counts;
-    const i = binIndex(this.edges, x);
+    const i = this.finder.index(x);
     counts[i] = (counts[i] as number) + 1;
     this.n++;
     const d = x - this.shift;
