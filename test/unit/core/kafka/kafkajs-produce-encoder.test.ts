@@ -67,7 +67,7 @@ function randomMessages(rand: () => number, n: number): ProduceMessage[] {
 afterEach(() => vi.restoreAllMocks());
 
 describe('encodeProduceRequest', () => {
-  it('shouldWriteTheSameBytesAsKafkajsForEveryMessageShape', async () => {
+  it('shouldWriteTheSameBytesAsKafkajsForEveryMessageShape', { timeout: 60_000 }, async () => {
     const rand = mulberry32(7);
     for (let round = 0; round < 40; round++) {
       const args: ProduceRequestArgs = {
