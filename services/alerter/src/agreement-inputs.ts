@@ -21,6 +21,9 @@ const HOUR_MS = 3_600_000;
  */
 export const AGREEMENT_GRACE_MS = 5 * 60_000;
 
+/** An hour is read once none of its rows was stored for this long (seconds, wall clock): it has settled. */
+export const AGREEMENT_SETTLE_S = 60;
+
 /** Natural order of version names (`v9` before `v10`): the newer of a pair is taken to be the shadow. */
 const byVersion = (a: string, b: string) => a.localeCompare(b, 'en', { numeric: true });
 
@@ -53,23 +56,51 @@ export function agreementWindowsFromRows(rows: readonly AgreementRow[]): Agreeme
   return [...windows.values()];
 }
 
+/** Per model and hour of request_predictions: when its last row was stored, and its newest event time. */
+const hoursSql = (table: string) =>
+  `SELECT model_id, toUInt64(toUnixTimestamp(toStartOfHour(event_time))) * 1000 AS start_ms,
+          max(ingested_at) AS last_stored, max(event_time_ms) AS hour_newest_ms
+   FROM ${table} GROUP BY model_id, start_ms`;
+
+/** The closed hours of shadow_agreement ending after `sinceMs` (see readAgreementWindows). */
+export function closedAgreementSql(database: string, sinceMs: number): string {
+  const hours = hoursSql(`${database}.request_predictions`);
+  const unsettled = `last_stored > now() - ${AGREEMENT_SETTLE_S}`;
+  return `SELECT model_id, version_a, version_b, start_ms, requests, agreements
+FROM
+(
+    SELECT model_id, version_a, version_b, toUInt64(toUnixTimestamp(window_start)) * 1000 AS start_ms,
+           requests, agreements
+    FROM ${database}.shadow_agreement
+) AS a
+ALL INNER JOIN
+(
+    SELECT model_id, start_ms
+    FROM (${hours}) AS h
+    ALL INNER JOIN
+    (
+        SELECT model_id, max(hour_newest_ms) AS newest_ms, countIf(${unsettled}) AS unsettled,
+               minIf(start_ms, ${unsettled}) AS first_unsettled_ms
+        FROM (${hours}) GROUP BY model_id
+    ) AS n USING (model_id)
+    WHERE start_ms + ${HOUR_MS} + ${AGREEMENT_GRACE_MS} <= newest_ms
+      AND (unsettled = 0 OR start_ms < first_unsettled_ms)
+) AS closed USING (model_id, start_ms)
+WHERE start_ms + ${HOUR_MS} > ${sinceMs}`;
+}
+
 /**
- * Closed agreement windows ending after the bound's look-back: an hour is closed once the model's newest
- * request prediction is AGREEMENT_GRACE_MS past its end. Windows already evaluated are skipped by their cursor.
- * The shadow version is chosen after reading, so the bound's per-series lower bound does not apply here.
+ * Closed agreement windows ending after the bound's look-back. An hour is closed once the model's newest request
+ * prediction is AGREEMENT_GRACE_MS past its end AND no row of it or of an earlier hour of the model was stored
+ * in the last AGREEMENT_SETTLE_S seconds (wall clock): the sink writes each partition on its own, so the
+ * production version's later requests can be stored before the shadow's rows of the hour, and each window is
+ * judged once, in order (a later hour that settled first waits, or the cursor would pass the earlier one).
+ * Windows already evaluated are skipped by their cursor; the shadow version is chosen after reading, so the
+ * bound's per-series lower bound does not apply here. SQL for ClickHouse 18.16 (one JOIN per SELECT) and current.
  */
 export async function readAgreementWindows(d: InputDeps, bound: ReadBound): Promise<AgreementWindow[]> {
   const since = Math.max(0, Math.floor(Math.min(bound.sinceMs, bound.newSeriesSinceMs)));
-  const rows = await query<AgreementRow>(
-    d.clickhouse,
-    `SELECT model_id, version_a, version_b, toUInt64(toUnixTimestamp(window_start)) * 1000 AS start_ms,
-            requests, agreements
-     FROM ${d.database}.shadow_agreement
-     ALL INNER JOIN
-     (
-         SELECT model_id, max(event_time_ms) AS newest_ms FROM ${d.database}.request_predictions GROUP BY model_id
-     ) USING (model_id)
-     WHERE start_ms + ${HOUR_MS} + ${AGREEMENT_GRACE_MS} <= newest_ms AND start_ms + ${HOUR_MS} > ${since}`,
+  return agreementWindowsFromRows(
+    await query<AgreementRow>(d.clickhouse, closedAgreementSql(d.database, since)),
   );
-  return agreementWindowsFromRows(rows);
 }
