@@ -116,32 +116,76 @@ export class PcaReconstruction {
   }
 }
 
-function columnMoments(rows: readonly (readonly (number | null)[])[], d: number) {
-  const means = new Float64Array(d);
-  const counts = new Float64Array(d);
-  for (const row of rows)
+/**
+ * The rows as one dense column-major matrix (column i is x[i·n … i·n + n − 1]), NaN where a value is missing.
+ * The fit then reads contiguous typed columns instead of checking the type of every value of every row in
+ * each of its passes, and the scatter matrix is d(d + 1)/2 dot products accumulated in registers.
+ */
+function denseColumns(rows: readonly (readonly (number | null)[])[], d: number): Float64Array {
+  const n = rows.length;
+  const out = new Float64Array(n * d);
+  for (let r = 0; r < n; r++) {
+    const row = rows[r] as readonly (number | null)[];
     for (let i = 0; i < d; i++) {
       const v = row[i];
-      if (typeof v === 'number' && Number.isFinite(v)) {
-        means[i] = (means[i] as number) + v;
-        counts[i] = (counts[i] as number) + 1;
+      out[i * n + r] = typeof v === 'number' && Number.isFinite(v) ? v : NaN;
+    }
+  }
+  return out;
+}
+
+/**
+ * Each column's mean and population standard deviation over its present values, then the column standardized
+ * in place (a missing value becomes 0, the mean: mean imputation, then StandardScaler).
+ */
+function standardizeColumns(x: Float64Array, n: number, d: number) {
+  const means = new Float64Array(d);
+  const scales = new Float64Array(d);
+  for (let i = 0; i < d; i++) {
+    const column = x.subarray(i * n, (i + 1) * n);
+    let sum = 0;
+    let count = 0;
+    for (let r = 0; r < n; r++) {
+      const v = column[r] as number;
+      // v === v: not NaN (missing)
+      if (v === v) {
+        sum += v;
+        count += 1;
       }
     }
-  for (let i = 0; i < d; i++)
-    means[i] = (counts[i] as number) > 0 ? (means[i] as number) / (counts[i] as number) : 0;
-  const squares = new Float64Array(d);
-  for (const row of rows)
-    for (let i = 0; i < d; i++) {
-      const v = row[i];
-      if (typeof v === 'number' && Number.isFinite(v))
-        squares[i] = (squares[i] as number) + (v - (means[i] as number)) ** 2;
+    const mean = count > 0 ? sum / count : 0;
+    let squares = 0;
+    for (let r = 0; r < n; r++) {
+      const v = column[r] as number;
+      if (v === v) squares += (v - mean) ** 2;
     }
-  // Imputed values sit at the mean: they add to the count, not to the squares (as the imputer then scaler do).
-  const scales = squares.map((s) => {
-    const sd = Math.sqrt(s / rows.length);
-    return sd >= 10 * Number.EPSILON ? sd : 1;
-  });
+    // Imputed values sit at the mean: they add to the count, not to the squares (as the imputer then scaler do).
+    const sd = Math.sqrt(squares / n);
+    const scale = sd >= 10 * Number.EPSILON ? sd : 1;
+    for (let r = 0; r < n; r++) {
+      const v = column[r] as number;
+      column[r] = v === v ? (v - mean) / scale : 0;
+    }
+    means[i] = mean;
+    scales[i] = scale;
+  }
   return { means, scales };
+}
+
+/** Σ zzᵀ over the rows of the standardized columns: each entry one dot product, summed in row order. */
+function scatterMatrix(z: Float64Array, n: number, d: number): Float64Array {
+  const cov = new Float64Array(d * d);
+  for (let i = 0; i < d; i++) {
+    const a = z.subarray(i * n, (i + 1) * n);
+    for (let j = i; j < d; j++) {
+      const b = z.subarray(j * n, (j + 1) * n);
+      let s = 0;
+      for (let r = 0; r < n; r++) s += (a[r] as number) * (b[r] as number);
+      cov[i * d + j] = s;
+      cov[j * d + i] = s;
+    }
+  }
+  return cov;
 }
 
 /**
@@ -159,22 +203,9 @@ export function fitPcaReconstruction(
 ): PcaReconstruction {
   const d = features.length;
   if (d < 2 || rows.length < 2) throw new StatsError('reconstruction: needs at least 2 features and 2 rows');
-  const { means, scales } = columnMoments(rows, d);
-  const cov = new Float64Array(d * d);
-  const z = new Float64Array(d);
-  for (const row of rows) {
-    for (let i = 0; i < d; i++) {
-      const v = row[i];
-      z[i] =
-        typeof v === 'number' && Number.isFinite(v) ? (v - (means[i] as number)) / (scales[i] as number) : 0;
-    }
-    for (let i = 0; i < d; i++) {
-      const zi = z[i] as number;
-      if (zi === 0) continue;
-      for (let j = i; j < d; j++) cov[i * d + j] = (cov[i * d + j] as number) + zi * (z[j] as number);
-    }
-  }
-  for (let i = 0; i < d; i++) for (let j = 0; j < i; j++) cov[i * d + j] = cov[j * d + i] as number;
+  const z = denseColumns(rows, d);
+  const { means, scales } = standardizeColumns(z, rows.length, d);
+  const cov = scatterMatrix(z, rows.length, d);
   const { values, vectors } = symmetricEigen(cov, d);
   const total = values.reduce((s, v) => s + Math.max(v, 0), 0);
   // sklearn: the first count whose cumulative ratio is strictly above the share.
