@@ -11,7 +11,9 @@ import kafkajs, {
   type Consumer,
   type ConsumerConfig,
   type ConsumerRunConfig,
+  type GroupMember,
   type KafkaConfig,
+  type PartitionAssigner,
   type LogEntry,
 } from 'kafkajs';
 import { readFileSync } from 'node:fs';
@@ -20,6 +22,11 @@ import { ConfigError } from '../errors.ts';
 import type { Logger } from '../logger.ts';
 import { KAFKA_CODECS } from './compression-codecs.ts';
 import { retryingOutages } from './outage-retry.ts';
+import {
+  assignBySubscription,
+  partitionsOfSubscribed,
+  type TopicPartitions,
+} from './subscription-assigner.ts';
 import { RETRIED_ADMIN_CALLS, RETRIED_CONSUMER_CALLS, retryTransient } from './transient-retry.ts';
 import { describeUndecodableBatch } from './undecodable-batch.ts';
 import { reportingUndecodable, type UndecodableBatchSeen } from './undecodable-report.ts';
@@ -117,8 +124,52 @@ export function kafkaTls(config: KafkaSettings): KafkaConfig['ssl'] {
   }
 }
 
+/** Each member's subscribed topics, read from the metadata it joined its group with. */
+export function memberSubscriptions(members: readonly GroupMember[]): Map<string, ReadonlySet<string>> {
+  return new Map(
+    members.map((m) => [
+      m.memberId,
+      new Set(AssignerProtocol.MemberMetadata.decode(m.memberMetadata)?.topics ?? []),
+    ]),
+  );
+}
+
+/** The members' assignments, encoded for the group coordinator. */
+export function encodeAssignments(assignment: ReadonlyMap<string, TopicPartitions>) {
+  return [...assignment.entries()].map(([memberId, assignment]) => ({
+    memberId,
+    memberAssignment: AssignerProtocol.MemberAssignment.encode({
+      version: 1,
+      assignment,
+      userData: Buffer.alloc(0),
+    }),
+  }));
+}
+
+const SUBSCRIBED_ROUND_ROBIN = 'DriftlineSubscribedRoundRobin';
+
+/** Every consumer's default assigner: `assignBySubscription` (subscription-assigner.ts). */
+export const subscriptionAssigner: PartitionAssigner = ({ cluster }) => ({
+  name: SUBSCRIBED_ROUND_ROBIN,
+  version: 1,
+  async assign({ members }) {
+    const subscriptions = memberSubscriptions(members);
+    const partitions = await partitionsOfSubscribed(cluster, subscriptions);
+    return encodeAssignments(assignBySubscription(subscriptions, partitions));
+  },
+  protocol({ topics }) {
+    const metadata = AssignerProtocol.MemberMetadata.encode({
+      version: 1,
+      topics,
+      userData: Buffer.alloc(0),
+    });
+    return { name: SUBSCRIBED_ROUND_ROBIN, metadata };
+  },
+});
+
 /**
- * kafkajs' client with three additions: its consumers report stand-ins for undecodable batches, a handler that
+ * kafkajs' client with four additions: its consumers deal partitions only to members subscribed to them
+ * (subscriptionAssigner, unless another is given), its consumers report stand-ins for undecodable batches, a handler that
  * gave up on a server still away has its batch read again in-process (outage-retry.ts), and admin and
  * subscribe calls retry transient broker answers kafkajs gives up on (transient-retry.ts).
  */
@@ -132,7 +183,16 @@ class DriftlineKafka extends Kafka {
   }
 
   override consumer(config: ConsumerConfig): Consumer {
-    const consumer = retryTransient(super.consumer(config), RETRIED_CONSUMER_CALLS, this.log);
+    // kafkajs' own round-robin stays listed second, so a group mid-upgrade still agrees on a protocol.
+    const partitionAssigners = config.partitionAssigners ?? [
+      subscriptionAssigner,
+      kafkajs.PartitionAssigners.roundRobin,
+    ];
+    const consumer = retryTransient(
+      super.consumer({ ...config, partitionAssigners }),
+      RETRIED_CONSUMER_CALLS,
+      this.log,
+    );
     const run = consumer.run.bind(consumer);
     consumer.run = (runConfig?: ConsumerRunConfig) =>
       run(reportingUndecodable(retryingOutages(runConfig), this.report));

@@ -1,9 +1,9 @@
 // kafkajs' values come through client.ts, which loads our kafkajs patches first.
 import type { PartitionAssigner } from 'kafkajs';
-import { AssignerProtocol } from './client.ts';
+import { AssignerProtocol, encodeAssignments, memberSubscriptions } from './client.ts';
+import { bySubscription, partitionsOfSubscribed, type TopicPartitions } from './subscription-assigner.ts';
 
-/** Partitions per topic, for one member. */
-export type TopicPartitions = Record<string, number[]>;
+export type { TopicPartitions };
 
 /**
  * Gives partition number p of every topic to the same member, so a key's records from co-partitioned topics
@@ -34,23 +34,15 @@ export function assignCoPartitioned(
 export const coPartitionedAssigner: PartitionAssigner = ({ cluster }) => ({
   name: 'CoPartitionedAssigner',
   version: 1,
-  async assign({ members, topics }) {
-    const partitionsByTopic: TopicPartitions = {};
-    for (const topic of topics) {
-      partitionsByTopic[topic] = cluster.findTopicPartitionMetadata(topic).map((m) => m.partitionId);
+  async assign({ members }) {
+    const subscriptions = memberSubscriptions(members);
+    const partitions = await partitionsOfSubscribed(cluster, subscriptions);
+    const assignment = new Map<string, TopicPartitions>();
+    for (const [topics, memberIds] of bySubscription(subscriptions)) {
+      const own = Object.fromEntries(topics.map((t) => [t, partitions[t]!]));
+      for (const [member, assigned] of assignCoPartitioned(memberIds, own)) assignment.set(member, assigned);
     }
-    const assignment = assignCoPartitioned(
-      members.map((m) => m.memberId),
-      partitionsByTopic,
-    );
-    return [...assignment.entries()].map(([memberId, topicPartitions]) => ({
-      memberId,
-      memberAssignment: AssignerProtocol.MemberAssignment.encode({
-        version: 1,
-        assignment: topicPartitions,
-        userData: Buffer.alloc(0),
-      }),
-    }));
+    return encodeAssignments(assignment);
   },
   protocol({ topics }) {
     return {

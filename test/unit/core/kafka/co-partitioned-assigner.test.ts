@@ -51,7 +51,10 @@ describe('assignCoPartitioned', () => {
 
 describe('coPartitionedAssigner', () => {
   it('shouldEncodeAssignmentsKafkajsCanDecode', async () => {
-    const cluster = { findTopicPartitionMetadata: () => [0, 1, 2].map((partitionId) => ({ partitionId })) };
+    const cluster = {
+      addMultipleTargetTopics: async () => undefined,
+      findTopicPartitionMetadata: () => [0, 1, 2].map((partitionId) => ({ partitionId })),
+    };
     const assigner = coPartitionedAssigner({ cluster, groupId: 'g', logger: {} } as never);
     const members = ['m1', 'm2'].map((memberId) => ({
       memberId,
@@ -66,5 +69,34 @@ describe('coPartitionedAssigner', () => {
     );
     expect(decoded).toEqual({ m1: { i: [0, 2], g: [0, 2] }, m2: { i: [1], g: [1] } });
     expect(assigner.protocol({ topics: ['i'] }).name).toBe('CoPartitionedAssigner');
+  });
+
+  it('shouldGiveEachDeploymentItsOwnTopicsWhenTwoShareTheGroupId', async () => {
+    const cluster = {
+      addMultipleTargetTopics: async () => undefined,
+      findTopicPartitionMetadata: () => [0, 1, 2].map((partitionId) => ({ partitionId })),
+    };
+    const assigner = coPartitionedAssigner({ cluster, groupId: 'g', logger: {} } as never);
+    const member = (memberId: string, topics: string[]) => ({
+      memberId,
+      memberMetadata: assigner.protocol({ topics }).metadata,
+    });
+    const members = [
+      member('a1', ['a.i', 'a.g']),
+      member('b1', ['b.i', 'b.g']),
+      member('a2', ['a.i', 'a.g']),
+    ];
+    const result = await assigner.assign({ members, topics: ['a.i', 'a.g', 'b.i', 'b.g'] });
+    const decoded = Object.fromEntries(
+      result.map((r) => [
+        r.memberId,
+        AssignerProtocol.MemberAssignment.decode(r.memberAssignment)!.assignment,
+      ]),
+    );
+    expect(decoded).toEqual({
+      a1: { 'a.i': [0, 2], 'a.g': [0, 2] },
+      a2: { 'a.i': [1], 'a.g': [1] },
+      b1: { 'b.i': [0, 1, 2], 'b.g': [0, 1, 2] },
+    });
   });
 });
