@@ -120,5 +120,23 @@ describe('shadow agreement alerts over the real alerter (real Kafka, registry, C
     expect(
       windows.filter((w) => w.modelId === 'settling').map((w) => [w.startMs, w.modelVersion, w.pairs]),
     ).toEqual([[T0, 'v2', [{ champion: 'v1', requests: PER_HOUR, agreements: PER_HOUR }]]]);
+    // The alerter's bounded read gives the shadow_agreement view's figures for every closed hour (not hour 3).
+    const view = await rows<{ start_ms: string; requests: string; agreements: string }>(
+      ch,
+      `SELECT toUInt64(toUnixTimestamp(window_start)) * 1000 AS start_ms, requests, agreements
+       FROM ${db}.shadow_agreement WHERE model_id = 'ranker' ORDER BY start_ms`,
+    );
+    const figures = (w: (typeof windows)[number]) => [
+      w.startMs,
+      w.pairs[0]!.requests,
+      w.pairs[0]!.agreements,
+    ];
+    expect(
+      windows
+        .filter((w) => w.modelId === 'ranker')
+        .sort((x, y) => x.startMs - y.startMs)
+        .map(figures),
+    ).toEqual(view.slice(0, 3).map((r) => [Number(r.start_ms), Number(r.requests), Number(r.agreements)]));
+    expect(view).toHaveLength(4);
   });
 });

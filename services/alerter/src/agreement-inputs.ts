@@ -56,23 +56,40 @@ export function agreementWindowsFromRows(rows: readonly AgreementRow[]): Agreeme
   return [...windows.values()];
 }
 
-/** Per model and hour of request_predictions: when its last row was stored, and its newest event time. */
-const hoursSql = (table: string) =>
+/** Per model and hour of request_predictions from `fromS`: when its last row was stored, its newest event time. */
+const hoursSql = (table: string, fromS: number) =>
   `SELECT model_id, toUInt64(toUnixTimestamp(toStartOfHour(event_time))) * 1000 AS start_ms,
           max(ingested_at) AS last_stored, max(event_time_ms) AS hour_newest_ms
-   FROM ${table} GROUP BY model_id, start_ms`;
+   FROM ${table} WHERE event_time >= toDateTime(${fromS}) GROUP BY model_id, start_ms`;
 
-/** The closed hours of shadow_agreement ending after `sinceMs` (see readAgreementWindows). */
+/**
+ * The shadow_agreement view's figures (migration 0019: the same pairs, hours and counts), for the hours from
+ * `fromS` only: the view itself would join the whole table at every poll.
+ */
+const agreementSql = (table: string, fromS: number) =>
+  `SELECT model_id, version_a, version_b, toUInt64(toUnixTimestamp(toStartOfHour(event_time))) * 1000 AS start_ms,
+          count() AS requests, sum(label_a = label_b) AS agreements
+   FROM
+   (
+       SELECT model_id, request_id, model_version AS version_a, predicted_label AS label_a, event_time
+       FROM ${table} FINAL WHERE event_time >= toDateTime(${fromS})
+   ) AS a
+   ALL INNER JOIN
+   (
+       SELECT model_id, request_id, model_version AS version_b, predicted_label AS label_b
+       FROM ${table} FINAL WHERE event_time >= toDateTime(${Math.max(0, fromS - 3600)})
+   ) AS b USING (model_id, request_id)
+   WHERE version_a < version_b
+   GROUP BY model_id, version_a, version_b, start_ms`;
+
+/** The closed hours of shadow agreement ending after `sinceMs` (see readAgreementWindows). */
 export function closedAgreementSql(database: string, sinceMs: number): string {
-  const hours = hoursSql(`${database}.request_predictions`);
+  const table = `${database}.request_predictions`;
+  const fromS = Math.max(0, Math.floor((sinceMs - HOUR_MS) / 1000));
+  const hours = hoursSql(table, fromS);
   const unsettled = `last_stored > now() - ${AGREEMENT_SETTLE_S}`;
   return `SELECT model_id, version_a, version_b, start_ms, requests, agreements
-FROM
-(
-    SELECT model_id, version_a, version_b, toUInt64(toUnixTimestamp(window_start)) * 1000 AS start_ms,
-           requests, agreements
-    FROM ${database}.shadow_agreement
-) AS a
+FROM (${agreementSql(table, fromS)}) AS pairs
 ALL INNER JOIN
 (
     SELECT model_id, start_ms
