@@ -1,4 +1,5 @@
 import { driftSection, type DriftSection } from './drift-model.ts';
+import { estimationSection, type EstimationSection } from './estimation-model.ts';
 import { performanceSection, type PerformanceSection } from './performance-model.ts';
 import type { TimeRange } from '../../core/src/windows/time-range.ts';
 import type { AlertRow, ReportRows, ReportTable } from './rows.ts';
@@ -22,6 +23,8 @@ export interface ReportModel {
   performance: PerformanceSection;
   drift: DriftSection;
   alerts: AlertsSection;
+  /** Performance estimated before the labels, beside the realized figures; features ranked against it. */
+  estimation: EstimationSection;
   /** What the reader should know: missing tables, automatic choices, truncation. */
   notes: string[];
 }
@@ -84,6 +87,7 @@ export function buildReport(rows: ReportRows, ctx: ReportContext): ReportModel {
     ...rows.performance.map((r) => r.version),
     ...rows.drift.map((r) => r.version),
     ...alerts.events.map((a) => a.version),
+    ...(rows.estimates ?? []).map((e) => e.version),
   ]);
   return {
     modelId: ctx.modelId,
@@ -95,6 +99,7 @@ export function buildReport(rows: ReportRows, ctx: ReportContext): ReportModel {
     performance,
     drift,
     alerts,
+    estimation: estimationSection(rows.estimates ?? [], rows.drift),
     notes: notes(rows, ctx, performance),
   };
 }

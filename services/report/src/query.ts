@@ -7,6 +7,7 @@ import {
   REPORT_TABLES,
   type AlertRow,
   type DriftRow,
+  type EstimateRow,
   type PerformanceRow,
   type ReportRows,
   type ReportTable,
@@ -58,6 +59,9 @@ export async function readReportRows(client: ClickHouseClient, q: ReportQuery): 
   if (engines.has('performance_metrics'))
     out.performance = limited('performance_metrics', await readPerformance(client, q));
   if (engines.has('drift_metrics')) out.drift = limited('drift_metrics', await readDrift(client, q));
+  // The estimator is optional: without its table the report simply has no estimates.
+  if (engines.has('performance_estimates'))
+    out.estimates = (await readEstimates(client, q)).slice(0, ROW_LIMIT);
   const alertsEngine = engines.get('alerts');
   if (alertsEngine !== undefined) {
     const alerts = await readAlerts(client, q, alertsEngine);
@@ -126,6 +130,37 @@ async function readDrift(client: ClickHouseClient, q: ReportQuery): Promise<Drif
     drifted: num(r.drifted) === 1,
     samples: num(r.samples),
     ...(String(r.method) === 'reconstruction_error' && { center: num(r.center) }),
+  }));
+}
+
+async function readEstimates(client: ClickHouseClient, q: ReportQuery): Promise<EstimateRow[]> {
+  const raw = await select(
+    client,
+    `SELECT model_version, window_size, toUInt64(window_start_ms) AS start_ms,
+            toUInt64(window_end_ms) AS end_ms, metric, estimate, band_low, band_high,
+            toUInt64(sample_count) AS samples, realized, estimation_error, outside_band, concept_drift, baseline
+     FROM ${q.database}.performance_estimates FINAL
+     WHERE model_id = ${quote(q.model)} AND metric IN ('accuracy', 'f1_macro', 'roc_auc')
+       AND window_start_ms >= ${Math.floor(q.range.fromMs)} AND window_start_ms < ${Math.floor(q.range.toMs)}
+       ${versionFilter(q)}
+     ORDER BY window_size, model_version, start_ms, metric
+     LIMIT ${ROW_LIMIT + 1}`,
+  );
+  return raw.map((r) => ({
+    version: String(r.model_version),
+    windowSize: String(r.window_size),
+    startMs: num(r.start_ms),
+    endMs: num(r.end_ms),
+    metric: String(r.metric),
+    estimate: num(r.estimate),
+    bandLow: num(r.band_low),
+    bandHigh: num(r.band_high),
+    samples: num(r.samples),
+    realized: numOrNull(r.realized),
+    error: numOrNull(r.estimation_error),
+    outsideBand: num(r.outside_band) === 1,
+    conceptDrift: num(r.concept_drift) === 1,
+    baseline: numOrNull(r.baseline),
   }));
 }
 

@@ -48,6 +48,26 @@ export interface AlertRow {
   message: string;
 }
 
+/** A performance_estimates row (FINAL: revision 1 once the realized figure is final, else the estimate). */
+export interface EstimateRow {
+  version: string;
+  windowSize: string;
+  startMs: number;
+  endMs: number;
+  metric: string;
+  estimate: number;
+  bandLow: number;
+  bandHigh: number;
+  samples: number;
+  realized: number | null;
+  /** Realized − estimate, once realized. */
+  error: number | null;
+  outsideBand: boolean;
+  conceptDrift: boolean;
+  /** The accuracy of the estimator's calibration data (accuracy rows), else null. */
+  baseline: number | null;
+}
+
 /** The tables the report reads. */
 export const REPORT_TABLES = ['performance_metrics', 'drift_metrics', 'alerts'] as const;
 export type ReportTable = (typeof REPORT_TABLES)[number];
@@ -57,6 +77,8 @@ export interface ReportRows {
   performance: PerformanceRow[];
   drift: DriftRow[];
   alerts: AlertRow[];
+  /** Estimated figures; absent or empty when the estimator wrote none (its table is optional). */
+  estimates?: EstimateRow[];
   missingTables: ReportTable[];
   /** Tables that held more rows than the report reads at most. */
   truncated: ReportTable[];

@@ -1,6 +1,7 @@
 import { featureLabel } from './drift-model.ts';
 import { formatCount, formatShare, formatTime, formatValue } from './format.ts';
 import type { ReportModel } from './model.ts';
+import { estimationText } from './estimation-text.ts';
 import { renderTextTable } from './text-table.ts';
 
 /** Rows per section at most: the newest windows; the HTML page shows them all. @default 24 */
@@ -110,9 +111,11 @@ function alerts(m: ReportModel, limit: number): string {
   return `${title}\n${omitted}${table}`;
 }
 
-/** The report as plain text for a terminal: a header, three sections and the notes. Pure. */
+/** The report as plain text for a terminal: a header, the sections and the notes. Pure. */
 export function renderTerminal(m: ReportModel, limit = TERMINAL_ROWS): string {
   const sections = [header(m), performance(m, limit), drift(m, limit), alerts(m, limit)];
+  // Only for models the estimator covers: a regressor's report stays as it was.
+  if (m.estimation.windows.length > 0) sections.push(...estimationText(m.estimation, limit));
   if (m.notes.length > 0) sections.push(['Notes', ...m.notes.map((n) => `- ${n}`)].join('\n'));
   return `${sections.join('\n\n')}\n`;
 }
