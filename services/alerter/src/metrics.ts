@@ -15,7 +15,7 @@ export function createAlerterMetrics(registry: Registry): AlerterMetrics {
   return {
     windows: new Counter({
       name: 'driftline_alerter_windows_total',
-      help: 'Closed windows evaluated, by source (performance, drift).',
+      help: 'Closed windows evaluated, by source (performance, drift, agreement).',
       labelNames: ['source'],
       registers,
     }),
