@@ -9,14 +9,10 @@ import { readFileSync, writeFileSync } from 'node:fs';
 import { mkdtemp, rm } from 'node:fs/promises';
 import { loadavg, tmpdir } from 'node:os';
 import path from 'node:path';
-import avro from 'avsc';
 import { Kafka, logLevel, type Message } from 'kafkajs';
 import { topicNames } from '../services/core/src/config/topics.ts';
-import type { GroundTruthEvent, InferenceEvent } from '../services/core/src/records/records.generated.ts';
-import { readSchema } from '../services/core/src/records/schema-files.ts';
-import { SchemaRegistryClient } from '../services/core/src/serde/schema-registry.ts';
-import { withHeader } from '../services/core/src/serde/wire-format.ts';
 import { classifierTraffic } from '../services/simulator/src/classifier-traffic.ts';
+import { avroEncoder } from './lib/avro-encoder.ts';
 import {
   startServiceProcess,
   waitReady,
@@ -55,22 +51,6 @@ function benchEnv(stateDir: string): Record<string, string> {
     // Joiner settings given to the benchmark apply to the joiners it starts.
     ...Object.fromEntries(Object.entries(process.env).filter(([k]) => k.startsWith('DRIFTLINE_JOINER_'))),
   };
-}
-
-type Encode = (topic: 'inference' | 'truth', e: InferenceEvent | GroundTruthEvent) => Buffer;
-
-async function encoder(prefix: string): Promise<Encode> {
-  const topics = topicNames({ topicPrefix: prefix });
-  const registry = new SchemaRegistryClient({ url: REGISTRY, username: '', password: '' });
-  const types = {
-    inference: avro.Type.forSchema(readSchema('InferenceEvent') as avro.Schema),
-    truth: avro.Type.forSchema(readSchema('GroundTruthEvent') as avro.Schema),
-  };
-  const ids = {
-    inference: await registry.register(`${topics.inference}-value`, readSchema('InferenceEvent')),
-    truth: await registry.register(`${topics.groundTruth}-value`, readSchema('GroundTruthEvent')),
-  };
-  return (topic, e) => withHeader(ids[topic], types[topic].toBuffer(e));
 }
 
 /** Produces generated messages in batches, a few requests in flight. */
@@ -169,7 +149,7 @@ async function run(pending: number, stateDir: string): Promise<RunResult> {
   // The first start creates topics, tables and schemas; the background predictions then fill its stores.
   let joiner = startJoiner(env);
   await waitReady(joiner);
-  const encode = await encoder(env.DRIFTLINE_TOPIC_PREFIX!);
+  const encode = await avroEncoder(env.DRIFTLINE_TOPIC_PREFIX!, REGISTRY);
   const traffic = classifierTraffic({
     modelId: 'bench',
     modelVersion: 'v1',
