@@ -8,14 +8,13 @@
  * 10^-5 for ten million ids in one window of one partition. Such a pair would count as one re-send.
  */
 export class SeenIds {
-  private high: Uint32Array;
-  private low: Uint32Array;
+  /** Slot i holds its fingerprint's two halves at 2i and 2i + 1: one cache line per probe. */
+  private slots: Uint32Array;
   private used = 0;
 
   constructor(capacity = 1024) {
     const slots = 2 ** Math.ceil(Math.log2(Math.max(16, capacity * 2)));
-    this.high = new Uint32Array(slots);
-    this.low = new Uint32Array(slots);
+    this.slots = new Uint32Array(2 * slots);
   }
 
   get size(): number {
@@ -32,36 +31,38 @@ export class SeenIds {
     fingerprint(id);
     const h = scratch[0]!;
     const l = scratch[1]!;
-    const slot = this.slotOf(h, l);
-    if (slot < 0) return false;
-    this.high[slot] = h;
-    this.low[slot] = l;
+    const at = this.slotOf(h, l);
+    if (at < 0) return false;
+    this.slots[at] = h;
+    this.slots[at + 1] = l;
     this.used += 1;
-    if (this.used * 2 > this.high.length) this.grow();
+    if (this.used * 4 > this.slots.length) this.grow();
     return true;
   }
 
-  /** The free slot where (h, l) belongs, or −1 when it is present. Linear probing; (0, 0) marks a free slot. */
+  /**
+   * The index of the free slot where (h, l) belongs, or −1 when it is present. Linear probing; (0, 0) marks a
+   * free slot (a fingerprint is never (0, 0)).
+   */
   private slotOf(h: number, l: number): number {
-    const mask = this.high.length - 1;
+    const slots = this.slots;
+    const mask = slots.length / 2 - 1;
     for (let i = (l ^ h) & mask; ; i = (i + 1) & mask) {
-      const sh = this.high[i]!;
-      const sl = this.low[i]!;
-      if (sh === 0 && sl === 0) return i;
+      const sh = slots[2 * i]!;
+      const sl = slots[2 * i + 1]!;
+      if (sh === 0 && sl === 0) return 2 * i;
       if (sh === h && sl === l) return -1;
     }
   }
 
   private grow(): void {
-    const high = this.high;
-    const low = this.low;
-    this.high = new Uint32Array(high.length * 2);
-    this.low = new Uint32Array(low.length * 2);
-    for (let i = 0; i < high.length; i++) {
-      if (high[i] === 0 && low[i] === 0) continue;
-      const slot = this.slotOf(high[i]!, low[i]!);
-      this.high[slot] = high[i]!;
-      this.low[slot] = low[i]!;
+    const old = this.slots;
+    this.slots = new Uint32Array(old.length * 2);
+    for (let i = 0; i < old.length; i += 2) {
+      if (old[i] === 0 && old[i + 1] === 0) continue;
+      const at = this.slotOf(old[i]!, old[i + 1]!);
+      this.slots[at] = old[i]!;
+      this.slots[at + 1] = old[i + 1]!;
     }
   }
 }
