@@ -1,6 +1,7 @@
 import { featureLabel } from './drift-model.ts';
 import { escapeHtml as e, formatShare, formatSpan, formatTime, formatValue } from './format.ts';
 import { REPORT_CSS } from './html-style.ts';
+import { estimationHtml } from './estimation-html.ts';
 import type { ReportModel } from './model.ts';
 import { alertsChart, driftCharts, performanceCharts, timeDomain } from './report-charts.ts';
 
@@ -121,6 +122,9 @@ export function renderHtml(m: ReportModel): string {
       'Performance',
       perf.length > 0 ? perf : ['<p class="notes">No performance rows in this range.</p>'],
     ),
+    m.estimation.windows.length > 0
+      ? section('Estimated before labels (CBPE)', [], estimationHtml(m.estimation, table))
+      : '',
     section('Drift', driftCharts(m, domain), driftTable(m)),
     section('Alerts', [alertsChart(m, domain)], alertsTable(m)),
     notes ? `<h2>Notes</h2>${notes}` : '',

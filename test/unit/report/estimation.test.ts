@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { buildReport } from '../../../services/report/src/model.ts';
 import { estimationRows as rows, HOUR, T0 } from './estimation-rows.ts';
+import { renderHtml } from '../../../services/report/src/html.ts';
 import { renderTerminal } from '../../../services/report/src/terminal.ts';
 
 const ctx = {
@@ -52,5 +53,15 @@ describe('the estimation part of the report', () => {
   it('shouldLeaveTheTerminalReportAsItWasWhenThereAreNoEstimates', () => {
     const text = renderTerminal(buildReport({ ...rows(), estimates: [] }, ctx));
     expect(text).not.toContain('Estimated performance');
+  });
+
+  it('shouldPutTheEstimatesAndTheRankingOnTheHtmlPageWhenThereAreEstimates', () => {
+    const page = renderHtml(buildReport(rows(), ctx));
+    expect(page).toContain('<h2>Estimated before labels (CBPE)</h2>');
+    expect(page).toContain('<td class="num">labels pending</td>');
+    expect(page).toMatch(/<td class="num">1<\/td><td>x0<\/td><td class="num">0\.993<\/td>/);
+    expect(renderHtml(buildReport({ ...rows(), estimates: [] }, ctx))).not.toContain(
+      'Estimated before labels',
+    );
   });
 });
