@@ -172,17 +172,32 @@ function standardizeColumns(x: Float64Array, n: number, d: number) {
   return { means, scales };
 }
 
-/** Σ zzᵀ over the rows of the standardized columns: each entry one dot product, summed in row order. */
+/**
+ * Σ zzᵀ over the rows of the standardized columns: each entry one dot product, summed in row order. Column i
+ * meets four columns per pass, each with its own sum: a quarter of the reads of column i, the same sums.
+ */
 function scatterMatrix(z: Float64Array, n: number, d: number): Float64Array {
   const cov = new Float64Array(d * d);
+  const column = (j: number) => z.subarray(Math.min(j, d - 1) * n, (Math.min(j, d - 1) + 1) * n);
   for (let i = 0; i < d; i++) {
-    const a = z.subarray(i * n, (i + 1) * n);
-    for (let j = i; j < d; j++) {
-      const b = z.subarray(j * n, (j + 1) * n);
-      let s = 0;
-      for (let r = 0; r < n; r++) s += (a[r] as number) * (b[r] as number);
-      cov[i * d + j] = s;
-      cov[j * d + i] = s;
+    const a = column(i);
+    for (let j = i; j < d; j += 4) {
+      const [b0, b1, b2, b3] = [column(j), column(j + 1), column(j + 2), column(j + 3)];
+      let s0 = 0;
+      let s1 = 0;
+      let s2 = 0;
+      let s3 = 0;
+      for (let r = 0; r < n; r++) {
+        const x = a[r] as number;
+        s0 += x * (b0[r] as number);
+        s1 += x * (b1[r] as number);
+        s2 += x * (b2[r] as number);
+        s3 += x * (b3[r] as number);
+      }
+      // Past the last column the extra sums read column d − 1 again and are dropped.
+      [s0, s1, s2, s3].forEach((sum, k) => {
+        if (j + k < d) cov[i * d + j + k] = cov[(j + k) * d + i] = sum;
+      });
     }
   }
   return cov;
