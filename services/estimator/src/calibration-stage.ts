@@ -11,8 +11,8 @@ import type { CalibrationRow, EstimatorStore } from './store.ts';
 
 interface Learning {
   counts: CalibrationCounts;
-  /** Labeled predictions whose predicted label was right: the version's reference accuracy. */
-  correct: number;
+  /** Labeled predictions whose predicted label was right: the version's reference accuracy (null: not stored). */
+  correct: number | null;
   partition: number;
   through: number;
   complete: boolean;
@@ -22,7 +22,16 @@ interface Learning {
 /** The state column of estimator_calibrations. */
 interface StoredCalibration {
   counts: CalibrationCountsJson;
-  correct: number;
+  correct: number | null;
+}
+
+/**
+ * A stored calibration row's state. Rows written before the reference accuracy was kept hold the counts alone:
+ * they still calibrate, with no reference accuracy.
+ */
+export function storedCalibration(text: string): { counts: CalibrationCountsJson; correct: number | null } {
+  const state = JSON.parse(text) as StoredCalibration | CalibrationCountsJson;
+  return 'counts' in state ? state : { counts: state, correct: null };
 }
 
 const versionKey = (modelId: string, modelVersion: string) => `${modelId}\u0000${modelVersion}`;
@@ -50,7 +59,7 @@ export class CalibrationStage {
   /** Loads every stored calibration (at start-up, and to learn what other instances completed). */
   async load(): Promise<void> {
     for (const row of await this.deps.store.calibrations()) {
-      const state = JSON.parse(row.state) as StoredCalibration;
+      const state = storedCalibration(row.state);
       const counts = CalibrationCounts.fromJSON(state.counts);
       const complete = Number(row.complete) === 1;
       this.versions.set(versionKey(row.model_id, row.model_version), {
@@ -73,6 +82,7 @@ export class CalibrationStage {
     const l = this.versions.get(versionKey(modelId, modelVersion));
     if (!l || !l.complete || l.counts.labeled === 0)
       return { labeled: l?.counts.labeled ?? 0, accuracy: null };
+    if (l.correct === null) return { labeled: l.counts.labeled, accuracy: null };
     return { labeled: l.counts.labeled, accuracy: l.correct / l.counts.labeled };
   }
 
@@ -86,7 +96,7 @@ export class CalibrationStage {
       const offset = Number(m.offset);
       if (learning.complete || (learning.partition === partition && offset <= learning.through)) continue;
       learning.counts.update(pair.scores, pair.label);
-      if (pair.predicted_label === pair.label) learning.correct += 1;
+      if (pair.predicted_label === pair.label && learning.correct !== null) learning.correct += 1;
       learning.partition = partition;
       learning.through = offset;
       if (learning.counts.labeled >= this.deps.referenceLabels) {

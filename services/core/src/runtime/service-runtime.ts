@@ -150,7 +150,12 @@ export function exitOnStartupError(service: string, error: unknown): never {
   const logger = createLogger(service);
   const temporary = isTemporaryFailure(error);
   logger.fatal(
-    { error: describe(error), cause: describe((error as Error)?.cause ?? ''), temporary },
+    {
+      error: describe(error),
+      cause: describe((error as Error)?.cause ?? ''),
+      temporary,
+      stack: (error as Error)?.stack,
+    },
     `cannot start ${service}: ${describe(error)}`,
   );
   process.exit(temporary ? EXIT_CODES.temporary : EXIT_CODES.failed);
