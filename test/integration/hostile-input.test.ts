@@ -12,7 +12,12 @@ import { isolatedEnv, waitFor } from './utils/env.ts';
 import { encodeInference, encodeTruth, hostileValues, type HostileValue } from './utils/hostile-values.ts';
 import { avroEncoder, consumeAll, testKafka } from './utils/kafka.ts';
 import { RssSampler } from './utils/rss-sampler.ts';
-import { startServiceProcess, waitReady, type ServiceProcess } from './utils/service-process.ts';
+import {
+  scrapeMetrics,
+  startServiceProcess,
+  waitReady,
+  type ServiceProcess,
+} from './utils/service-process.ts';
 
 // Issue 14, hostile input: 10,000 values crafted to hurt (plus 30 heavy ones: 1 MB strings, 100,000-entry
 // maps) mixed with 2,000 valid predictions of two models and 1,600 labels, through the sink, label joiner,
@@ -147,7 +152,7 @@ async function send(stream: Outgoing[]): Promise<void> {
 }
 
 async function deadLetterTotals(p: ServiceProcess): Promise<Record<string, number>> {
-  const text = await (await fetch(`http://127.0.0.1:${await p.port()}/metrics`)).text();
+  const text = await scrapeMetrics(await p.port());
   const out: Record<string, number> = {};
   for (const m of text.matchAll(/driftline_dead_letters_total\{[^}]*reason="([^"]+)"[^}]*\} (\d+)/g)) {
     out[m[1]!] = (out[m[1]!] ?? 0) + Number(m[2]);
@@ -204,6 +209,10 @@ describe('hostile input (real Kafka, registry, ClickHouse; services as processes
     const perService = Object.fromEntries(
       await Promise.all(Object.entries(services).map(async ([n, p]) => [n, await deadLetterTotals(p)])),
     );
+    // The two readers that dead-letter count each dead letter they wrote, by its reason.
+    const counted = (name: string) =>
+      Object.values(perService[name] as Record<string, number>).reduce((a, b) => a + b, 0);
+    expect(counted('sink') + counted('label-joiner')).toBe(dead.length);
     for (const [name, p] of Object.entries(services)) {
       expect(p.child.exitCode, `${name} exited:\n${p.logs().slice(-3000)}`).toBeNull();
       expect(p.child.signalCode).toBeNull();

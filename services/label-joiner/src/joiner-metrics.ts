@@ -11,6 +11,8 @@ export interface JoinerMetrics {
   watermark: Gauge<'partition'>;
   restoredRecords: Counter<'partition'>;
   rerouted: Counter<'topic'>;
+  /** The service metrics' `driftline_dead_letters_total`, shared with every service. */
+  deadLetters: Counter<'topic' | 'reason'>;
   /** Records one joined pair's label delay in the histogram and the model's quantile sketch. */
   observeLabelDelay(modelId: string, seconds: number): void;
 }
@@ -18,7 +20,10 @@ export interface JoinerMetrics {
 const QUANTILES = [0.5, 0.9, 0.99];
 const DAY = 86_400;
 
-export function createJoinerMetrics(registry: Registry): JoinerMetrics {
+export function createJoinerMetrics(
+  registry: Registry,
+  deadLetters: Counter<'topic' | 'reason'>,
+): JoinerMetrics {
   const registers = [registry];
   // A histogram, not a Summary: it merges across instances in PromQL (histogram_quantile) and costs ~1 µs per
   // observation where prom-client's Summary costs ~10 µs (five t-digests). Exact-to-1% quantiles per model come
@@ -44,6 +49,7 @@ export function createJoinerMetrics(registry: Registry): JoinerMetrics {
     },
   });
   return {
+    deadLetters,
     observeLabelDelay(modelId, seconds) {
       histogram.observe({ model_id: modelId }, seconds);
       let sketch = sketches.get(modelId);

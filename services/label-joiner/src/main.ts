@@ -48,7 +48,7 @@ async function main(): Promise<void> {
     orphanDelayMs: settings.orphanDelayMs || config.maxLabelDelayMs,
     duplicateLabels: settings.duplicateLabels,
   });
-  const metrics = createJoinerMetrics(rt.metrics.registry);
+  const metrics = createJoinerMetrics(rt.metrics.registry, rt.metrics.deadLetters);
   const opener = {
     kafka: rt.kafka,
     admin,

@@ -1,5 +1,5 @@
 import type { Message } from '../../core/src/kafka/client.ts';
-import { toDeadLetter, type Rejected } from '../../core/src/kafka/dead-letter.ts';
+import { DEAD_LETTER_HEADERS, toDeadLetter, type Rejected } from '../../core/src/kafka/dead-letter.ts';
 import { encodeJoinExpiration } from '../../core/src/kafka/join-expiration.ts';
 import type { Codecs } from '../../core/src/serde/codecs.ts';
 import { encodePreviousLabel, PREVIOUS_LABEL_HEADER } from '../../core/src/serde/previous-label-header.ts';
@@ -90,4 +90,15 @@ export function countOutputs(outputs: readonly JoinOutput[], metrics: JoinerMetr
   for (const [model_id, n] of corrections) metrics.corrections.inc({ model_id }, n);
   for (const { model_id, kind, n } of expired.values()) metrics.expired.inc({ model_id, kind }, n);
   for (const [of, n] of duplicates) metrics.duplicates.inc({ of }, n);
+}
+
+/** Counts committed dead letters by the source topic and reason their headers carry. */
+export function countDeadLetters(deadLetters: readonly Message[], metrics: JoinerMetrics): void {
+  for (const m of deadLetters) {
+    const header = (name: string) => m.headers?.[name]?.toString() ?? '';
+    metrics.deadLetters.inc({
+      topic: header(DEAD_LETTER_HEADERS.sourceTopic),
+      reason: header(DEAD_LETTER_HEADERS.reason),
+    });
+  }
 }

@@ -17,7 +17,7 @@ import type { JoinInput, JoinOutput, JoinProcessor } from './join-processor.ts';
 import type { JoinState } from './join-state.ts';
 import { clockOf, isLoggedKey, JoinStore, UNATTRIBUTED } from './join-store.ts';
 import type { JoinerMetrics } from './joiner-metrics.ts';
-import { countOutputs, toMessages } from './outputs.ts';
+import { countDeadLetters, countOutputs, toMessages } from './outputs.ts';
 import { placeBatch, sideOfForward } from './reroute.ts';
 import { ModelClocks } from './model-clocks.ts';
 import { advance, observe, type IdleTracker, type Side, type WatermarkState } from './watermark.ts';
@@ -271,6 +271,7 @@ export class PartitionTask {
     crashPoint('after-effect-before-commit');
     await this.overlay.flush();
     countOutputs(outputs, this.d.metrics);
+    countDeadLetters(m.deadLetters, this.d.metrics);
     this.updateGauges();
   }
 

@@ -1,5 +1,5 @@
 import avro from 'avsc';
-import { Registry } from 'prom-client';
+import { Counter, Registry } from 'prom-client';
 import { describe, expect, it } from 'vitest';
 import { DEAD_LETTER_HEADERS } from '../../../services/core/src/kafka/dead-letter.ts';
 import { decodeJoinExpiration } from '../../../services/core/src/kafka/join-expiration.ts';
@@ -9,7 +9,7 @@ import { createCodecs } from '../../../services/core/src/serde/codecs.ts';
 import { PREVIOUS_LABEL_HEADER } from '../../../services/core/src/serde/previous-label-header.ts';
 import type { JoinOutput } from '../../../services/label-joiner/src/join-processor.ts';
 import { createJoinerMetrics } from '../../../services/label-joiner/src/joiner-metrics.ts';
-import { countOutputs, toMessages } from '../../../services/label-joiner/src/outputs.ts';
+import { countDeadLetters, countOutputs, toMessages } from '../../../services/label-joiner/src/outputs.ts';
 
 const codecs = createCodecs({
   writerType: async () => avro.Type.forSchema(readSchema('JoinedPrediction') as avro.Schema),
@@ -80,10 +80,43 @@ describe('toMessages', () => {
   });
 });
 
+const deadLetterCounter = (registry: Registry) =>
+  new Counter({
+    name: 'driftline_dead_letters_total',
+    help: 'Dead letters.',
+    labelNames: ['topic', 'reason'] as const,
+    registers: [registry],
+  });
+
+describe('countDeadLetters', () => {
+  it('shouldCountEachDeadLetterByItsSourceTopicAndReason', async () => {
+    const registry = new Registry();
+    const metrics = createJoinerMetrics(registry, deadLetterCounter(registry));
+    const letter = (topic: string, reason: string) => ({
+      key: null,
+      value: null,
+      headers: { [DEAD_LETTER_HEADERS.sourceTopic]: topic, [DEAD_LETTER_HEADERS.reason]: reason },
+    });
+    countDeadLetters(
+      [
+        letter('ml.inference.v1', 'key_mismatch'),
+        letter('ml.inference.v1', 'key_mismatch'),
+        letter('ml.ground-truth.v1', 'orphan_label'),
+      ],
+      metrics,
+    );
+    const text = await registry.metrics();
+    expect(text).toContain('driftline_dead_letters_total{topic="ml.inference.v1",reason="key_mismatch"} 2');
+    expect(text).toContain(
+      'driftline_dead_letters_total{topic="ml.ground-truth.v1",reason="orphan_label"} 1',
+    );
+  });
+});
+
 describe('countOutputs', () => {
   it('shouldCountJoinsExpirationsAndDelaysPerModel', async () => {
     const registry = new Registry();
-    const metrics = createJoinerMetrics(registry);
+    const metrics = createJoinerMetrics(registry, deadLetterCounter(registry));
     countOutputs(
       [{ type: 'joined', pair, previousLabel: null }, orphan, { type: 'duplicate', of: 'label' }],
       metrics,
