@@ -1,20 +1,14 @@
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
-import avro from 'avsc';
 import { afterAll, describe, expect, it } from 'vitest';
 import { topicNames } from '../../services/core/src/config/topics.ts';
-import type {
-  GroundTruthEvent,
-  InferenceEvent,
-  JoinedPrediction,
-} from '../../services/core/src/records/records.generated.ts';
-import { readSchema } from '../../services/core/src/records/schema-files.ts';
+import type { GroundTruthEvent, InferenceEvent } from '../../services/core/src/records/records.generated.ts';
 import { classifierTraffic, take } from '../../services/simulator/src/classifier-traffic.ts';
 import { seededRandom } from '../../services/simulator/src/prng.ts';
 import { isolatedEnv, waitFor } from './utils/env.ts';
-import { avroEncoder, lagOf, testKafka } from './utils/kafka.ts';
-import { readCommitted } from './utils/read-committed.ts';
+import { avroEncoder, testKafka, waitForGroupCaughtUp } from './utils/kafka.ts';
+import { readCommitted, readJoinedPairs } from './utils/read-committed.ts';
 import { startServiceProcess, waitReady, type ServiceProcess } from './utils/service-process.ts';
 
 // Each model on its own clock. Two models whose event times differ by a day, produced interleaved; and a
@@ -145,22 +139,12 @@ async function run(name: string, phases: ModelStream[][]): Promise<void> {
     await send('truth', t.labels, true);
   }
   await producer.disconnect();
-  for (const topic of [topics.inference, topics.groundTruth]) {
-    await waitFor(
-      `caught up on ${topic}`,
-      () => lagOf(kafka, env.DRIFTLINE_JOINER_GROUP_ID!, topic),
-      (n) => n === 0,
-      180_000,
-    );
-  }
+  await waitForGroupCaughtUp(kafka, env.DRIFTLINE_JOINER_GROUP_ID!, [topics.inference, topics.groundTruth]);
 
-  const joinedType = avro.Type.forSchema(readSchema('JoinedPrediction') as avro.Schema);
   const expirationsTopic = `${env.DRIFTLINE_TOPIC_PREFIX}internal.join-expirations.v1`;
   const total = all.reduce((n, s) => n + s.expected.joined + s.expected.unlabeled + s.expected.orphans, 0);
   const counts = () => {
-    const joined = readCommitted(topics.joined).map(
-      (v) => joinedType.fromBuffer(v.subarray(5)) as JoinedPrediction,
-    );
+    const joined = readJoinedPairs(topics.joined);
     const expired = readCommitted(expirationsTopic).map(
       (v) => JSON.parse(v.toString('utf8')) as { prediction_id: string; model_id: string; kind: string },
     );

@@ -1,18 +1,15 @@
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
-import avro from 'avsc';
 import { afterAll, describe, expect, it } from 'vitest';
 import { topicNames } from '../../services/core/src/config/topics.ts';
 import type { Kafka, Message } from '../../services/core/src/kafka/client.ts';
 import { DEAD_LETTER_HEADERS } from '../../services/core/src/kafka/dead-letter.ts';
 import { javaPartitionOf } from '../../services/core/src/kafka/java-partition.ts';
-import type { JoinedPrediction } from '../../services/core/src/records/records.generated.ts';
-import { readSchema } from '../../services/core/src/records/schema-files.ts';
 import { classifierTraffic, take } from '../../services/simulator/src/classifier-traffic.ts';
 import { isolatedEnv, waitFor } from './utils/env.ts';
-import { avroEncoder, consumeAll, lagOf, testKafka } from './utils/kafka.ts';
-import { readCommitted } from './utils/read-committed.ts';
+import { avroEncoder, consumeAll, testKafka, waitForGroupCaughtUp } from './utils/kafka.ts';
+import { readJoinedPairs } from './utils/read-committed.ts';
 import { startServiceProcess, waitReady, type ServiceProcess } from './utils/service-process.ts';
 
 // The contract keys inference and ground-truth records by their prediction_id, and the joiner places records by
@@ -102,17 +99,8 @@ describe('label joiner and records keyed otherwise than by their prediction_id (
     await producer.send({ topic: topics.groundTruth, messages: labels });
     await producer.disconnect();
 
-    for (const topic of [topics.inference, topics.groundTruth]) {
-      await waitFor(
-        `joiner caught up on ${topic}`,
-        () => lagOf(kafka, env.DRIFTLINE_JOINER_GROUP_ID!, topic),
-        (n) => n === 0,
-        180_000,
-      );
-    }
-    const joinedType = avro.Type.forSchema(readSchema('JoinedPrediction') as avro.Schema);
-    const readJoined = () =>
-      readCommitted(topics.joined).map((v) => joinedType.fromBuffer(v.subarray(5)) as JoinedPrediction);
+    await waitForGroupCaughtUp(kafka, env.DRIFTLINE_JOINER_GROUP_ID!, [topics.inference, topics.groundTruth]);
+    const readJoined = () => readJoinedPairs(topics.joined);
     await waitFor(
       'every well-keyed pair joined',
       async () => readJoined().length,

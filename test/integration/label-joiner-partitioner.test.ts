@@ -2,16 +2,13 @@ import { execFileSync } from 'node:child_process';
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
-import avro from 'avsc';
 import { afterAll, describe, expect, it } from 'vitest';
 import { topicNames } from '../../services/core/src/config/topics.ts';
 import { javaPartitionOf } from '../../services/core/src/kafka/java-partition.ts';
-import type { JoinedPrediction } from '../../services/core/src/records/records.generated.ts';
-import { readSchema } from '../../services/core/src/records/schema-files.ts';
 import { classifierTraffic, take } from '../../services/simulator/src/classifier-traffic.ts';
 import { isolatedEnv, waitFor } from './utils/env.ts';
-import { avroEncoder, lagOf, testKafka } from './utils/kafka.ts';
-import { readCommitted } from './utils/read-committed.ts';
+import { avroEncoder, testKafka, waitForGroupCaughtUp } from './utils/kafka.ts';
+import { readJoinedPairs } from './utils/read-committed.ts';
 import {
   scrapeMetrics,
   startServiceProcess,
@@ -104,19 +101,10 @@ describe('label joiner with a foreign partitioner (real Kafka, registry; Python 
       (p) => javaPartitionOf(Buffer.from(p.prediction_id), 3) !== p.partition,
     ).length;
     expect(misplaced).toBeGreaterThan(PAIRS / 4);
-    for (const topic of [topics.inference, topics.groundTruth]) {
-      await waitFor(
-        `joiner caught up on ${topic}`,
-        () => lagOf(kafka, env.DRIFTLINE_JOINER_GROUP_ID!, topic),
-        (n) => n === 0,
-        180_000,
-      );
-    }
+    await waitForGroupCaughtUp(kafka, env.DRIFTLINE_JOINER_GROUP_ID!, [topics.inference, topics.groundTruth]);
     // The repartition topic is written in transactions: its commit markers keep its lag above 0, so wait for
     // the pairs themselves, then a little longer for any pair that would come twice.
-    const joinedType = avro.Type.forSchema(readSchema('JoinedPrediction') as avro.Schema);
-    const readJoined = () =>
-      readCommitted(topics.joined).map((v) => joinedType.fromBuffer(v.subarray(5)) as JoinedPrediction);
+    const readJoined = () => readJoinedPairs(topics.joined);
     await waitFor(
       'every pair joined',
       async () => readJoined().length,

@@ -1,17 +1,11 @@
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
-import avro from 'avsc';
 import type { Message } from 'kafkajs';
 import { afterAll, describe, expect, it } from 'vitest';
 import { topicNames } from '../../services/core/src/config/topics.ts';
 import type { CrashPointName } from '../../services/core/src/crash-point.ts';
-import type {
-  GroundTruthEvent,
-  InferenceEvent,
-  JoinedPrediction,
-} from '../../services/core/src/records/records.generated.ts';
-import { readSchema } from '../../services/core/src/records/schema-files.ts';
+import type { GroundTruthEvent, InferenceEvent } from '../../services/core/src/records/records.generated.ts';
 import { classifierTraffic, take } from '../../services/simulator/src/classifier-traffic.ts';
 import { seededRandom } from '../../services/simulator/src/prng.ts';
 import { countOrZero, rows, testClickHouse } from './utils/clickhouse.ts';
@@ -23,7 +17,7 @@ import {
   waitReady,
   type ServiceProcess,
 } from './utils/service-process.ts';
-import { readCommitted } from './utils/read-committed.ts';
+import { readCommitted, readJoinedPairs } from './utils/read-committed.ts';
 
 // The stream: 10,000 predictions, labels delayed at random in event time, 10% of labels sent before
 // their prediction, 5% sent twice (the second with another label: it must be ignored), 10% never sent, plus
@@ -151,8 +145,6 @@ async function produceStream(
 // Read with librdkafka, an independent read_committed implementation (utils/read-committed.ts).
 const readTopic = readCommitted;
 
-const joinedType = avro.Type.forSchema(readSchema('JoinedPrediction') as avro.Schema);
-
 async function verify(env: Record<string, string>, expected: Expected): Promise<void> {
   const db = env.DRIFTLINE_CLICKHOUSE_DATABASE!;
   const count = (sql: string) => countOrZero(ch, sql);
@@ -195,9 +187,7 @@ async function verify(env: Record<string, string>, expected: Expected): Promise<
 
   // FINAL would hide a repeated row: count on the topics themselves that every pair and expiry exists once.
   const topics = topicNames({ topicPrefix: env.DRIFTLINE_TOPIC_PREFIX! });
-  const joined = readTopic(topics.joined).map(
-    (v) => joinedType.fromBuffer(v.subarray(5)) as JoinedPrediction,
-  );
+  const joined = readJoinedPairs(topics.joined);
   const ids = joined.filter((j) => j.model_id === 'm').map((j) => j.prediction_id);
   expect(ids.length).toBe(expected.joined.size);
   expect(new Set(ids).size).toBe(expected.joined.size);

@@ -1,17 +1,14 @@
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
-import avro from 'avsc';
 import { afterAll, describe, expect, it } from 'vitest';
 import { topicNames } from '../../services/core/src/config/topics.ts';
-import type { JoinedPrediction } from '../../services/core/src/records/records.generated.ts';
-import { readSchema } from '../../services/core/src/records/schema-files.ts';
 import { classifierTraffic, take } from '../../services/simulator/src/classifier-traffic.ts';
 import { seededRandom } from '../../services/simulator/src/prng.ts';
 import { isolatedEnv, waitFor } from './utils/env.ts';
-import { avroEncoder, lagOf, testKafka } from './utils/kafka.ts';
+import { avroEncoder, testKafka, waitForGroupCaughtUp } from './utils/kafka.ts';
 import { isStopped } from './utils/pause.ts';
-import { readCommitted } from './utils/read-committed.ts';
+import { readJoinedPairs } from './utils/read-committed.ts';
 import { startServiceProcess, waitReady, type ServiceProcess } from './utils/service-process.ts';
 
 // A live zombie: an instance paused (SIGSTOP) longer than its session timeout while another instance takes over
@@ -131,18 +128,13 @@ describe(`live zombies (real Kafka, registry, ClickHouse; seed ${SEED})`, () => 
     await sendUntil(pairs.length, 50);
     await producer.disconnect();
 
-    for (const topic of [topics.inference, topics.groundTruth]) {
-      await waitFor(
-        `joiner caught up on ${topic}`,
-        () => lagOf(kafka, env.DRIFTLINE_JOINER_GROUP_ID!, topic),
-        (n) => n === 0,
-        240_000,
-      );
-    }
-    const joinedType = avro.Type.forSchema(readSchema('JoinedPrediction') as avro.Schema);
-    const ids = readCommitted(topics.joined).map(
-      (v) => (joinedType.fromBuffer(v.subarray(5)) as JoinedPrediction).prediction_id,
+    await waitForGroupCaughtUp(
+      kafka,
+      env.DRIFTLINE_JOINER_GROUP_ID!,
+      [topics.inference, topics.groundTruth],
+      240_000,
     );
+    const ids = readJoinedPairs(topics.joined).map((j) => j.prediction_id);
     const counts = new Map<string, number>();
     for (const id of ids) counts.set(id, (counts.get(id) ?? 0) + 1);
     const twice = [...counts].filter(([, n]) => n > 1).map(([id]) => id);

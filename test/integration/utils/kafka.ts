@@ -2,6 +2,7 @@ import { SchemaRegistry, SchemaType } from '@kafkajs/confluent-schema-registry';
 import { Kafka, logLevel, type Message } from '../../../services/core/src/kafka/client.ts';
 import { groupLag } from '../../../services/cli/src/lag.ts';
 import { readSchema, type RecordName } from '../../../services/core/src/records/schema-files.ts';
+import { waitFor } from './env.ts';
 
 export function testKafka(): Kafka {
   return new Kafka({
@@ -73,4 +74,20 @@ export async function lagOf(kafka: Kafka, groupId: string, topic: string): Promi
   } finally {
     await admin.disconnect();
   }
+}
+
+/** Waits until `groupId` has committed everything of each of `topics` (one topic after the other). */
+export async function waitForGroupCaughtUp(
+  kafka: Kafka,
+  groupId: string,
+  topics: readonly string[],
+  timeoutMs = 180_000,
+): Promise<void> {
+  for (const topic of topics)
+    await waitFor(
+      `${groupId} caught up on ${topic}`,
+      () => lagOf(kafka, groupId, topic),
+      (n) => n === 0,
+      timeoutMs,
+    );
 }

@@ -1,5 +1,8 @@
 import { execFileSync } from 'node:child_process';
 import path from 'node:path';
+import avro from 'avsc';
+import type { JoinedPrediction } from '../../../services/core/src/records/records.generated.ts';
+import { readSchema } from '../../../services/core/src/records/schema-files.ts';
 
 // librdkafka (Python confluent-kafka) is an independent read_committed implementation: kafkajs 2.2.4 lets
 // aborted records through when transactions interleave (services/core/src/kafka/kafkajs-read-committed-fix.ts).
@@ -35,4 +38,11 @@ export function readCommitted(topic: string): Buffer[] {
     { encoding: 'utf8', maxBuffer: 256 << 20 },
   );
   return (JSON.parse(out) as string[]).map((hex) => Buffer.from(hex, 'hex'));
+}
+
+const joinedType = avro.Type.forSchema(readSchema('JoinedPrediction') as avro.Schema);
+
+/** Every committed joined pair of the joiner's output topic (values in the wire format), read by librdkafka. */
+export function readJoinedPairs(topic: string): JoinedPrediction[] {
+  return readCommitted(topic).map((v) => joinedType.fromBuffer(v.subarray(5)) as JoinedPrediction);
 }
