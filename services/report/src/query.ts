@@ -75,6 +75,21 @@ function versionFilter(q: ReportQuery): string {
   return q.version === undefined ? '' : `AND model_version = ${quote(q.version)}`;
 }
 
+/** Windows of the report's range and version (tables keyed by `window_start_ms`). */
+function windowFilter(q: ReportQuery): string {
+  return `AND window_start_ms >= ${Math.floor(q.range.fromMs)} AND window_start_ms < ${Math.floor(q.range.toMs)}
+       ${versionFilter(q)}`;
+}
+
+/** The window and metric a per-window figure row belongs to. */
+const windowKeyOf = (r: Raw) => ({
+  version: String(r.model_version),
+  windowSize: String(r.window_size),
+  startMs: num(r.start_ms),
+  endMs: num(r.end_ms),
+  metric: String(r.metric),
+});
+
 async function readPerformance(client: ClickHouseClient, q: ReportQuery): Promise<PerformanceRow[]> {
   // Per-class figures (`precision:<class>`) and the rolling count window stay out: the report shows
   // the headline figures of tumbling event-time windows.
@@ -85,17 +100,12 @@ async function readPerformance(client: ClickHouseClient, q: ReportQuery): Promis
      FROM ${q.database}.performance_metrics FINAL
      WHERE model_id = ${quote(q.model)} AND segment = '' AND window_size NOT LIKE 'last%'
        AND metric NOT LIKE '%:%' AND isFinite(value)
-       AND window_start_ms >= ${Math.floor(q.range.fromMs)} AND window_start_ms < ${Math.floor(q.range.toMs)}
-       ${versionFilter(q)}
+       ${windowFilter(q)}
      ORDER BY window_size, model_version, start_ms, metric
      LIMIT ${ROW_LIMIT + 1}`,
   );
   return raw.map((r) => ({
-    version: String(r.model_version),
-    windowSize: String(r.window_size),
-    startMs: num(r.start_ms),
-    endMs: num(r.end_ms),
-    metric: String(r.metric),
+    ...windowKeyOf(r),
     value: num(r.value),
     samples: num(r.samples),
     final: num(r.is_final) === 1,
@@ -141,17 +151,12 @@ async function readEstimates(client: ClickHouseClient, q: ReportQuery): Promise<
             toUInt64(sample_count) AS samples, realized, estimation_error, outside_band, concept_drift, baseline
      FROM ${q.database}.performance_estimates FINAL
      WHERE model_id = ${quote(q.model)} AND metric IN ('accuracy', 'f1_macro', 'roc_auc')
-       AND window_start_ms >= ${Math.floor(q.range.fromMs)} AND window_start_ms < ${Math.floor(q.range.toMs)}
-       ${versionFilter(q)}
+       ${windowFilter(q)}
      ORDER BY window_size, model_version, start_ms, metric
      LIMIT ${ROW_LIMIT + 1}`,
   );
   return raw.map((r) => ({
-    version: String(r.model_version),
-    windowSize: String(r.window_size),
-    startMs: num(r.start_ms),
-    endMs: num(r.end_ms),
-    metric: String(r.metric),
+    ...windowKeyOf(r),
     estimate: num(r.estimate),
     bandLow: num(r.band_low),
     bandHigh: num(r.band_high),
