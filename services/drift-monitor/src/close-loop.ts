@@ -4,13 +4,9 @@ import type { Logger } from '../../core/src/logger.ts';
 import { WallClockPunctuator } from '../../core/src/windows/wall-clock-punctuator.ts';
 import type { ModelMetrics } from '../../core/src/metrics/model-metrics.ts';
 import type { TumblingWindows } from '../../core/src/windows/tumbling-windows.ts';
-import {
-  modelWatermark,
-  ownerPartition,
-  windowsToClose,
-  type ModelProgress,
-  type WindowToClose,
-} from './closer.ts';
+import { readSourceLag } from '../../core/src/windows/source-lag.ts';
+import { modelWatermark, type PartitionClock } from '../../core/src/windows/window-finality.ts';
+import { ownerPartition, windowsToClose, type WindowToClose } from './closer.ts';
 import type { DriftMetrics } from './metrics.ts';
 import type { ProfileCache } from './profile-cache.ts';
 import { windowRows } from './rows.ts';
@@ -87,8 +83,9 @@ export class CloseLoop {
   }
 
   /**
-   * Each model's watermark (closer.ts), and the oldest stream time the lookback starts from. Committed
-   * offsets are read before the stream times, so a partition counted as caught up has its times stored.
+   * Each model's watermark (core window-finality.ts; closing is revisable: a window whose partial advances
+   * later is closed again), and the oldest stream time the lookback starts from. Committed offsets are read
+   * before the stream times, so a partition counted as caught up has its times stored.
    */
   private async watermarks(): Promise<{
     partitions: number;
@@ -96,19 +93,10 @@ export class CloseLoop {
     oldest: number;
   }> {
     const { admin, groupId, topic, store, idleMs } = this.deps;
-    const ends = await admin.fetchTopicOffsets(topic);
-    const [group] = await admin.fetchOffsets({ groupId, topics: [topic] });
-    const committed = new Map((group?.partitions ?? []).map((p) => [p.partition, BigInt(p.offset)]));
+    const lag = await readSourceLag(admin, groupId, topic);
     const marks = await store.modelStreamTimes();
-    const lagging = new Set(
-      ends
-        .filter(
-          (e) => BigInt(e.high) !== BigInt(e.low) && (committed.get(e.partition) ?? -1n) < BigInt(e.high),
-        )
-        .map((e) => e.partition),
-    );
-    const started = new Set(marks.map((m) => m.partition));
-    const byModel = new Map<string, ModelProgress[]>();
+    const source = { ...lag, started: new Set(marks.map((m) => m.partition)) };
+    const byModel = new Map<string, PartitionClock[]>();
     for (const m of marks) byModel.set(m.modelId, [...(byModel.get(m.modelId) ?? []), m]);
     const now = (this.deps.now ?? Date.now)();
     const watermarks = new Map<string, number>();
@@ -117,11 +105,11 @@ export class CloseLoop {
     // it no longer drags the lookback of every pass back to its old event time.
     const forgotten = idleMs + this.deps.lookbackWindows * this.deps.windows.sizeMs;
     for (const [modelId, own] of byModel) {
-      watermarks.set(modelId, modelWatermark(own, lagging, started, now, idleMs));
+      watermarks.set(modelId, modelWatermark(own, source, now, { closing: 'revisable', idleMs }));
       if (now - Math.max(...own.map((p) => p.writtenAtMs)) <= forgotten)
         oldest = Math.min(oldest, ...own.map((p) => p.timeMs));
     }
-    return { partitions: ends.length, watermarks, oldest };
+    return { partitions: lag.partitions, watermarks, oldest };
   }
 
   private async close(w: WindowToClose): Promise<boolean> {

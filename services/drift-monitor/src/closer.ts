@@ -1,39 +1,9 @@
-/**
- * Phase 2 decisions, pure: when a window is final on event time across all source partitions, which windows
- * to (re)close, and which instance closes a model. The I/O around them is in close-loop.ts.
- */
-
-/** A model's stream time on one partition and when (wall clock) a batch last had events of it. */
-export interface ModelProgress {
-  partition: number;
-  timeMs: number;
-  writtenAtMs: number;
-}
+import { isFinal } from '../../core/src/windows/window-finality.ts';
 
 /**
- * A model's own event-time watermark: the smallest of its stream times on the partitions that still have
- * unprocessed events, or, when none has, its largest. Partitions that have processed events but none of
- * this model are assumed to hold none of it (should some arrive, its windows are recomputed); a partition
- * that has not processed anything yet holds every model back (-Infinity), as at a group's first start.
- * A model that no batch had events of for `idleMs` of wall-clock time, and with nothing unprocessed, is
- * idle: all its windows are final (+Infinity). `idleMs` 0 turns this off.
- * @example modelWatermark([{partition:0, timeMs:90, writtenAtMs:0}], new Set(), new Set([0]), 1000, 0) // 90
+ * Phase 2 decisions, pure: which windows to (re)close, and which instance closes a model. When a window is
+ * final is the core's rule (window-finality.ts); the I/O around them is in close-loop.ts.
  */
-export function modelWatermark(
-  own: readonly ModelProgress[],
-  lagging: ReadonlySet<number>,
-  started: ReadonlySet<number>,
-  nowMs: number,
-  idleMs: number,
-): number {
-  for (const p of lagging) if (!started.has(p)) return -Infinity;
-  if (own.length === 0) return -Infinity;
-  const behind = own.filter((p) => lagging.has(p.partition));
-  if (behind.length > 0) return Math.min(...behind.map((p) => p.timeMs));
-  const lastWrite = Math.max(...own.map((p) => p.writtenAtMs));
-  if (idleMs > 0 && nowMs - lastWrite >= idleMs) return Infinity;
-  return Math.max(...own.map((p) => p.timeMs));
-}
 
 /** The stored description of one partition's partial of a window (no state). */
 export interface PartialMeta {
@@ -113,7 +83,7 @@ function majorityProfile(partials: readonly PartialMeta[]): string {
 }
 
 /**
- * The windows to close now: final on their model's event time (end + grace <= its watermark), owned by this
+ * The windows to close now: final on their model's watermark (window-finality.ts), owned by this
  * instance, and either never closed or closed with other inputs (a partial advanced since: late data on a
  * partition that was idle, or a redelivery) — recomputation then replaces the rows.
  */
@@ -130,8 +100,8 @@ export function windowsToClose(args: {
   const out: WindowToClose[] = [];
   for (const [key, list] of group(args.partials)) {
     const first = list[0] as PartialMeta;
-    if (first.windowEndMs + args.graceMs > args.watermarkOf(first.modelId) || !args.owns(first.modelId))
-      continue;
+    if (!isFinal(first.windowEndMs, args.graceMs, args.watermarkOf(first.modelId))) continue;
+    if (!args.owns(first.modelId)) continue;
     const sorted = [...list].sort((a, b) => a.partition - b.partition);
     const fingerprint = sorted.map((p) => `${p.partition}:${p.through}`).join(',');
     if (last.get(key) === fingerprint) continue;

@@ -1,6 +1,5 @@
 import { describe, expect, it } from 'vitest';
 import {
-  modelWatermark,
   ownerPartition,
   windowsToClose,
   type PartialMeta,
@@ -16,35 +15,6 @@ const meta = (partition: number, through: number, extra: Partial<PartialMeta> = 
   profileId: 'p1',
   events: 10,
   ...extra,
-});
-
-describe('modelWatermark', () => {
-  const at = (partition: number, timeMs: number, writtenAtMs = 0) => ({ partition, timeMs, writtenAtMs });
-  const started = new Set([0, 1, 2]);
-
-  it('shouldBeTheSmallestStreamTimeOfTheModelOnPartitionsWithUnprocessedEvents', () => {
-    expect(modelWatermark([at(0, 900), at(1, 700), at(2, 100)], new Set([0, 1]), started, 0, 0)).toBe(700);
-  });
-
-  it('shouldFollowTheModelsOwnClockWhateverOtherModelsDid', () => {
-    // Another model's clock is a day ahead on the same partitions: this one closes on its own times.
-    const day = 86_400_000;
-    expect(modelWatermark([at(0, 5000), at(1, 4000)], new Set(), started, 0, 0)).toBe(5000);
-    expect(modelWatermark([at(0, day + 5000)], new Set(), started, 0, 0)).toBe(day + 5000);
-  });
-
-  it('shouldHoldBackWhenALaggingPartitionHasNotStartedYet', () => {
-    expect(modelWatermark([at(0, 900)], new Set([0, 3]), started, 0, 0)).toBe(-Infinity);
-    expect(modelWatermark([], new Set(), started, 0, 0)).toBe(-Infinity);
-  });
-
-  it('shouldBeInfiniteWhenTheModelWasIdleLongEnoughAndNothingOfItIsUnprocessed', () => {
-    const own = [at(0, 900, 1000), at(1, 800, 3000)];
-    expect(modelWatermark(own, new Set(), started, 3000 + 4999, 5000)).toBe(900);
-    expect(modelWatermark(own, new Set(), started, 3000 + 5000, 5000)).toBe(Infinity);
-    expect(modelWatermark(own, new Set([1]), started, 99_999, 5000)).toBe(800);
-    expect(modelWatermark(own, new Set(), started, 99_999, 0)).toBe(900);
-  });
 });
 
 describe('windowsToClose', () => {

@@ -1,4 +1,5 @@
 import { ConfigError } from '../errors.ts';
+import { isFinal } from './window-finality.ts';
 
 /** An event-time window [start, end). */
 export interface TimeWindow {
@@ -32,9 +33,9 @@ export class TumblingWindows {
     return { start, end: start + this.sizeMs };
   }
 
-  /** A window is closed, and final, once the stream time passed its end plus grace. */
+  /** A window is closed, and final, once the stream time passed its end plus grace (window-finality.ts). */
   isClosed(window: TimeWindow, streamTime: number): boolean {
-    return streamTime >= window.end + this.graceMs;
+    return isFinal(window.end, this.graceMs, streamTime);
   }
 }
 
