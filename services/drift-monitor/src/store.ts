@@ -1,5 +1,6 @@
 import type { ClickHouseClient } from '../../core/src/clickhouse/client.ts';
 import { sqlString } from '../../core/src/clickhouse/sql-string.ts';
+import { ClickHouseWriter } from '../../core/src/clickhouse/writer.ts';
 import type { ClosedRecord, PartialMeta } from './closer.ts';
 import type { DetectorStateRow } from './detector-state-row.ts';
 import { profileFromJSON, profileToJSON, type ReferenceProfile } from './profile.ts';
@@ -38,6 +39,7 @@ export class DriftStore {
   constructor(
     private readonly client: ClickHouseClient,
     private readonly db: string,
+    private readonly writer = new ClickHouseWriter(client),
   ) {}
 
   private async rows<T>(query: string): Promise<T[]> {
@@ -46,8 +48,7 @@ export class DriftStore {
   }
 
   private async insert(table: string, values: object[]): Promise<void> {
-    if (values.length === 0) return;
-    await this.client.insert({ table: `${this.db}.${table}`, values, format: 'JSONEachRow' });
+    await this.writer.insert(this.db, table, values);
   }
 
   async insertProfile(p: ReferenceProfile): Promise<void> {

@@ -1,5 +1,6 @@
 import type { ClickHouseClient } from '../../core/src/clickhouse/client.ts';
 import { sqlString } from '../../core/src/clickhouse/sql-string.ts';
+import { ClickHouseWriter } from '../../core/src/clickhouse/writer.ts';
 import type { EstimateRow } from './rows.ts';
 
 /** A row of estimator_calibrations. */
@@ -81,6 +82,7 @@ export class EstimatorStore {
   constructor(
     private readonly client: ClickHouseClient,
     private readonly db: string,
+    private readonly writer = new ClickHouseWriter(client),
   ) {}
 
   private async rows<T>(query: string): Promise<T[]> {
@@ -89,8 +91,7 @@ export class EstimatorStore {
   }
 
   async insert(table: string, values: object[]): Promise<void> {
-    if (values.length === 0) return;
-    await this.client.insert({ table: `${this.db}.${table}`, values, format: 'JSONEachRow' });
+    await this.writer.insert(this.db, table, values);
   }
 
   async calibrations(): Promise<CalibrationRow[]> {

@@ -1,8 +1,7 @@
 import type { ClickHouseClient } from '../../core/src/clickhouse/client.ts';
-import { describe, ServerUnavailableError } from '../../core/src/errors.ts';
+import { ClickHouseWriter } from '../../core/src/clickhouse/writer.ts';
 import type { Logger } from '../../core/src/logger.ts';
 import type { ServiceMetrics } from '../../core/src/metrics/service-metrics.ts';
-import { withRetry } from '../../core/src/retry.ts';
 import type { FlushResult } from './emit.ts';
 
 /** The three tables a flush writes, in the order they are written. */
@@ -25,23 +24,8 @@ export interface RowWriterDeps {
  * @throws RetriesExceededError when ClickHouse stays unreachable (the batch is then retried whole).
  */
 export function rowWriter(deps: RowWriterDeps): (result: FlushResult) => Promise<void> {
-  const insert = async (table: string, values: readonly object[]) => {
-    if (values.length === 0) return;
-    await withRetry(
-      async () => {
-        try {
-          await deps.clickhouse.insert({ table: `${deps.database}.${table}`, values, format: 'JSONEachRow' });
-        } catch (error) {
-          throw new ServerUnavailableError('clickhouse', `insert into ${table}: ${describe(error)}`, error);
-        }
-      },
-      {
-        attempts: 6,
-        onRetry: (e, n) => deps.logger.warn({ attempt: n, error: describe(e) }, 'insert failed, retrying'),
-      },
-    );
-    deps.metrics.rowsWritten.inc({ table }, values.length);
-  };
+  const writer = new ClickHouseWriter(deps.clickhouse, { metrics: deps.metrics, logger: deps.logger });
+  const insert = (table: string, values: readonly object[]) => writer.insert(deps.database, table, values);
   return async (result) => {
     await Promise.all([
       insert(TABLES.metrics, result.metricRows),

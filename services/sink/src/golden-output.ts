@@ -1,11 +1,11 @@
-import type { ClickHouseClient } from '../../core/src/clickhouse/client.ts';
 import { insertAlertRows } from '../../core/src/clickhouse/alert-rows.ts';
+import type { ClickHouseWriter } from '../../core/src/clickhouse/writer.ts';
 import type { Producer } from '../../core/src/kafka/client.ts';
 import type { Alert } from '../../core/src/records/records.generated.ts';
 import { goldenAlert, type GoldenCheckRow } from './golden.ts';
 
 export interface GoldenOutputDeps {
-  clickhouse: ClickHouseClient;
+  writer: ClickHouseWriter;
   database: string;
   producer: Producer;
   alertsTopic: string;
@@ -24,17 +24,13 @@ export async function writeGoldenChecks(
   nowMs: number,
 ): Promise<number> {
   if (rows.length === 0) return 0;
-  await deps.clickhouse.insert({
-    table: `${deps.database}.golden_checks`,
-    values: rows,
-    format: 'JSONEachRow',
-  });
+  await deps.writer.insert(deps.database, 'golden_checks', rows);
   const alerts = rows.filter((r) => r.passed === 0).map((r) => goldenAlert(r, nowMs));
   if (alerts.length > 0)
     await deps.producer.send({
       topic: deps.alertsTopic,
       messages: alerts.map((a) => ({ key: a.model_id, value: deps.encodeAlert(a) })),
     });
-  await insertAlertRows(deps.clickhouse, deps.database, { alerts });
+  await insertAlertRows(deps.writer, deps.database, { alerts });
   return alerts.length;
 }

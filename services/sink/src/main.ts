@@ -1,3 +1,4 @@
+import { ClickHouseWriter } from '../../core/src/clickhouse/writer.ts';
 import { publishDeadLetters } from '../../core/src/kafka/dead-letter.ts';
 import { runCommittingConsumer, type PartitionBatch } from '../../core/src/kafka/committing-consumer.ts';
 import { exitOnStartupError, startService } from '../../core/src/runtime/service-runtime.ts';
@@ -46,6 +47,7 @@ async function main(): Promise<void> {
   rt.onShutdown(() => consumer.disconnect());
 
   const db = config.clickhouseDatabase;
+  const writer = new ClickHouseWriter(clickhouse, { metrics, logger });
   // The joiner's expirations topic is not in the core's list: create it so subscribing works before the joiner ran.
   const expirations = joinerTopicSpecs(config).expirations;
   const admin = rt.kafka.admin();
@@ -91,7 +93,7 @@ async function main(): Promise<void> {
   // Golden-set events are checked as they land (a mismatch is alerted at once, with no label to wait for), and
   // predictions naming their serving request are kept for shadow agreement.
   const sideOut = {
-    clickhouse,
+    writer,
     metrics,
     database: db,
     producer,
@@ -114,10 +116,7 @@ async function main(): Promise<void> {
         { topic, partition, rejected: rejected.length, first: rejected[0]!.error },
         'sent to dead-letter topic',
       );
-    if (rows.length > 0) {
-      await clickhouse.insert({ table: `${db}.${route.table}`, values: rows, format: 'JSONEachRow' });
-      metrics.rowsWritten.inc({ table: route.table }, rows.length);
-    }
+    await writer.insert(db, route.table, rows);
     await writeSideRows(sideOut, side, now);
   };
 

@@ -1,4 +1,3 @@
-import type { ClickHouseClient } from '@clickhouse/client';
 import type { ServiceMetrics } from '../../core/src/metrics/service-metrics.ts';
 import type { InferenceEvent } from '../../core/src/records/records.generated.ts';
 import { goldenCheck, type GoldenCheckRow } from './golden.ts';
@@ -20,7 +19,6 @@ export class InferenceSideRows {
 }
 
 export interface SideRowsDeps extends GoldenOutputDeps {
-  clickhouse: ClickHouseClient;
   metrics: ServiceMetrics;
 }
 
@@ -30,18 +28,8 @@ export async function writeSideRows(
   side: InferenceSideRows,
   nowMs: number,
 ): Promise<void> {
-  if (side.requests.length > 0) {
-    await deps.clickhouse.insert({
-      table: `${deps.database}.request_predictions`,
-      values: side.requests,
-      format: 'JSONEachRow',
-    });
-    deps.metrics.rowsWritten.inc({ table: 'request_predictions' }, side.requests.length);
-  }
+  // The writer counts the rows of each table (driftline_clickhouse_rows_total), alerts included.
+  await deps.writer.insert(deps.database, 'request_predictions', side.requests);
   const failed = await writeGoldenChecks(deps, side.golden, nowMs);
-  if (side.golden.length > 0) deps.metrics.rowsWritten.inc({ table: 'golden_checks' }, side.golden.length);
-  if (failed > 0) {
-    deps.metrics.eventsOut.inc({ topic: deps.alertsTopic }, failed);
-    deps.metrics.rowsWritten.inc({ table: 'alerts' }, failed);
-  }
+  if (failed > 0) deps.metrics.eventsOut.inc({ topic: deps.alertsTopic }, failed);
 }

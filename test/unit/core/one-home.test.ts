@@ -7,7 +7,8 @@ import { describe, expect, it } from 'vitest';
  * One concept, one home: the Kafka Streams machinery and the duration grammar live in services/core, and a
  * service reaches them only through core (openFencedProducer, restoreChangelog / changelogEnds,
  * core/windows/duration.ts). A copy in a service drifts: a zombie that is not fenced, a `60m` window that
- * matches nothing. Each rule is a pattern over a service's source with its comments removed.
+ * matches nothing. Each rule is a pattern over a service's source with its comments removed. ClickHouse
+ * inserts have one home even inside core: the writer (core/clickhouse/writer.ts), with its one retry policy.
  */
 interface Rule {
   concept: string;
@@ -17,6 +18,16 @@ interface Rule {
 }
 
 const UNIT = '(?:ms|s|m|h|d|w)';
+
+const INSERT_RULE: Rule = {
+  concept: 'inserts into ClickHouse',
+  home: 'services/core/src/clickhouse/writer.ts (ClickHouseWriter)',
+  // the client's insert: `client.insert({ table, values, format })`, or any `.insert(` on a client or clickhouse
+  violates: (code) =>
+    /\.insert\(\s*\{[^)]*\b(?:table|values|format)\b/s.test(code) ||
+    /\b\w*(?:clickhouse|client)\s*\??\.insert\(/i.test(code),
+};
+const WRITER = path.join('services', 'core', 'src', 'clickhouse', 'writer.ts');
 
 const RULES: readonly Rule[] = [
   {
@@ -50,10 +61,10 @@ function withoutComments(source: string): string {
 
 const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../../..');
 
-function serviceSources(): { file: string; code: string }[] {
+function serviceSources(withCore = false): { file: string; code: string }[] {
   const services = path.join(ROOT, 'services');
   return readdirSync(services)
-    .filter((name) => name !== 'core')
+    .filter((name) => withCore || name !== 'core')
     .flatMap((name) => {
       const src = path.join(services, name, 'src');
       let files: string[];
@@ -87,11 +98,22 @@ describe('one home per streams concept', () => {
       expect(offenders(rule, sources)).toEqual([]);
     });
   }
+
+  it('shouldFindNoFileInServicesThatInsertsIntoClickHouseOutsideTheWriter', () => {
+    const all = serviceSources(true);
+    expect(all.some((s) => s.file === WRITER && INSERT_RULE.violates(s.code))).toBe(true);
+    expect(
+      offenders(
+        INSERT_RULE,
+        all.filter((s) => s.file !== WRITER),
+      ),
+    ).toEqual([]);
+  });
 });
 
 describe('the patterns', () => {
   const violates = (concept: string, code: string) =>
-    RULES.find((r) => r.concept === concept)!.violates(code);
+    [...RULES, INSERT_RULE].find((r) => r.concept === concept)!.violates(code);
 
   it.each([
     [
@@ -105,6 +127,12 @@ describe('the patterns', () => {
     ['parses a duration string', `const m = /^(\\d+)(ms|s|m|h|d)$/.exec(text);`],
     ['parses a duration string', `const UNITS = { s: 1000, m: 60_000, h: 3_600_000 };`],
     ['parses a duration string', `const UNITS = { 'm': 60000 };`],
+    [
+      'inserts into ClickHouse',
+      "await clickhouse.insert({ table: `${db}.inference_log`, values: rows, format: 'JSONEachRow' });",
+    ],
+    ['inserts into ClickHouse', `await this.client.insert({\n  table,\n  values,\n})`],
+    ['inserts into ClickHouse', `await deps.clickhouse.insert(params);`],
   ])('shouldCatchAServiceThat %s: %s', (concept, code) => {
     expect(violates(concept, code)).toBe(true);
   });
@@ -125,6 +153,8 @@ describe('the patterns', () => {
     ['restores a changelog', `const dead = await admin.fetchTopicOffsets(deadLetterTopic);`],
     ['parses a duration string', `const ms = parseDuration(text, 'DRIFTLINE_DRIFT_WINDOW');`],
     ['parses a duration string', `const LOOKBACK_MS = 7 * 86_400_000; const x = a.m * 60_000;`],
+    ['inserts into ClickHouse', `await writer.insert(db, 'inference_log', rows);`],
+    ['inserts into ClickHouse', `await this.insert('drift_metrics', rows); this.window.insert(x);`],
   ])('shouldLetThroughAServiceThatGoesThroughCore %s: %s', (concept, code) => {
     expect(violates(concept, code)).toBe(false);
   });

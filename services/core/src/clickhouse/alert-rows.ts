@@ -1,4 +1,5 @@
 import type { ClickHouseClient } from './client.ts';
+import { writerOf, type ClickHouseWriter } from './writer.ts';
 import type { Alert, Evidence, RetrainTrigger } from '../records/records.generated.ts';
 
 /**
@@ -59,24 +60,18 @@ export function triggerRow(t: RetrainTrigger): Record<string, unknown> {
 /**
  * Inserts alerts and triggers into `<database>.alerts` and `<database>.retrain_triggers`. Idempotent by id
  * (ReplacingMergeTree; query with FINAL), so a caller may write the same events again after a crash.
- * @throws the client's error (a server away is worth a retry; the caller's round or batch replays).
+ * @param target a writer (its retry policy), or a bare client: one attempt, for a caller whose round retries.
+ * @throws ServerUnavailableError / RetriesExceededError (core/clickhouse/writer.ts): the caller's round or batch replays.
  */
 export async function insertAlertRows(
-  clickhouse: ClickHouseClient,
+  target: ClickHouseClient | ClickHouseWriter,
   database: string,
   events: { alerts?: readonly Alert[]; triggers?: readonly RetrainTrigger[] },
 ): Promise<{ alerts: number; triggers: number }> {
+  const writer = writerOf(target);
   const alerts = (events.alerts ?? []).map(alertRow);
   const triggers = (events.triggers ?? []).map(triggerRow);
-  if (alerts.length > 0) {
-    await clickhouse.insert({ table: `${database}.alerts`, values: alerts, format: 'JSONEachRow' });
-  }
-  if (triggers.length > 0) {
-    await clickhouse.insert({
-      table: `${database}.retrain_triggers`,
-      values: triggers,
-      format: 'JSONEachRow',
-    });
-  }
+  await writer.insert(database, 'alerts', alerts);
+  await writer.insert(database, 'retrain_triggers', triggers);
   return { alerts: alerts.length, triggers: triggers.length };
 }

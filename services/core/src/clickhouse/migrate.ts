@@ -1,6 +1,7 @@
 import type { ClickHouseClient } from '@clickhouse/client';
 import { DriftlineError } from '../errors.ts';
 import { loadMigrations, type Migration } from './migrations.ts';
+import { writerOf } from './writer.ts';
 
 export interface MigrateResult {
   applied: Migration[];
@@ -32,13 +33,10 @@ export async function migrate(client: ClickHouseClient, database: string): Promi
       continue;
     }
     for (const statement of m.statements) await client.command({ query: statement });
-    await client.insert({
-      table: `${database}.schema_migrations`,
-      values: [
-        { version: m.version, name: m.name, checksum: m.checksum, applied_at: Math.floor(Date.now() / 1000) },
-      ],
-      format: 'JSONEachRow',
-    });
+    // One attempt: start-up retries the whole migration (service-runtime.ts), and every step is idempotent.
+    await writerOf(client).insert(database, 'schema_migrations', [
+      { version: m.version, name: m.name, checksum: m.checksum, applied_at: Math.floor(Date.now() / 1000) },
+    ]);
     applied.push(m);
   }
   return { applied, alreadyApplied: done.size };
