@@ -2,6 +2,7 @@ import type { Logger } from '../../core/src/logger.ts';
 import { WallClockPunctuator } from '../../core/src/windows/wall-clock-punctuator.ts';
 import { EstimateDivergence } from '../../core/src/performance/estimate-divergence.ts';
 import { estimateMetrics } from '../../core/src/performance/estimate-metrics.ts';
+import { isFinal, modelWatermark, type SourceLag } from '../../core/src/windows/window-finality.ts';
 import type { EstimatorMetrics } from './metrics.ts';
 import { decodePartialState } from './partial-state-codec.ts';
 import { windowKey } from './processor.ts';
@@ -17,8 +18,8 @@ export interface CloseLoopDeps {
   bandZ: number;
   divergenceWindows: number;
   referenceOf: (modelId: string, modelVersion: string) => { labeled: number; accuracy: number | null };
-  /** Partitions of the inference topic: a model's clock counts only once every one has reported it. */
-  partitions: () => Promise<number>;
+  /** Which partitions of the inference topic still have records to process (core source-lag.ts). */
+  sourceLag: () => Promise<SourceLag>;
   /** Remembers an estimated window so the inference stage counts its stragglers as late. */
   markClosed: (key: string) => void;
   metrics: EstimatorMetrics;
@@ -27,8 +28,8 @@ export interface CloseLoopDeps {
 }
 
 /**
- * On a wall-clock timer: (1) estimates every window whose end plus the grace its model's clock has passed (or
- * whose model went idle), merging the partial states of all source partitions; (2) writes revision 1 of every
+ * On a wall-clock timer: (1) estimates every window final on its model's watermark (core window-finality.ts),
+ * merging the partial states of all source partitions; (2) writes revision 1 of every
  * estimate whose realized figure has become final, with the estimation error and the estimate-vs-realized
  * concept-drift signal.
  */
@@ -56,21 +57,32 @@ export class CloseLoop {
     await this.compareRealized();
   }
 
+  /**
+   * Closing is `once`: an estimated window is never re-estimated and its stragglers count as late, so every
+   * partition of the inference topic must have passed it, and a model is idle only with nothing of it left
+   * to process (after an outage its backlog comes before its windows close). The lag is read before the
+   * clocks, so a partition counted as caught up has its clocks stored.
+   */
   private async closeWindows(): Promise<void> {
     const { store, windowSize, graceMs, idleMs } = this.deps;
-    const now = (this.deps.now ?? Date.now)();
-    const clocks = await store.modelClocks();
     const pending = await store.pendingWindows(windowSize);
     if (pending.length === 0) return;
-    const partitions = await this.deps.partitions();
-    for (const w of pending) {
-      const clock = clocks.get(w.model_id);
-      if (!clock) continue;
-      const idle = idleMs > 0 && now - clock.writtenAtMs >= idleMs;
-      const everywhere = clock.partitions >= partitions;
-      if ((!everywhere || clock.timeMs < w.window_end_ms + graceMs) && !idle) continue;
-      await this.estimate(w, now);
-    }
+    const lag = await this.deps.sourceLag();
+    const clocks = await store.modelClocks();
+    const now = (this.deps.now ?? Date.now)();
+    const started = new Set([...clocks.values()].flatMap((own) => own.map((c) => c.partition)));
+    const source = { ...lag, started };
+    const watermarks = new Map<string, number>();
+    const watermarkOf = (modelId: string): number => {
+      let mark = watermarks.get(modelId);
+      if (mark === undefined) {
+        mark = modelWatermark(clocks.get(modelId) ?? [], source, now, { closing: 'once', idleMs });
+        watermarks.set(modelId, mark);
+      }
+      return mark;
+    };
+    for (const w of pending)
+      if (isFinal(w.window_end_ms, graceMs, watermarkOf(w.model_id))) await this.estimate(w, now);
   }
 
   private async estimate(w: PendingWindow, now: number): Promise<void> {

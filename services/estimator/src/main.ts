@@ -1,6 +1,7 @@
 import { loadSettings } from '../../core/src/config/load.ts';
 import { runCommittingConsumer } from '../../core/src/kafka/committing-consumer.ts';
 import { exitOnStartupError, startService } from '../../core/src/runtime/service-runtime.ts';
+import { readSourceLag } from '../../core/src/windows/source-lag.ts';
 import { TumblingWindows } from '../../core/src/windows/tumbling-windows.ts';
 import { CalibrationStage } from './calibration-stage.ts';
 import { CloseLoop } from './close-loop.ts';
@@ -62,7 +63,7 @@ async function main(): Promise<void> {
     bandZ: s.bandZ,
     divergenceWindows: s.divergenceWindows,
     referenceOf: (m, v) => calibration.referenceOf(m, v),
-    partitions: async () => (await admin.fetchTopicOffsets(topics.inference)).length,
+    sourceLag: () => readSourceLag(admin, s.groupId, topics.inference),
     markClosed: (key) => closed.add(key),
     metrics,
     logger,

@@ -1,6 +1,7 @@
 import type { ClickHouseClient } from '../../core/src/clickhouse/client.ts';
 import { sqlString } from '../../core/src/clickhouse/sql-string.ts';
 import { ClickHouseWriter } from '../../core/src/clickhouse/writer.ts';
+import type { PartitionClock } from '../../core/src/windows/window-finality.ts';
 import type { EstimateRow } from './rows.ts';
 
 /** A row of estimator_calibrations. */
@@ -111,19 +112,20 @@ export class EstimatorStore {
   }
 
   /**
-   * Each model's clock: the smallest over source partitions of its largest event time there (a window closes
-   * once every partition carrying the model has passed it), and when a partial was last written.
+   * Each model's clock on each source partition carrying it: its largest event time there, and when a partial
+   * of it was last written (the core's window-finality.ts decides from them when a window is final).
    */
-  async modelClocks(): Promise<Map<string, { timeMs: number; writtenAtMs: number; partitions: number }>> {
-    const rows = await this.rows<{ model_id: string; t: string; w: string; n: string }>(
-      `SELECT model_id, min(pt) AS t, max(pw) AS w, count() AS n FROM
-         (SELECT model_id, source_partition, max(stream_time_ms) AS pt, max(written_at_ms) AS pw
-          FROM ${this.db}.estimate_partials GROUP BY model_id, source_partition)
-       GROUP BY model_id`,
+  async modelClocks(): Promise<Map<string, PartitionClock[]>> {
+    const rows = await this.rows<{ model_id: string; p: string; t: string; w: string }>(
+      `SELECT model_id, source_partition AS p, max(stream_time_ms) AS t, max(written_at_ms) AS w
+       FROM ${this.db}.estimate_partials GROUP BY model_id, source_partition`,
     );
-    return new Map(
-      rows.map((r) => [r.model_id, { timeMs: num(r.t), writtenAtMs: num(r.w), partitions: num(r.n) }]),
-    );
+    const out = new Map<string, PartitionClock[]>();
+    for (const r of rows) {
+      const clock = { partition: num(r.p), timeMs: num(r.t), writtenAtMs: num(r.w) };
+      out.set(r.model_id, [...(out.get(r.model_id) ?? []), clock]);
+    }
+    return out;
   }
 
   async pendingWindows(windowSize: string): Promise<PendingWindow[]> {
