@@ -1,7 +1,7 @@
 import {
   DEFAULT_VARIANCE_SHARE,
   PcaReconstruction,
-  fitPcaReconstruction,
+  fitPcaOnColumns,
   type ReconstructionJSON,
 } from '../../core/src/stats/pca-reconstruction.ts';
 import {
@@ -54,31 +54,37 @@ export interface HoldoutErrors {
  * errors (NannyML's DataReconstructionDriftCalculator fitted on the reference, with its 10 default chunks).
  * Returns undefined when there is no multivariate question to ask: fewer than 2 numeric features, or fewer
  * than MIN_MULTIVARIATE_EVENTS events.
+ * @param columns - one column per feature, each the reference's n values in event order (NaN: missing)
  */
 export function buildMultivariate(
   features: readonly string[],
-  rows: readonly (readonly (number | null)[])[],
+  columns: readonly Float64Array[],
   varianceShare = DEFAULT_VARIANCE_SHARE,
 ): MultivariateProfile | undefined {
-  if (features.length < 2 || rows.length < MIN_MULTIVARIATE_EVENTS) return undefined;
-  const reconstruction = fitPcaReconstruction(features, rows, varianceShare);
-  const residual = new Float64Array(features.length);
-  const z = new Float64Array(features.length);
-  const errors: number[] = [];
-  const contributions = new Array<number>(features.length).fill(0);
-  for (const row of rows) {
-    for (let i = 0; i < row.length; i++) z[i] = reconstruction.standardize(i, row[i]);
-    errors.push(Math.sqrt(reconstruction.residualOf(z, residual)));
-    residual.forEach((r, i) => (contributions[i] = (contributions[i] as number) + r * r));
+  const n = columns[0]?.length ?? 0;
+  if (features.length < 2 || n < MIN_MULTIVARIATE_EVENTS) return undefined;
+  const d = features.length;
+  // One column-major matrix (see fitPcaOnColumns); the fit standardizes its own copy.
+  const x = new Float64Array(n * d);
+  columns.forEach((column, i) => x.set(column.subarray(0, n), i * n));
+  const reconstruction = fitPcaOnColumns(features, x.slice(), n, varianceShare);
+  const residual = new Float64Array(d);
+  const z = new Float64Array(d);
+  const errors = new Array<number>(n);
+  const contributions = new Array<number>(d).fill(0);
+  for (let r = 0; r < n; r++) {
+    for (let i = 0; i < d; i++) z[i] = reconstruction.standardize(i, x[i * n + r]);
+    errors[r] = Math.sqrt(reconstruction.residualOf(z, residual));
+    for (let i = 0; i < d; i++) contributions[i] = (contributions[i] as number) + residual[i]! * residual[i]!;
   }
-  const chunkSize = Math.floor(rows.length / REFERENCE_CHUNKS);
+  const chunkSize = Math.floor(n / REFERENCE_CHUNKS);
   const chunkValues = chunkMeans(errors, chunkSize);
   return {
     reconstruction,
     band: referenceBand(chunkValues, chunkSize),
     chunkValues,
-    referenceContributions: contributions.map((c) => c / rows.length),
-    holdout: holdoutErrors(features, rows, chunkSize, varianceShare),
+    referenceContributions: contributions.map((c) => c / n),
+    holdout: holdoutErrors(features, x, n, chunkSize, varianceShare),
   };
 }
 
@@ -88,37 +94,46 @@ export function buildMultivariate(
  * reference happens to spread most along, so new data from the same distribution reconstructs worse than the
  * reference did, and NannyML's in-sample band flags stationary windows (see the drift-monitor README). A
  * held-out error is what a new window of the same distribution shows.
+ * @param x - the reference as a column-major matrix of n rows (see fitPcaOnColumns); left unchanged
  */
 function holdoutErrors(
   features: readonly string[],
-  rows: readonly (readonly (number | null)[])[],
+  x: Float64Array,
+  n: number,
   chunkSize: number,
   varianceShare: number,
 ): HoldoutErrors {
-  let n = 0;
+  const d = features.length;
+  let count = 0;
   let sum = 0;
   let sumSq = 0;
   const foldMeans: number[] = [];
-  const z = new Float64Array(features.length);
-  const residual = new Float64Array(features.length);
-  for (let start = 0; start + chunkSize <= rows.length; start += chunkSize) {
-    const train = [...rows.slice(0, start), ...rows.slice(start + chunkSize)];
-    const model = fitPcaReconstruction(features, train, varianceShare);
+  const z = new Float64Array(d);
+  const residual = new Float64Array(d);
+  // Every fold trains on the other rows in event order; one buffer serves the ten fits.
+  const m = n - chunkSize;
+  const train = new Float64Array(m * d);
+  for (let start = 0; start + chunkSize <= n; start += chunkSize) {
+    for (let i = 0; i < d; i++) {
+      train.set(x.subarray(i * n, i * n + start), i * m);
+      train.set(x.subarray(i * n + start + chunkSize, (i + 1) * n), i * m + start);
+    }
+    const model = fitPcaOnColumns(features, train, m, varianceShare);
     let fold = 0;
-    for (const row of rows.slice(start, start + chunkSize)) {
-      for (let i = 0; i < row.length; i++) z[i] = model.standardize(i, row[i]);
+    for (let r = start; r < start + chunkSize; r++) {
+      for (let i = 0; i < d; i++) z[i] = model.standardize(i, x[i * n + r]);
       const e = Math.sqrt(model.residualOf(z, residual));
-      n += 1;
+      count += 1;
       sum += e;
       sumSq += e * e;
       fold += e;
     }
     foldMeans.push(fold / chunkSize);
   }
-  const mean = sum / n;
-  const sd = Math.sqrt(Math.max(0, (sumSq - n * mean * mean) / (n - 1)));
-  const between = foldMeans.reduce((s, m) => s + (m - mean) ** 2, 0) / (foldMeans.length - 1);
-  return { mean, sd, n, fit_sd: Math.sqrt(Math.max(0, between - (sd * sd) / chunkSize)) };
+  const mean = sum / count;
+  const sd = Math.sqrt(Math.max(0, (sumSq - count * mean * mean) / (count - 1)));
+  const between = foldMeans.reduce((s, v) => s + (v - mean) ** 2, 0) / (foldMeans.length - 1);
+  return { mean, sd, n: count, fit_sd: Math.sqrt(Math.max(0, between - (sd * sd) / chunkSize)) };
 }
 
 export function multivariateToJSON(m: MultivariateProfile): MultivariateProfileJSON {

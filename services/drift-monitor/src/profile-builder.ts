@@ -1,6 +1,6 @@
 import { CategoryCounts } from '../../core/src/stats/category-counts.ts';
 import { NumericHistogram } from '../../core/src/stats/numeric-histogram.ts';
-import { DEFAULT_BINS, referenceBins } from '../../core/src/stats/reference-bins.ts';
+import { DEFAULT_BINS, referenceBinsOfSorted } from '../../core/src/stats/reference-bins.ts';
 import { finiteValues } from '../../core/src/stats/sample.ts';
 import { referenceSample } from '../../core/src/stats/sample-ks.ts';
 import type { InferenceEvent } from '../../core/src/records/records.generated.ts';
@@ -23,10 +23,61 @@ export type ReferenceEvent = Pick<InferenceEvent, 'features' | 'prediction' | 'e
 
 type Raw = number | string | null;
 
-interface Collected {
-  role: ColumnRole;
-  values: Raw[];
-  strings: number;
+/**
+ * One column's reference values. Numbers go into a typed array indexed by event (NaN: missing or absent), so
+ * a numeric column costs 8 bytes per event and no boxed number, and the multivariate fit reads it as is.
+ * The first string makes the column categorical: from then on every value is kept as its text.
+ */
+class Collected {
+  /** Per event: the value when a finite number, else NaN; valid below `filled`. */
+  numbers = new Float64Array(1024);
+  filled = 0;
+  /** The values' texts (null: missing) once the column has a string; null while it is numeric. */
+  texts: (string | null)[] | null = null;
+  constructor(readonly role: ColumnRole) {}
+
+  push(event: number, value: Raw): void {
+    if (typeof value === 'string') {
+      if (this.texts === null) this.texts = this.textsSoFar();
+      this.texts.push(value);
+      return;
+    }
+    if (this.texts !== null) {
+      this.texts.push(value === null ? null : String(value));
+      return;
+    }
+    if (event >= this.numbers.length) {
+      const grown = new Float64Array(Math.max(this.numbers.length * 2, event + 1));
+      grown.set(this.numbers.subarray(0, this.filled));
+      this.numbers = grown;
+    }
+    // Events without the column in between are missing.
+    if (this.filled < event) this.numbers.fill(NaN, this.filled, event);
+    this.numbers[event] = value !== null && value - value === 0 ? value : NaN;
+    this.filled = event + 1;
+  }
+
+  /** The numbers so far as texts, when the first string arrives (their order does not matter to counts). */
+  private textsSoFar(): (string | null)[] {
+    const out: (string | null)[] = [];
+    for (let i = 0; i < this.filled; i++) {
+      const v = this.numbers[i] as number;
+      if (v === v) out.push(String(v));
+    }
+    return out;
+  }
+
+  /** The numbers of `events` events (NaN: missing), once no string came. */
+  column(events: number): Float64Array {
+    if (this.numbers.length < events) {
+      const grown = new Float64Array(events);
+      grown.set(this.numbers.subarray(0, this.filled));
+      this.numbers = grown;
+    }
+    this.numbers.fill(NaN, this.filled, events);
+    this.filled = events;
+    return this.numbers.subarray(0, events);
+  }
 }
 
 export interface BuildOptions {
@@ -56,50 +107,78 @@ function raw(value: unknown): Raw {
  * Collects a reference data set, then builds its profile: per numeric column the bin edges from reference
  * quantiles and the reference histogram (counts, per-bin sums, moments, missing), per categorical column the
  * category counts. A column with any string or boolean value is categorical (numbers then count by their
- * text); a column of numbers is numeric. Keeps the raw values until `build` (quantiles need them all).
+ * text); a column of numbers is numeric. Keeps the values until `build` (quantiles need them all): numbers
+ * in one typed array per column, which is also what the multivariate fit reads.
  */
 export class ProfileBuilder {
   private readonly columns = new Map<string, Collected>();
   private events = 0;
   private readonly reserved = new Set<string>();
-  /** Each event's features, for the multivariate fit (it needs the values of one event together). */
-  private readonly featureRows: ReferenceEvent['features'][] = [];
   /** The reference vectors of each named embedding (32-bit, as Avro carries them). */
   private readonly vectors = new Map<string, Float32Array[]>();
+  /**
+   * The feature names of the last event in their order, with their columns (null: reserved): events of one
+   * producer list their features in the same order, so a name is found by one comparison, not a lookup.
+   */
+  private readonly lastNames: string[] = [];
+  private readonly lastColumns: (Collected | null)[] = [];
 
   add(event: ReferenceEvent): void {
-    this.featureRows.push(event.features ?? {});
-    for (const [name, v] of Object.entries(event.embeddings ?? {})) {
+    const e = this.events;
+    if (event.embeddings) this.addEmbeddings(event.embeddings);
+    const features = event.features;
+    if (features) {
+      let k = 0;
+      for (const name in features) {
+        let column = this.lastColumns[k];
+        if (this.lastNames[k] !== name) {
+          column = this.featureColumn(name);
+          this.lastNames[k] = name;
+          this.lastColumns[k] = column;
+        }
+        column?.push(e, raw(features[name]));
+        k++;
+      }
+    }
+    const p = event.prediction ?? {};
+    if (p.label !== undefined && p.label !== null)
+      this.column(PREDICTION_COLUMN, 'prediction').push(e, p.label);
+    if (typeof p.value === 'number')
+      this.column(`${PREDICTION_COLUMN}#value`, 'prediction').push(e, raw(p.value));
+    const scores = p.scores;
+    if (scores) for (const cls in scores) this.column(SCORE_PREFIX + cls, 'score').push(e, raw(scores[cls]));
+    this.events += 1;
+  }
+
+  private addEmbeddings(embeddings: NonNullable<ReferenceEvent['embeddings']>): void {
+    for (const [name, v] of Object.entries(embeddings)) {
       if (!Array.isArray(v)) continue;
       const list = this.vectors.get(name) ?? [];
       list.push(Float32Array.from(v));
       this.vectors.set(name, list);
     }
-    for (const [name, value] of Object.entries(event.features ?? {})) {
-      if (isReservedName(name)) this.reserved.add(name);
-      else this.push(name, 'feature', raw(value));
+  }
+
+  /** The column of an input feature; null for a reserved name (recorded as skipped). */
+  private featureColumn(name: string): Collected | null {
+    if (isReservedName(name)) {
+      this.reserved.add(name);
+      return null;
     }
-    const p = event.prediction ?? {};
-    if (p.label !== undefined && p.label !== null) this.push(PREDICTION_COLUMN, 'prediction', p.label);
-    if (typeof p.value === 'number') this.push(`${PREDICTION_COLUMN}#value`, 'prediction', raw(p.value));
-    for (const [cls, score] of Object.entries(p.scores ?? {}))
-      this.push(SCORE_PREFIX + cls, 'score', raw(score));
-    this.events += 1;
+    return this.column(name, 'feature');
   }
 
   get size(): number {
     return this.events;
   }
 
-  private push(name: string, role: ColumnRole, value: Raw): void {
+  private column(name: string, role: ColumnRole): Collected {
     let c = this.columns.get(name);
     if (!c) {
-      c = { role, values: [], strings: 0 };
+      c = new Collected(role);
       this.columns.set(name, c);
     }
-    // Events without the column count as missing at build time (events − values.length).
-    c.values.push(value);
-    if (typeof value === 'string') c.strings += 1;
+    return c;
   }
 
   /** Columns without any usable value are reported in `skipped`, not thrown. */
@@ -111,18 +190,24 @@ export class ProfileBuilder {
     }));
     const columns: ProfileColumn[] = [];
     const hasLabel = this.columns.has(PREDICTION_COLUMN);
+    const numericFeatures = new Map<string, Float64Array>();
     for (const [key, c] of this.columns) {
       const name =
         key === `${PREDICTION_COLUMN}#value` ? (hasLabel ? PREDICTION_VALUE_COLUMN : PREDICTION_COLUMN) : key;
-      const missing = this.events - c.values.length + c.values.filter((v) => v === null).length;
-      if (missing === this.events) {
+      const column = c.texts === null ? c.column(this.events) : null;
+      const present = column === null ? presentTexts(c.texts as (string | null)[]) : presentNumbers(column);
+      if (present === 0) {
         skipped.push({ name, reason: 'no value in the reference data' });
         continue;
       }
-      columns.push(c.strings > 0 ? categorical(name, c, this.events) : numeric(name, c, bins, this.events));
+      if (column === null) columns.push(categorical(name, c, this.events));
+      else {
+        columns.push(numeric(name, c.role, column, bins));
+        if (c.role === 'feature') numericFeatures.set(name, column);
+      }
     }
     columns.sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0));
-    const multivariate = this.multivariate(columns);
+    const multivariate = multivariateOf(columns, numericFeatures);
     const embeddings = this.embeddings();
     const content = {
       version: 1 as const,
@@ -156,33 +241,42 @@ export class ProfileBuilder {
       .map((name) => buildEmbedding(name, this.vectors.get(name) as Float32Array[]))
       .filter((e) => e !== undefined);
   }
-
-  /** The PCA reconstruction over the numeric input features, in the profile's (sorted) column order. */
-  private multivariate(columns: readonly ProfileColumn[]) {
-    const names = columns.filter((c) => c.role === 'feature' && c.kind === 'numeric').map((c) => c.name);
-    const rows = this.featureRows.map((f) =>
-      names.map((name) => {
-        const v = f[name];
-        return typeof v === 'number' && Number.isFinite(v) ? v : null;
-      }),
-    );
-    return buildMultivariate(names, rows);
-  }
 }
 
-function numeric(name: string, c: Collected, bins: number, events: number): ProfileColumn {
-  const values = c.values as (number | null)[];
-  const h = new NumericHistogram(referenceBins(values, bins));
-  for (const v of values) h.update(v);
-  h.missing += events - values.length;
-  // The sorted values (or their quantile summary) make KS exact on small windows: see sample-ks.ts.
-  const sample = referenceSample(finiteValues(values).sort());
-  return { name, role: c.role, kind: 'numeric', reference: h, sample };
+/** The PCA reconstruction over the numeric input features, in the profile's (sorted) column order. */
+function multivariateOf(columns: readonly ProfileColumn[], numericFeatures: Map<string, Float64Array>) {
+  const names = columns.filter((c) => c.role === 'feature' && c.kind === 'numeric').map((c) => c.name);
+  return buildMultivariate(
+    names,
+    names.map((name) => numericFeatures.get(name) as Float64Array),
+  );
+}
+
+function presentNumbers(column: Float64Array): number {
+  let n = 0;
+  for (let i = 0; i < column.length; i++) if (column[i] === column[i]) n++;
+  return n;
+}
+
+function presentTexts(texts: readonly (string | null)[]): number {
+  let n = 0;
+  for (const t of texts) if (t !== null) n++;
+  return n;
+}
+
+/** @param column - one value per reference event, NaN where missing */
+function numeric(name: string, role: ColumnRole, column: Float64Array, bins: number): ProfileColumn {
+  // One sort serves the bin edges and the sample that makes KS exact on small windows (see sample-ks.ts).
+  const sorted = finiteValues(column).sort();
+  const h = new NumericHistogram(referenceBinsOfSorted(sorted, bins));
+  for (let i = 0; i < column.length; i++) h.update(column[i]);
+  return { name, role, kind: 'numeric', reference: h, sample: referenceSample(sorted) };
 }
 
 function categorical(name: string, c: Collected, events: number): ProfileColumn {
+  const texts = c.texts as (string | null)[];
   const counts = new CategoryCounts();
-  for (const v of c.values) counts.update(v === null ? null : String(v));
-  counts.missing += events - c.values.length;
+  for (const v of texts) counts.update(v);
+  counts.missing += events - texts.length;
   return { name, role: c.role, kind: 'categorical', reference: counts };
 }

@@ -121,7 +121,7 @@ export class PcaReconstruction {
  * The fit then reads contiguous typed columns instead of checking the type of every value of every row in
  * each of its passes, and the scatter matrix is d(d + 1)/2 dot products accumulated in registers.
  */
-function denseColumns(rows: readonly (readonly (number | null)[])[], d: number): Float64Array {
+export function denseColumns(rows: readonly (readonly (number | null)[])[], d: number): Float64Array {
   const n = rows.length;
   const out = new Float64Array(n * d);
   for (let r = 0; r < n; r++) {
@@ -218,9 +218,26 @@ export function fitPcaReconstruction(
 ): PcaReconstruction {
   const d = features.length;
   if (d < 2 || rows.length < 2) throw new StatsError('reconstruction: needs at least 2 features and 2 rows');
-  const z = denseColumns(rows, d);
-  const { means, scales } = standardizeColumns(z, rows.length, d);
-  const cov = scatterMatrix(z, rows.length, d);
+  return fitPcaOnColumns(features, denseColumns(rows, d), rows.length, varianceShare);
+}
+
+/**
+ * {@link fitPcaReconstruction} of rows given as one dense column-major matrix (see {@link denseColumns}):
+ * column i is x[i·n … i·n + n − 1], each value finite or NaN (missing). Standardizes `x` in place, so a
+ * caller fitting several times on the same data (cross-fitting) copies into one buffer, not row arrays.
+ * @throws StatsError (not retriable) with fewer than 2 features or fewer rows than 2, or x not n·d long.
+ */
+export function fitPcaOnColumns(
+  features: readonly string[],
+  x: Float64Array,
+  n: number,
+  varianceShare = DEFAULT_VARIANCE_SHARE,
+): PcaReconstruction {
+  const d = features.length;
+  if (d < 2 || n < 2) throw new StatsError('reconstruction: needs at least 2 features and 2 rows');
+  if (x.length !== n * d) throw new StatsError('reconstruction: the matrix must hold n values per feature');
+  const { means, scales } = standardizeColumns(x, n, d);
+  const cov = scatterMatrix(x, n, d);
   const { values, vectors } = symmetricEigen(cov, d);
   const total = values.reduce((s, v) => s + Math.max(v, 0), 0);
   // sklearn: the first count whose cumulative ratio is strictly above the share.

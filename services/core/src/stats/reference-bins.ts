@@ -62,10 +62,22 @@ export function quantileSorted(sorted: Float64Array, q: number): number {
  * referenceBins([1, 2, 3, 4, 5, 6, 7, 8], 4).edges; // Float64Array [2.75, 4.5, 6.25]
  */
 export function referenceBins(reference: ArrayLike<number | null | undefined>, bins = DEFAULT_BINS): BinSpec {
+  return referenceBinsOfSorted(finiteValues(reference).sort(), bins);
+}
+
+/**
+ * {@link referenceBins} of values already sorted and finite: for a caller that needs the sorted values
+ * itself too (the profile builder keeps them for exact KS) and so sorts them once.
+ *
+ * @param values - ascending finite values
+ * @param bins - number of quantile bins before deduplication, 2 … 1000 (@default 20)
+ * @throws {EmptySampleError} no values (not retriable)
+ * @throws {InvalidOptionError} bins out of range (not retriable)
+ */
+export function referenceBinsOfSorted(values: Float64Array, bins = DEFAULT_BINS): BinSpec {
   if (!Number.isInteger(bins) || bins < 2 || bins > 1000) {
     throw new InvalidOptionError('bins', `${bins}; must be an integer in 2 … 1000`);
   }
-  const values = finiteValues(reference).sort();
   if (values.length === 0) throw new EmptySampleError('reference');
   const quantiles: number[] = [];
   for (let i = 1; i < bins; i++) quantiles.push(quantileSorted(values, i / bins));
