@@ -3,9 +3,9 @@ import type { Kafka } from '../../core/src/kafka/client.ts';
 import { describe } from '../../core/src/errors.ts';
 import type { Logger } from '../../core/src/logger.ts';
 import type { ServiceMetrics } from '../../core/src/metrics/service-metrics.ts';
-import type { JoinerTopics } from './partition-task.ts';
+import type { TaskManager } from '../../core/src/streams/task-manager.ts';
+import type { JoinTask, JoinerTopics } from './join-task.ts';
 import type { JoinerSettings } from './settings.ts';
-import type { TaskManager } from './task-manager.ts';
 
 export interface JoinerDeps {
   kafka: Kafka;
@@ -13,7 +13,7 @@ export interface JoinerDeps {
   settings: JoinerSettings;
   /** How soon a crashed instance's partitions move to the others (DRIFTLINE_KAFKA_SESSION_TIMEOUT_MS). */
   sessionTimeoutMs: number;
-  tasks: TaskManager;
+  tasks: TaskManager<JoinTask>;
   logger: Logger;
   metrics: ServiceMetrics;
   /** Called when the consumer crashed for good (kafkajs will not restart it). */

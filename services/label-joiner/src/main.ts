@@ -6,10 +6,11 @@ import { exitOnStartupError, startService } from '../../core/src/runtime/service
 import { JoinProcessor } from './join-processor.ts';
 import { runJoiner } from './joiner.ts';
 import { createJoinerMetrics } from './joiner-metrics.ts';
-import type { JoinerTopics } from './partition-task.ts';
+import { TaskManager } from '../../core/src/streams/task-manager.ts';
+import { openPartitionTasks } from '../../core/src/streams/task-opener.ts';
+import type { JoinTask, JoinerTopics } from './join-task.ts';
+import { joinTaskStates, transactionalIdOf } from './join-task-states.ts';
 import { loadJoinerSettings } from './settings.ts';
-import { TaskManager } from './task-manager.ts';
-import { openTasks } from './task-opener.ts';
 
 /**
  * The label joiner: joins ground truth to predictions by prediction_id, in either order, with event-time
@@ -52,16 +53,31 @@ async function main(): Promise<void> {
   const opener = {
     kafka: rt.kafka,
     admin,
+    changelogTopic: topics.changelog,
+    groupId: settings.groupId,
+    transactionalIdOf: (p: number) => transactionalIdOf(settings.groupId, p),
+    transactionTimeoutMs: settings.transactionTimeoutMs,
+    sourceTopics: [topics.inference, topics.groundTruth, topics.repartition],
+    restoreTimeoutMs: config.restoreTimeoutMs,
+    logger,
+    onRestored: (records: ReadonlyMap<number, number>) => {
+      for (const [p, n] of records) metrics.restoredRecords.inc({ partition: String(p) }, n);
+    },
+  };
+  const states = joinTaskStates({
     topics,
     partitions,
     settings,
     stateDir,
-    restoreTimeoutMs: config.restoreTimeoutMs,
     processor,
     codecs,
     metrics,
-  };
-  const tasks = new TaskManager({ open: (ps) => openTasks({ ...opener, logger }, ps), stateDir, logger });
+    logger,
+  });
+  const tasks = new TaskManager<JoinTask>({
+    open: (ps) => openPartitionTasks(opener, states, ps),
+    logger,
+  });
   const stop = await runJoiner({
     kafka: rt.kafka,
     topics,

@@ -1,7 +1,8 @@
 import type { Consumer } from '../../core/src/kafka/client.ts';
 import type { ServiceRuntime } from '../../core/src/runtime/service-runtime.ts';
 import type { PerformanceSettings } from './options.ts';
-import type { PartitionTasks } from './partition-tasks.ts';
+import type { TaskManager } from '../../core/src/streams/task-manager.ts';
+import type { PerformanceTask } from './performance-task.ts';
 
 /** The joined-topic consumer: read_committed (kafkajs' default), so only what the joiner committed. */
 export function createJoinedConsumer(rt: ServiceRuntime, perf: PerformanceSettings): Consumer {
@@ -22,12 +23,12 @@ export function createJoinedConsumer(rt: ServiceRuntime, perf: PerformanceSettin
 export async function runJoinedConsumer(
   rt: ServiceRuntime,
   consumer: Consumer,
-  tasks: PartitionTasks,
+  tasks: TaskManager<PerformanceTask>,
   concurrency: number,
 ): Promise<void> {
   const topic = rt.topics.joined;
   consumer.on(consumer.events.GROUP_JOIN, ({ payload }) => {
-    void tasks.onAssignment(payload.memberAssignment[topic] ?? []);
+    tasks.assign(payload.memberAssignment[topic] ?? []);
   });
   consumer.on(consumer.events.CRASH, ({ payload }) => {
     rt.logger.fatal({ error: payload.error.message, restart: payload.restart }, 'consumer crashed');
@@ -42,7 +43,12 @@ export async function runJoinedConsumer(
     eachBatch: async ({ batch, heartbeat, isRunning, isStale, resolveOffset }) => {
       if (!isRunning() || isStale() || batch.messages.length === 0) return;
       const started = performance.now();
-      await tasks.handle(batch.partition, batch.messages, heartbeat);
+      const done = await tasks.run(
+        batch.partition,
+        (task, ensureOwned) => task.handle(batch.messages, ensureOwned),
+        heartbeat,
+      );
+      if (!done) return;
       resolveOffset(batch.messages[batch.messages.length - 1]!.offset);
       const { metrics } = rt;
       metrics.batchSeconds.observe({ topic }, (performance.now() - started) / 1000);

@@ -18,6 +18,27 @@ export interface RestoreOptions {
   timeoutMs?: number;
 }
 
+/** A changelog partition's first and end offsets: it holds no record when they are equal. */
+export interface ChangelogRange {
+  start: bigint;
+  end: bigint;
+}
+
+/** The offset ranges of a changelog's partitions among `partitions`, read after fencing (see changelogEnds). */
+export async function changelogRanges(
+  admin: Admin,
+  topic: string,
+  partitions: readonly number[],
+): Promise<Map<number, ChangelogRange>> {
+  const offsets = await admin.fetchTopicOffsets(topic);
+  const wanted = new Set(partitions);
+  return new Map(
+    offsets
+      .filter((o) => wanted.has(o.partition))
+      .map((o) => [o.partition, { start: BigInt(o.low), end: BigInt(o.high) }] as const),
+  );
+}
+
 /**
  * End offsets of a changelog's partitions among `partitions`. Read after fencing: the fenced producer's open
  * transaction is aborted by then, so the end is that of committed data. With `skipEmpty`, partitions holding
@@ -29,12 +50,9 @@ export async function changelogEnds(
   partitions: readonly number[],
   { skipEmpty = false } = {},
 ): Promise<Map<number, bigint>> {
-  const offsets = await admin.fetchTopicOffsets(topic);
-  const wanted = new Set(partitions);
+  const ranges = await changelogRanges(admin, topic, partitions);
   return new Map(
-    offsets
-      .filter((o) => wanted.has(o.partition) && (!skipEmpty || BigInt(o.high) > BigInt(o.low)))
-      .map((o) => [o.partition, BigInt(o.high)] as const),
+    [...ranges].filter(([, r]) => !skipEmpty || r.end > r.start).map(([p, r]) => [p, r.end] as const),
   );
 }
 

@@ -1,4 +1,5 @@
-import type { KafkaMessage, Message, Producer } from '../../core/src/kafka/client.ts';
+import type { KafkaMessage, Message } from '../../core/src/kafka/client.ts';
+import { describe } from '../../core/src/errors.ts';
 import type { Rejected } from '../../core/src/kafka/dead-letter.ts';
 import { crashPoint } from '../../core/src/crash-point.ts';
 import {
@@ -12,6 +13,9 @@ import type { Codecs } from '../../core/src/serde/codecs.ts';
 import { BatchOverlayStore } from '../../core/src/store/batch-overlay-store.ts';
 import { ChangeLoggingStore } from '../../core/src/store/change-logging-store.ts';
 import type { LevelDbStore } from '../../core/src/store/level-db-store.ts';
+import { writeCheckpoint } from '../../core/src/store/checkpoint.ts';
+import type { PartitionTask } from '../../core/src/streams/partition-task.ts';
+import type { OpenedPartition } from '../../core/src/streams/task-opener.ts';
 import { decodeInputs } from './decode-inputs.ts';
 import type { JoinInput, JoinOutput, JoinProcessor } from './join-processor.ts';
 import type { JoinState } from './join-state.ts';
@@ -33,27 +37,21 @@ export interface JoinerTopics {
   repartition: string;
 }
 
-export interface PartitionTaskDeps {
-  partition: number;
+export interface JoinTaskDeps extends OpenedPartition {
   /** Partitions of the (co-partitioned) inputs: where the Java partitioner puts a key. */
   partitions: number;
   topics: JoinerTopics;
   groupId: string;
-  transactionalId: string;
-  /** Opened fenced (openFencedProducer) with this partition's id: any previous owner can no longer commit. */
-  producer: Producer;
   /** Opened and, when needed, restored from the changelog. Owned by the task from now on. */
   level: LevelDbStore;
+  /** Where a clean close writes the changelog offset the store matches (its checkpoint). */
+  checkpointFile: string;
   processor: JoinProcessor;
   codecs: Codecs;
   metrics: JoinerMetrics;
   idle: IdleTracker;
   expiryBatch: number;
   deadLetterOrphans: boolean;
-  /** Next offsets committed when the task opened: messages below were applied by an earlier owner. */
-  floors: Map<string, bigint>;
-  /** The changelog end after the last commit (the restore end at first). */
-  changelogEnd: bigint | undefined;
   /** Event-time width of the expiry index buckets (restores must use the same). */
   expiryBucketMs: number;
   /** How far a model's clock may lag the partition's before it is pulled along. */
@@ -67,7 +65,7 @@ export interface PartitionTaskDeps {
  * transaction holding the changelog records, the joined pairs, the expirations, the dead letters and the
  * consumed offset; the local store is written only after the commit, so it never holds aborted state.
  */
-export class PartitionTask {
+export class JoinTask implements PartitionTask {
   readonly partition: number;
   /** Set when a transaction failed: the local store may disagree with the changelog; reopen and restore. */
   broken = false;
@@ -76,7 +74,7 @@ export class PartitionTask {
   private readonly join: JoinStore;
   private changelogEnd: bigint | undefined;
 
-  private constructor(private readonly d: PartitionTaskDeps) {
+  private constructor(private readonly d: JoinTaskDeps) {
     this.partition = d.partition;
     this.overlay = new BatchOverlayStore(d.level);
     this.logging = new ChangeLoggingStore(this.overlay, { isLogged: isLoggedKey });
@@ -84,8 +82,8 @@ export class PartitionTask {
     this.changelogEnd = d.changelogEnd;
   }
 
-  static async open(deps: PartitionTaskDeps): Promise<PartitionTask> {
-    const task = new PartitionTask(deps);
+  static async open(deps: JoinTaskDeps): Promise<JoinTask> {
+    const task = new JoinTask(deps);
     await task.join.load();
     task.updateGauges();
     return task;
@@ -155,13 +153,20 @@ export class PartitionTask {
     }
   }
 
-  /** Closes the local store and the producer. The caller writes the checkpoint. */
-  async close(): Promise<void> {
+  /**
+   * Closes the producer and the local store; a clean close writes the checkpoint, so the next owner on this
+   * machine keeps the store instead of replaying the changelog.
+   */
+  async close(clean: boolean): Promise<void> {
     for (const kind of ['prediction', 'label', 'joined'])
       this.d.metrics.pending.remove({ partition: String(this.partition), kind });
     this.d.metrics.watermark.remove({ partition: String(this.partition) });
     await this.d.producer.disconnect().catch(() => undefined);
-    await this.d.level.close();
+    await this.d.level
+      .close()
+      .catch((e) => this.d.logger.warn({ partition: this.partition, error: describe(e) }, 'error closing'));
+    const end = clean ? this.checkpoint : undefined;
+    if (end !== undefined) await writeCheckpoint(this.d.checkpointFile, end);
   }
 
   /**

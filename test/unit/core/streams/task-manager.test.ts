@@ -2,44 +2,53 @@ import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
-import { createLogger } from '../../../services/core/src/logger.ts';
-import { TaskMigratedError } from '../../../services/core/src/kafka/task-migrated.ts';
-import { TransactionFailedError } from '../../../services/core/src/kafka/transactional-batch.ts';
-import { readCheckpoint } from '../../../services/core/src/store/checkpoint.ts';
-import type { PartitionTask } from '../../../services/label-joiner/src/partition-task.ts';
-import { TaskManager } from '../../../services/label-joiner/src/task-manager.ts';
-import { checkpointFile } from '../../../services/label-joiner/src/task-opener.ts';
+import { createLogger } from '../../../../services/core/src/logger.ts';
+import { TaskMigratedError } from '../../../../services/core/src/kafka/task-migrated.ts';
+import { TransactionFailedError } from '../../../../services/core/src/kafka/transactional-batch.ts';
+import { readCheckpoint, writeCheckpoint } from '../../../../services/core/src/store/checkpoint.ts';
+import type { PartitionTask } from '../../../../services/core/src/streams/partition-task.ts';
+import { TaskManager } from '../../../../services/core/src/streams/task-manager.ts';
+
+const checkpointFile = (dir: string, p: number) => path.join(dir, `partition-${p}.checkpoint`);
 
 const stateDir = await mkdtemp(path.join(tmpdir(), 'tasks-'));
 afterAll(() => rm(stateDir, { recursive: true, force: true }));
 
-interface FakeTask {
-  partition: number;
+interface FakeTask extends PartitionTask {
   broken: boolean;
   checkpoint: bigint | undefined;
   closed: boolean;
-  close(): Promise<void>;
 }
 
-function harness() {
+/** A task that, as the joiner's, writes its checkpoint only when closed clean. */
+function fakeTask(p: number, checkpoint: bigint | undefined): FakeTask {
+  const t: FakeTask = {
+    partition: p,
+    broken: false,
+    checkpoint,
+    closed: false,
+    close: async (clean) => {
+      t.closed = true;
+      if (clean && t.checkpoint !== undefined)
+        await writeCheckpoint(checkpointFile(stateDir, p), t.checkpoint);
+    },
+  };
+  return t;
+}
+
+function harness(options: { reopenOnRejoin?: boolean } = {}) {
   const opened: number[][] = [];
   const tasks: FakeTask[] = [];
-  const manager = new TaskManager({
-    stateDir,
+  const manager = new TaskManager<FakeTask>({
+    ...options,
     logger: createLogger('test', 'silent'),
     open: async (ps) => {
       opened.push([...ps]);
       return new Map(
         ps.map((p) => {
-          const t: FakeTask = {
-            partition: p,
-            broken: false,
-            checkpoint: BigInt(100 + p),
-            closed: false,
-            close: async () => void (t.closed = true),
-          };
+          const t = fakeTask(p, BigInt(100 + p));
           tasks.push(t);
-          return [p, t as unknown as PartitionTask];
+          return [p, t];
         }),
       );
     },
@@ -89,7 +98,7 @@ describe('TaskManager', () => {
       manager.run(
         3,
         async (t) => {
-          (t as unknown as FakeTask).broken = true;
+          t.broken = true;
           throw new Error('transaction failed');
         },
         heartbeat,
@@ -103,18 +112,12 @@ describe('TaskManager', () => {
 
   it('shouldRetryTheOpenWhenItFailedOnce', async () => {
     let attempts = 0;
-    const manager = new TaskManager({
-      stateDir,
+    const manager = new TaskManager<FakeTask>({
       logger: createLogger('test', 'silent'),
       open: async (ps) => {
         attempts += 1;
         if (attempts === 1) throw new Error('broker away');
-        return new Map(
-          ps.map((p) => [
-            p,
-            { broken: false, checkpoint: undefined, close: async () => {} } as unknown as PartitionTask,
-          ]),
-        );
+        return new Map(ps.map((p) => [p, fakeTask(p, undefined)]));
       },
     });
     manager.assign([4]);
@@ -124,14 +127,11 @@ describe('TaskManager', () => {
 
   it('shouldHeartbeatWhileARestoreRuns', async () => {
     let beats = 0;
-    const manager = new TaskManager({
-      stateDir,
+    const manager = new TaskManager<FakeTask>({
       logger: createLogger('test', 'silent'),
       open: async (ps) => {
         await new Promise((r) => setTimeout(r, 2200));
-        return new Map(
-          ps.map((p) => [p, { broken: false, close: async () => {} } as unknown as PartitionTask]),
-        );
+        return new Map(ps.map((p) => [p, fakeTask(p, undefined)]));
       },
     });
     manager.assign([0]);
@@ -186,7 +186,7 @@ describe('TaskManager', () => {
       manager.run(
         1,
         async (t) => {
-          (t as unknown as FakeTask).broken = true;
+          t.broken = true;
           throw new Error('transaction failed');
         },
         heartbeat,
@@ -223,5 +223,44 @@ describe('TaskManager', () => {
     await expect(manager.run(0, async (_task, ensureOwned) => ensureOwned(), rebalancing)).rejects.toThrow(
       'REBALANCE_IN_PROGRESS',
     );
+  });
+
+  it('shouldKeepATaskOfAPartitionStillAssignedWhenTheGroupRejoins', async () => {
+    const { manager, opened } = harness();
+    manager.assign([0, 1]);
+    expect(await manager.run(0, async () => {}, heartbeat)).toBe(true);
+    manager.assign([0]);
+    expect(await manager.run(0, async () => {}, heartbeat)).toBe(true);
+    expect(opened).toEqual([[0, 1]]);
+  });
+
+  it('shouldReopenEveryTaskOnEachRejoinWhenAskedTo', async () => {
+    const { manager, opened, tasks } = harness({ reopenOnRejoin: true });
+    manager.assign([0, 1]);
+    expect(await manager.run(0, async () => {}, heartbeat)).toBe(true);
+    manager.assign([0]);
+    expect(await manager.run(0, async () => {}, heartbeat)).toBe(true);
+    expect(opened).toEqual([[0, 1], [0]]);
+    expect(tasks.slice(0, 2).every((t) => t.closed)).toBe(true);
+  });
+
+  it('shouldCloseAFencedTaskWhenTheBatchThrowsTheBrokersPlainFencedError', async () => {
+    const { manager, tasks } = harness();
+    manager.assign([6]);
+    const error = Object.assign(new Error('Producer attempted an operation with an old epoch'), {
+      type: 'INVALID_PRODUCER_EPOCH',
+    });
+    await expect(
+      manager.run(
+        6,
+        async () => {
+          throw error;
+        },
+        heartbeat,
+      ),
+    ).rejects.toBeInstanceOf(TaskMigratedError);
+    expect(await manager.run(6, async () => {}, heartbeat)).toBe(false);
+    await new Promise((r) => setTimeout(r, 10));
+    expect(tasks[0]!.closed).toBe(true);
   });
 });

@@ -1,33 +1,34 @@
-import { describe, DriftlineError } from '../../core/src/errors.ts';
-import { TaskMigratedError } from '../../core/src/kafka/task-migrated.ts';
-import { TransactionFailedError } from '../../core/src/kafka/transactional-batch.ts';
-import type { Logger } from '../../core/src/logger.ts';
-import { writeCheckpoint } from '../../core/src/store/checkpoint.ts';
-import type { PartitionTask } from './partition-task.ts';
-import { checkpointFile } from './task-opener.ts';
+import { describe } from '../errors.ts';
+import { isFencedError } from '../kafka/fenced-producer.ts';
+import { TaskMigratedError } from '../kafka/task-migrated.ts';
+import { TransactionFailedError } from '../kafka/transactional-batch.ts';
+import type { Logger } from '../logger.ts';
+import { PartitionMovedError, type PartitionTask, type TaskBatch } from './partition-task.ts';
 
-export interface TaskManagerDeps {
-  /** Opens the tasks of newly assigned partitions (restoring them when needed). */
-  open: (partitions: readonly number[]) => Promise<Map<number, PartitionTask>>;
-  stateDir: string;
+export interface TaskManagerDeps<T extends PartitionTask> {
+  /** Opens the tasks of newly assigned partitions: fenced producers first, then the restore (task-opener.ts). */
+  open: (partitions: readonly number[]) => Promise<Map<number, T>>;
   logger: Logger;
+  /**
+   * Reopen every task on each (re)join, not only the newly assigned ones. For tasks with effects outside Kafka
+   * (rows written before their transaction): fencing refuses a stale task's commit, but not those writes, and
+   * kafkajs does not say whether a partition that is still ours was someone else's in between.
+   * @default false
+   */
+  reopenOnRejoin?: boolean;
 }
 
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
-/** The group took the partition elsewhere while a batch ran: the batch was not committed. */
-export class PartitionMovedError extends DriftlineError {
-  constructor(partition: number) {
-    super(`partition ${partition} is no longer assigned here; its batch was not committed`, {
-      retriable: true,
-    });
-  }
-}
+/** Whether a batch failed because another producer took over the task's transactional id. */
+const wasFenced = (error: unknown): boolean =>
+  error instanceof TransactionFailedError ? error.fenced : isFencedError(error);
 
 /**
- * Follows the group's assignment: opens tasks for partitions that arrive, closes those that leave, and runs
- * batches on them one at a time per partition (the two topics of a partition share one store). A task whose
- * transaction failed is dropped and reopened from the changelog on its next batch, unless it was fenced.
+ * Follows the group's assignment, as Kafka Streams' TaskManager: opens tasks for partitions that arrive, closes
+ * those that leave, and runs batches on them one at a time per partition (the topics of a partition share one
+ * state). A broken task (its state may be ahead of what is durable) is dropped and reopened from the changelog
+ * on its next batch, unless it was fenced.
  *
  * A paused instance (a long GC, SIGSTOP, a frozen VM) wakes up believing in an assignment the group took back.
  * Three rules keep it from harming the partition's new owner: before opening a task it asks the coordinator
@@ -36,18 +37,19 @@ export class PartitionMovedError extends DriftlineError {
  * forgotten until a new assignment names it again (the consumer rejoins at once to get one): reopening it
  * would fence the new owner in turn.
  */
-export class TaskManager {
+export class TaskManager<T extends PartitionTask> {
   private assigned = new Set<number>();
-  private readonly tasks = new Map<number, Promise<PartitionTask>>();
+  private readonly tasks = new Map<number, Promise<T>>();
   private readonly locks = new Map<number, Promise<unknown>>();
   private closing: Promise<unknown> = Promise.resolve();
 
-  constructor(private readonly d: TaskManagerDeps) {}
+  constructor(private readonly d: TaskManagerDeps<T>) {}
 
   /** The new assignment (partition numbers), from the consumer's group-join event. */
   assign(partitions: readonly number[]): void {
     this.assigned = new Set(partitions);
-    for (const [p, task] of this.tasks) if (!this.assigned.has(p)) this.drop(p, task, true);
+    const reopen = this.d.reopenOnRejoin ?? false;
+    for (const [p, task] of this.tasks) if (reopen || !this.assigned.has(p)) this.drop(p, task, true);
     const added = partitions.filter((p) => !this.tasks.has(p));
     if (added.length > 0) this.startOpening(added);
   }
@@ -59,11 +61,7 @@ export class TaskManager {
    * @throws the batch's error; the heartbeat's when the group is rebalancing; TaskMigratedError when the
    *   task was fenced. kafkajs rejoins the group on the last two.
    */
-  async run(
-    p: number,
-    fn: (task: PartitionTask, ensureOwned: () => Promise<void>) => Promise<void>,
-    heartbeat: () => Promise<void>,
-  ): Promise<boolean> {
+  async run(p: number, fn: TaskBatch<T>, heartbeat: () => Promise<void>): Promise<boolean> {
     if (!this.assigned.has(p)) return false;
     if (!this.tasks.has(p)) {
       await heartbeat();
@@ -82,7 +80,7 @@ export class TaskManager {
         await fn(task, ensureOwned);
       } catch (error) {
         if (error instanceof PartitionMovedError) return false;
-        if (error instanceof TransactionFailedError && error.fenced) {
+        if (wasFenced(error)) {
           this.d.logger.warn({ partition: p, error: describe(error) }, 'fenced: rejoining the group');
           this.assigned.delete(p);
           this.drop(p, opening, false);
@@ -95,7 +93,7 @@ export class TaskManager {
     });
   }
 
-  /** Closes every task with a checkpoint (graceful shutdown). */
+  /** Closes every task cleanly (graceful shutdown), once its running batch is done. */
   async closeAll(): Promise<void> {
     this.assign([]);
     await this.closing;
@@ -110,11 +108,7 @@ export class TaskManager {
     }
   }
 
-  private async waitFor(
-    p: number,
-    opening: Promise<PartitionTask>,
-    heartbeat: () => Promise<void>,
-  ): Promise<PartitionTask> {
+  private async waitFor(p: number, opening: Promise<T>, heartbeat: () => Promise<void>): Promise<T> {
     try {
       for (;;) {
         const task = await Promise.race([opening, sleep(1000).then(() => undefined)]);
@@ -127,24 +121,20 @@ export class TaskManager {
     }
   }
 
-  /** Forgets p's task and closes it once its running batch is done; a checkpoint only on a clean close. */
-  private drop(p: number, opening: Promise<PartitionTask>, clean: boolean): void {
+  /** Forgets p's task and closes it once its running batch is done; clean unless it failed or was fenced. */
+  private drop(p: number, opening: Promise<T>, clean: boolean): void {
     if (this.tasks.get(p) === opening) this.tasks.delete(p);
     const closed = this.withLock(p, async () => {
       const task = await opening.catch(() => undefined);
       if (!task) return;
-      await task
-        .close()
-        .catch((e) => this.d.logger.warn({ partition: p, error: describe(e) }, 'error closing'));
-      const end = clean ? task.checkpoint : undefined;
-      if (end !== undefined) await writeCheckpoint(checkpointFile(this.d.stateDir, p), end);
-      this.d.logger.info({ partition: p, checkpoint: end?.toString() ?? null }, 'partition closed');
-    }).catch((e) => this.d.logger.warn({ partition: p, error: describe(e) }, 'no checkpoint written'));
+      await task.close(clean && !task.broken);
+      this.d.logger.info({ partition: p, clean }, 'partition closed');
+    }).catch((e) => this.d.logger.warn({ partition: p, error: describe(e) }, 'error closing'));
     this.closing = Promise.all([this.closing, closed]);
   }
 
   /** One batch at a time per partition. */
-  private async withLock<T>(p: number, fn: () => Promise<T>): Promise<T> {
+  private async withLock<R>(p: number, fn: () => Promise<R>): Promise<R> {
     const previous = this.locks.get(p) ?? Promise.resolve();
     const current = previous.catch(() => undefined).then(fn);
     this.locks.set(p, current);
