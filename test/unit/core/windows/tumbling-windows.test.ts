@@ -1,6 +1,5 @@
 import { describe, expect, it } from 'vitest';
 import { ConfigError } from '../../../../services/core/src/errors.ts';
-import { StreamTime } from '../../../../services/core/src/windows/stream-time.ts';
 import { TumblingWindows, parseDuration } from '../../../../services/core/src/windows/tumbling-windows.ts';
 
 describe('TumblingWindows', () => {
@@ -45,16 +44,5 @@ describe('TumblingWindows', () => {
     expect(() => parseDuration('5 minutes', 'DRIFTLINE_WINDOWS')).toThrow(
       'invalid configuration: DRIFTLINE_WINDOWS: not a duration',
     );
-  });
-});
-
-describe('StreamTime', () => {
-  it('shouldNeverMoveBackwards', () => {
-    const t = new StreamTime();
-    t.observe(0, 10);
-    t.observe(0, 5);
-    t.observe(1, 7);
-    expect([t.of(0), t.of(1), t.of(2)]).toEqual([10, 7, Number.NEGATIVE_INFINITY]);
-    expect(StreamTime.fromJSON(t.toJSON()).of(0)).toBe(10);
   });
 });
