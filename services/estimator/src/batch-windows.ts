@@ -1,5 +1,5 @@
 import type { ScoreCalibration } from '../../core/src/performance/isotonic-calibration.ts';
-import type { InferenceEvent } from '../../core/src/records/records.generated.ts';
+import type { InferenceWithoutFeatures } from '../../core/src/serde/codecs.ts';
 import type { TimeWindow, TumblingWindows } from '../../core/src/windows/tumbling-windows.ts';
 import type { OpenPartial } from './processor.ts';
 
@@ -28,14 +28,14 @@ export class BatchWindows {
     private readonly modelTimes: Map<string, number>,
     /** The open partial of the event's window, opened on first use; null when the window was estimated. */
     private readonly partialOf: (
-      event: InferenceEvent,
+      event: InferenceWithoutFeatures,
       calibration: ScoreCalibration,
       window: TimeWindow,
     ) => OpenPartial | null,
   ) {}
 
   /** The partial `event` adds to, after advancing its model's stream time; null when its window is closed. */
-  partialFor(event: InferenceEvent, calibration: ScoreCalibration): OpenPartial | null {
+  partialFor(event: InferenceWithoutFeatures, calibration: ScoreCalibration): OpenPartial | null {
     const t = event.timestamp;
     let run = this.run;
     if (
@@ -61,7 +61,7 @@ export class BatchWindows {
       this.modelTimes.set(run.modelId, Math.max(this.modelTimes.get(run.modelId) ?? -Infinity, run.time));
   }
 
-  private start(event: InferenceEvent, calibration: ScoreCalibration): Run {
+  private start(event: InferenceWithoutFeatures, calibration: ScoreCalibration): Run {
     this.flush();
     const window = this.windows.windowFor(event.timestamp);
     const time = Math.max(this.modelTimes.get(event.model_id) ?? -Infinity, event.timestamp);

@@ -3,7 +3,7 @@ import { decodeOrSkip } from '../../core/src/kafka/decode-or-skip.ts';
 import { PartitionStates } from '../../core/src/kafka/partition-states.ts';
 import type { Logger } from '../../core/src/logger.ts';
 import type { ScoreCalibration } from '../../core/src/performance/isotonic-calibration.ts';
-import type { InferenceEvent } from '../../core/src/records/records.generated.ts';
+import type { InferenceWithoutFeatures } from '../../core/src/serde/codecs.ts';
 import type { TumblingWindows } from '../../core/src/windows/tumbling-windows.ts';
 import type { EstimatorMetrics } from './metrics.ts';
 import { PartitionEstimator, type BatchOutcome, type OpenPartial } from './processor.ts';
@@ -15,7 +15,7 @@ export interface EstimateStageDeps {
   store: EstimatorStore;
   windows: TumblingWindows;
   windowSize: string;
-  decode: (value: Buffer | null) => Promise<InferenceEvent>;
+  decode: (value: Buffer | null) => Promise<InferenceWithoutFeatures>;
   calibrationOf: (modelId: string, modelVersion: string) => ScoreCalibration | undefined;
   /** Windows the close loop has estimated (late events for them are counted, not added). */
   isClosed: (key: string) => boolean;

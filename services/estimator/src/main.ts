@@ -39,7 +39,7 @@ async function main(): Promise<void> {
     store,
     windows,
     windowSize: s.window.label,
-    decode: (v) => codecs.inference.decode(v),
+    decode: (v) => codecs.inferenceWithoutFeatures.decode(v),
     calibrationOf: calibration.calibrationOf,
     isClosed: (key) => closed.has(key),
     metrics,

@@ -1,4 +1,4 @@
-import type { InferenceEvent } from '../../core/src/records/records.generated.ts';
+import type { InferenceWithoutFeatures } from '../../core/src/serde/codecs.ts';
 import { EstimateState } from '../../core/src/performance/estimate-state.ts';
 import type { ScoreCalibration } from '../../core/src/performance/isotonic-calibration.ts';
 import type { TimeWindow, TumblingWindows } from '../../core/src/windows/tumbling-windows.ts';
@@ -8,7 +8,7 @@ import { SeenIds } from './seen-ids.ts';
 /** A decoded record of the inference topic; `event` is null when the value did not decode. */
 export interface DecodedInference {
   readonly offset: number;
-  readonly event: InferenceEvent | null;
+  readonly event: InferenceWithoutFeatures | null;
 }
 
 /** The estimate state of one open window of a model version on one source partition. */
@@ -121,7 +121,7 @@ export class PartitionEstimator {
 
   /** The open partial of an event's window, opened on first use; null when the window is closed for it. */
   partialFor(
-    event: InferenceEvent,
+    event: InferenceWithoutFeatures,
     calibration: ScoreCalibration,
     isClosed: (key: string) => boolean,
     window: TimeWindow,
@@ -145,7 +145,7 @@ export class PartitionEstimator {
   }
 
   private openWindow(
-    event: InferenceEvent,
+    event: InferenceWithoutFeatures,
     w: { start: number; end: number },
     calibration: ScoreCalibration,
     key: string,
