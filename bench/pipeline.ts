@@ -1,237 +1,117 @@
 // End-to-end benchmark of the whole pipeline on this machine, every server and service on it:
-//   npx tsx bench/pipeline.ts [predictions=150000]
-// Starts `driftline up` with default settings in its own run folder, topic prefix and database (beside the
-// servers if they run, else starting them), produces a realistic stream as fast as kafkajs goes (Avro, three
-// models with 20 numeric features and one categorical, labels for 90% of predictions 1-61 s later in event
-// time, the third model's x0 shifted by one standard deviation half way), and times each stage until it holds
-// everything: the sink's inference_log rows, the joiner's pairs in labeled_predictions, the performance
-// monitor's 5-minute windows. It reports events/s end to end and per stage, CPU seconds per 1,000 events
-// for each service and server (from /proc, over the run), each service's peak RSS, and, as the floor, a
-// plain kafkajs consume of the same two topics. Stream generation and encoding happen before the clock starts.
-import { execFileSync } from 'node:child_process';
-import { randomBytes } from 'node:crypto';
-import { existsSync, mkdtempSync, readFileSync } from 'node:fs';
-import { loadavg, tmpdir } from 'node:os';
-import path from 'node:path';
-import { fileURLToPath } from 'node:url';
-import { createClient } from '@clickhouse/client';
-import { Kafka, logLevel, type Message } from 'kafkajs';
-import { topicNames } from '../services/core/src/config/topics.ts';
-import { classifierTraffic } from '../services/simulator/src/classifier-traffic.ts';
-import { avroEncoder } from './lib/avro-encoder.ts';
+//   npx tsx bench/pipeline.ts [predictions=150000] [paced events/s=half the end-to-end rate] [paced seconds=45]
+// Two runs, each in a fresh default `driftline up` (its own run folder, topic prefix and database, beside the
+// servers if they run, else starting them); streams are generated and encoded before any clock starts.
+// 1. Throughput: Avro predictions of three models (20 numeric features and one categorical), labels for 90% of
+//    them 1-61 s later in event time, the third model's x0 shifted by one standard deviation half way, produced
+//    as fast as kafkajs goes. Reports events/s end to end and per stage (the sink's inference_log rows, the
+//    joiner's pairs in labeled_predictions, the performance monitor's 5-minute windows), CPU seconds per 1,000
+//    events of each service and server (from /proc) and peak RSS; then, services stopped, the floor: a plain
+//    kafkajs consume-and-insert of the same topics into ClickHouse, its events/s and CPU.
+// 2. Latency, at about half that rate: the same kind of stream in event-time order over 3¼ hours of event time
+//    (with a reference profile per model, a data drift and a drop in accuracy), produced at a fixed rate.
+//    Reports p50/p95/p99 from produce to the row in ClickHouse (polled every 100 ms), and for each alert the
+//    delay from its window becoming closable (the first event past its end plus lateness produced) to the alert
+//    on the alerts topic.
+import { loadavg } from 'node:os';
+import type { Percentiles } from './lib/percentiles.ts';
+import { Deployment } from './pipeline/deployment.ts';
+import { runLatency, SPAN_MS, type LatencyResult } from './pipeline/latency.ts';
+import { PACED_CHANGES } from './pipeline/stream.ts';
+import { runThroughput, STAGES, type ThroughputResult } from './pipeline/throughput.ts';
 
-const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
 const PREDICTIONS = Number(process.argv[2] ?? 150_000);
-const BROKERS = process.env.DRIFTLINE_KAFKA_BROKERS ?? '127.0.0.1:9092';
-const REGISTRY = process.env.DRIFTLINE_SCHEMA_REGISTRY_URL ?? 'http://127.0.0.1:8081/apis/ccompat/v7';
-const CLICKHOUSE = process.env.DRIFTLINE_CLICKHOUSE_URL ?? 'http://127.0.0.1:8123';
-const T0 = Date.parse('2026-06-01T00:00:00Z');
-const MODELS = 3;
-const id = randomBytes(4).toString('hex');
-const runDir = mkdtempSync(path.join(tmpdir(), 'driftline-pipeline-bench-'));
-const env: Record<string, string> = {
-  ...(process.env as Record<string, string>),
-  DRIFTLINE_RUN_DIR: runDir,
-  DRIFTLINE_STATE_DIR: path.join(runDir, 'state'),
-  DRIFTLINE_TOPIC_PREFIX: `pipe${id}.`,
-  DRIFTLINE_CLICKHOUSE_DATABASE: `pipe_${id}`,
-  DRIFTLINE_SERVICES_BASE_PORT: String(37_000 + Math.floor(Math.random() * 1_000) * 5),
-};
-const topics = topicNames({ topicPrefix: env.DRIFTLINE_TOPIC_PREFIX! });
-const kafka = new Kafka({ clientId: 'bench', brokers: BROKERS.split(','), logLevel: logLevel.NOTHING });
-const ch = createClient({ url: CLICKHOUSE, database: env.DRIFTLINE_CLICKHOUSE_DATABASE });
+const PACED_RATE = process.argv[3] ? Number(process.argv[3]) : undefined;
+const PACED_SECONDS = Number(process.argv[4] ?? 45);
 
-const cli = (...args: string[]) =>
-  execFileSync(path.join(ROOT, 'bin', 'driftline'), args, { cwd: ROOT, env, encoding: 'utf8' });
+const fixed = (x: number, digits = 1) => (Number.isFinite(x) ? x.toFixed(digits) : '-');
 
-/** Every process measured: the services `driftline up` supervises and the three servers. */
-function processes(): Map<string, number> {
-  const supervised = JSON.parse(readFileSync(path.join(runDir, 'services', 'supervisor.json'), 'utf8'))
-    .services as { name: string; pid: number | null }[];
-  const out = new Map(supervised.filter((s) => s.pid).map((s) => [s.name, s.pid!]));
-  const status = execFileSync('bash', [path.join(ROOT, 'infra', 'stack.sh'), 'status'], { encoding: 'utf8' });
-  for (const m of status.matchAll(/^(\w+)\s+running\s+pid (\d+)/gm))
-    out.set(`${m[1]} (server)`, Number(m[2]));
-  return out;
-}
-
-/** CPU seconds (user + system) of a process and its children so far. */
-function cpuSeconds(pid: number): number {
-  if (!existsSync(`/proc/${pid}/stat`)) return NaN;
-  const fields = readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1]!.split(' ');
-  const ticks = [11, 12, 13, 14].reduce((s, i) => s + Number(fields[i]), 0);
-  return ticks / 100;
-}
-
-/** Peak RSS in MB; NaN for a process that is gone (a server restarted during the run). */
-function peakRssMb(pid: number): number {
-  try {
-    return Number(/^VmHWM:\s+(\d+)/m.exec(readFileSync(`/proc/${pid}/status`, 'utf8'))?.[1] ?? NaN) / 1024;
-  } catch {
-    return NaN;
-  }
-}
-
-interface Stream {
-  inference: Message[];
-  truth: Message[];
-}
-
-/** The whole stream, encoded: per model, predictions 100 ms apart; 90% of them labeled. */
-async function buildStream(): Promise<Stream> {
-  const encode = await avroEncoder(env.DRIFTLINE_TOPIC_PREFIX!, REGISTRY);
-  const perModel = Math.ceil(PREDICTIONS / MODELS);
-  const stream: Stream = { inference: [], truth: [] };
-  for (let m = 0; m < MODELS; m++) {
-    const traffic = (shift: number, seed: number, startMs: number, idPrefix: string) =>
-      classifierTraffic({
-        modelId: `model-${m}`,
-        modelVersion: 'v1',
-        numericFeatures: 20,
-        shift,
-        seed,
-        startMs,
-        idPrefix,
-      });
-    const half = Math.floor(perModel / 2);
-    const first = traffic(0, m + 1, T0, `m${m}a`);
-    const second = traffic(m === 2 ? 1 : 0, m + 11, T0 + half * 100, `m${m}b`);
-    for (let i = 0; i < perModel; i++) {
-      const { inference, truth } = (i < half ? first : second).next().value!;
-      stream.inference.push({
-        key: inference.prediction_id,
-        value: encode('inference', inference),
-      });
-      if (i % 10 !== 9)
-        stream.truth.push({
-          key: truth.prediction_id,
-          value: encode('truth', truth),
-        });
-    }
-  }
-  return stream;
-}
-
-/** Produces both topics in step, chunk by chunk (labels of a chunk after its predictions), a few in flight. */
-async function produce(stream: Stream): Promise<void> {
-  const producer = kafka.producer();
-  await producer.connect();
-  const chunk = 5_000;
-  const inFlight: Promise<unknown>[] = [];
-  const ratio = stream.truth.length / stream.inference.length;
-  for (let i = 0; i < stream.inference.length; i += chunk) {
-    const labels = stream.truth.slice(Math.floor(i * ratio), Math.floor((i + chunk) * ratio));
-    inFlight.push(producer.send({ topic: topics.inference, messages: stream.inference.slice(i, i + chunk) }));
-    inFlight.push(producer.send({ topic: topics.groundTruth, messages: labels }));
-    if (inFlight.length >= 4) await Promise.all(inFlight.splice(0));
-  }
-  await Promise.all(inFlight);
-  await producer.disconnect();
-}
-
-async function count(query: string): Promise<number> {
-  try {
-    const rows = (await (await ch.query({ query, format: 'JSONEachRow' })).json()) as { n: string }[];
-    return Number(rows[0]?.n ?? 0);
-  } catch {
-    return 0; // table not there yet
-  }
-}
-
-const STAGES = [
-  { name: 'sink: inference_log', query: 'SELECT count() AS n FROM inference_log FINAL', of: 'inference' },
-  {
-    name: 'joiner: labeled_predictions',
-    query: 'SELECT count() AS n FROM labeled_predictions FINAL',
-    of: 'truth',
-  },
-  {
-    name: 'performance monitor: 5m windows',
-    query:
-      "SELECT sum(sample_count) AS n FROM performance_metrics FINAL WHERE window_size = '5m' AND metric = 'accuracy' AND segment = ''",
-    of: 'truth',
-  },
-] as const;
-
-/** Seconds from `start` until each stage holds its whole input. */
-async function stageTimes(start: number, stream: Stream): Promise<Map<string, number>> {
-  const done = new Map<string, number>();
-  const deadline = start + 900_000;
-  while (done.size < STAGES.length && performance.now() < deadline) {
-    for (const s of STAGES) {
-      if (done.has(s.name)) continue;
-      if ((await count(s.query)) >= stream[s.of].length) done.set(s.name, (performance.now() - start) / 1000);
-    }
-    await new Promise((r) => setTimeout(r, 250));
-  }
-  return done;
-}
-
-/** The floor: a plain kafkajs consumer reading both topics to their end, no work per message. */
-async function plainConsume(total: number): Promise<number> {
-  const consumer = kafka.consumer({ groupId: `bench-floor-${id}` });
-  await consumer.connect();
-  await consumer.subscribe({ topics: [topics.inference, topics.groundTruth], fromBeginning: true });
-  let seen = 0;
-  let start = 0;
-  const finished = new Promise<number>((resolve) => {
-    void consumer.run({
-      eachBatch: async ({ batch }) => {
-        if (start === 0) start = performance.now();
-        seen += batch.messages.length;
-        if (seen >= total) resolve((performance.now() - start) / 1000);
-      },
-    });
-  });
-  const seconds = await finished;
-  await consumer.disconnect();
-  return seconds;
-}
-
-console.log(`building ${PREDICTIONS} predictions (3 models, 21 features) and their labels...`);
-const stream = await buildStream();
-const events = stream.inference.length + stream.truth.length;
-cli('up');
-try {
-  const pids = processes();
-  const cpuBefore = new Map([...pids].map(([name, pid]) => [name, cpuSeconds(pid)]));
-  const load = loadavg()[0]!.toFixed(1);
-  const start = performance.now();
-  await produce(stream);
-  const producedIn = (performance.now() - start) / 1000;
-  const times = await stageTimes(start, stream);
-  const cpu = new Map([...pids].map(([name, pid]) => [name, cpuSeconds(pid) - cpuBefore.get(name)!]));
-  const floor = await plainConsume(events);
-  const last = Math.max(...times.values());
+function printThroughput(r: ThroughputResult): number | undefined {
+  const events = r.predictions + r.labels;
   console.log(
-    `\n${stream.inference.length} predictions + ${stream.truth.length} labels = ${events} events; load average at start ${load}`,
+    `\nTHROUGHPUT: ${r.predictions} predictions + ${r.labels} labels = ${events} events, as fast as kafkajs goes`,
   );
-  console.log(`produced in ${producedIn.toFixed(1)} s (${Math.round(events / producedIn)} events/s)`);
+  console.log(
+    `load average at start ${fixed(r.load)}; produced in ${fixed(r.producedIn)} s (${Math.round(events / r.producedIn)} events/s)`,
+  );
   console.log('stage                               holds everything after   events/s');
   for (const s of STAGES) {
-    const t = times.get(s.name);
+    const t = r.stages.get(s.name);
+    const n = s.of === 'inference' ? r.predictions : r.labels;
     console.log(
-      `${s.name.padEnd(36)}${t === undefined ? 'not within 900 s' : `${t.toFixed(1)} s`.padStart(10)}   ${t ? Math.round(stream[s.of].length / t) : '-'}`,
+      `${s.name.padEnd(36)}${(t === undefined ? 'not within 900 s' : `${fixed(t)} s`).padStart(10)}   ${t ? Math.round(n / t) : '-'}`,
     );
   }
-  if (times.size === STAGES.length)
+  const last = r.stages.size === STAGES.length ? Math.max(...r.stages.values()) : undefined;
+  if (last !== undefined)
     console.log(
-      `END TO END                          ${`${last.toFixed(1)} s`.padStart(10)}   ${Math.round(events / last)}`,
+      `${'END TO END'.padEnd(36)}${`${fixed(last)} s`.padStart(10)}   ${Math.round(events / last)}`,
     );
+  console.log('\nprocess                 CPU s   CPU ms per 1,000 events   peak RSS MB');
+  for (const [name, p] of r.processes)
+    console.log(
+      `${name.padEnd(22)}${fixed(p.cpuSeconds).padStart(7)}${fixed((p.cpuSeconds * 1e6) / events, 1).padStart(26)}${fixed(p.peakRssMb, 0).padStart(14)}`,
+    );
+  const floorCpu = [...r.floor.cpuSeconds]
+    .map(([name, s]) => `${name} ${fixed((s * 1e6) / events)}`)
+    .join(', ');
   console.log(
-    `floor: plain kafkajs consume of both topics ${floor.toFixed(1)} s (${Math.round(events / floor)} events/s)`,
+    `\nfloor, a plain kafkajs consume-and-insert of both topics into ClickHouse (Avro decoded, JSONEachRow, one insert per fetched batch): ${fixed(r.floor.seconds)} s, ${Math.round(events / r.floor.seconds)} events/s; CPU ms per 1,000 events: ${floorCpu}`,
   );
-  console.log('\nprocess                 CPU s   CPU s per 1,000 events   peak RSS MB');
-  for (const [name, pid] of pids) {
-    const s = cpu.get(name)!;
+  return last === undefined ? undefined : events / last;
+}
+
+const ms = (p: Percentiles) => [p.p50, p.p95, p.p99, p.max].map((x) => fixed(x, 0).padStart(7)).join('');
+
+function printLatency(r: LatencyResult): void {
+  console.log(
+    `\nLATENCY: ${r.events} events (${r.predictions} predictions over ${SPAN_MS / 3_600_000} h of event time per model) paced at ${r.rate} events/s; produced in ${fixed(r.producedIn)} s; load average at start ${fixed(r.load)}`,
+  );
+  console.log(
+    `default settings (drift window 1h, grace ${r.lateness.driftMs / 60_000} min; performance windows 5m,1h,1d, lateness ${r.lateness.performanceMs / 60_000} min; alerter polls every 5 s); ${PACED_CHANGES}`,
+  );
+  console.log('produce → row visible in ClickHouse, ms         rows      p50    p95    p99    max');
+  for (const t of r.tables)
+    console.log(`${t.name.padEnd(44)}${`${t.ms.n}/${t.expected}`.padStart(13)}${ms(t.ms)}`);
+  console.log(
+    `(ClickHouse polled every ${r.pollMs} ms for rows past each partition's last offset seen; slowest poll ${fixed(r.slowestPollMs, 0)} ms; ${r.failedPolls} failed)`,
+  );
+  console.log(
+    `\n${'alerts on the topic'.padEnd(40)}model    window (event time)  severity  window closable → alert`,
+  );
+  const clock = (t: number) => new Date(t).toISOString().slice(11, 16);
+  for (const a of r.alerts) {
+    const what = `${a.status === 'FIRING' ? '' : `${a.status} `}${a.kind} ${a.metric}`;
+    const delay =
+      a.delayMs !== undefined
+        ? `${fixed(a.delayMs / 1000)} s`
+        : a.provisional
+          ? 'provisional, on the open window'
+          : 'not a window close';
     console.log(
-      `${name.padEnd(22)}${s.toFixed(1).padStart(7)}${((s * 1000) / events).toFixed(3).padStart(25)}${peakRssMb(pid).toFixed(0).padStart(14)}`,
+      `${what.padEnd(40)}${a.modelId.padEnd(9)}${`${clock(a.windowStartMs)}-${clock(a.windowEndMs)}`.padEnd(21)}${a.severity.padEnd(10)}${delay}`,
     );
   }
+  if (r.alerts.length === 0) console.log('none');
+}
+
+const throughputRun = new Deployment();
+let rate = PACED_RATE;
+try {
+  console.log(`throughput run: ${PREDICTIONS} predictions (3 models, 21 features) and their labels...`);
+  const endToEnd = printThroughput(await runThroughput(throughputRun, PREDICTIONS));
+  rate ??= Math.round((endToEnd ?? 12_000) / 2);
 } finally {
-  cli('down', '--keep-servers');
-  await ch
-    .command({ query: `DROP DATABASE IF EXISTS ${env.DRIFTLINE_CLICKHOUSE_DATABASE}` })
-    .catch(() => undefined);
-  await ch.close();
+  throughputRun.stopServices();
+  await throughputRun.drop();
+}
+const latencyRun = new Deployment();
+try {
+  console.log(
+    `\nlatency run: ${rate} events/s for about ${PACED_SECONDS} s (load average now ${fixed(loadavg()[0]!)})...`,
+  );
+  printLatency(await runLatency(latencyRun, rate, PACED_SECONDS));
+} finally {
+  latencyRun.stopServices();
+  await latencyRun.drop();
 }

@@ -1,0 +1,133 @@
+// The latency run: a time-ordered stream produced at a fixed rate into a fresh default `driftline up` with a
+// reference profile per model; while it flows, a poller notes when each row becomes visible in ClickHouse and a
+// consumer notes when each alert lands on the alerts topic.
+import { loadavg } from 'node:os';
+import { loadConfig, loadSettings } from '../../services/core/src/config/load.ts';
+import { DRIFT_SETTINGS } from '../../services/drift-monitor/src/settings.ts';
+import { PERFORMANCE_SETTINGS } from '../../services/performance-monitor/src/settings.ts';
+import { avroEncoder } from '../lib/avro-encoder.ts';
+import { percentiles, type Percentiles } from '../lib/percentiles.ts';
+import { closableAt, watchAlerts, type Lateness, type SeenAlert } from './alerts.ts';
+import { REGISTRY, type Deployment } from './deployment.ts';
+import { buildTimedStream, MODELS, producePaced, type TimedEvent } from './stream.ts';
+import { VisibilityPoller } from './visibility.ts';
+
+/** Three hours and a quarter of event time per model: the default one-hour windows up to [02:00, 03:00) close. */
+export const SPAN_MS = 3.25 * 3_600_000;
+const POLL_MS = 100;
+
+/** Each table polled, and which produced record its rows are timed from. */
+const TABLES = [
+  { table: 'inference_log', name: 'prediction → inference_log (sink)', from: 'inference' },
+  { table: 'ground_truth', name: 'label → ground_truth (sink)', from: 'truth' },
+  { table: 'labeled_predictions', name: 'label → labeled_predictions (joiner, sink)', from: 'truth' },
+] as const;
+
+export interface TableLatency {
+  name: string;
+  /** Milliseconds from produce to visible, of the rows seen. */
+  ms: Percentiles;
+  expected: number;
+}
+
+export interface TimedAlert extends SeenAlert {
+  /** Milliseconds from the window's closable moment to the alert on the topic; undefined if not window-final. */
+  delayMs: number | undefined;
+}
+
+export interface LatencyResult {
+  rate: number;
+  events: number;
+  predictions: number;
+  load: number;
+  producedIn: number;
+  lateness: Lateness;
+  tables: TableLatency[];
+  pollMs: number;
+  slowestPollMs: number;
+  failedPolls: number;
+  alerts: TimedAlert[];
+}
+
+function latencies(
+  events: readonly TimedEvent[],
+  sentAt: Float64Array,
+  poller: VisibilityPoller,
+): TableLatency[] {
+  return TABLES.map(({ table, name, from }) => {
+    const seen = poller.seen.get(table)!;
+    const ms: number[] = [];
+    let expected = 0;
+    events.forEach((e, i) => {
+      if (e.topic !== from) return;
+      expected++;
+      const at = seen.get(e.id);
+      if (at !== undefined) ms.push(at - sentAt[i]!);
+    });
+    return { name, ms: percentiles(ms), expected };
+  });
+}
+
+/** Waits until every polled table holds its whole input, or `timeoutMs`. */
+async function drain(
+  poller: VisibilityPoller,
+  expected: Map<string, number>,
+  timeoutMs: number,
+): Promise<void> {
+  const deadline = performance.now() + timeoutMs;
+  const complete = () => TABLES.every((t) => poller.seen.get(t.table)!.size >= expected.get(t.from)!);
+  while (!complete() && performance.now() < deadline) await new Promise((r) => setTimeout(r, 200));
+}
+
+export async function runLatency(d: Deployment, rate: number, seconds: number): Promise<LatencyResult> {
+  const predictions = Math.round((rate * seconds) / 1.9); // 0.9 labels per prediction
+  const events = buildTimedStream(
+    await avroEncoder(d.env.DRIFTLINE_TOPIC_PREFIX!, REGISTRY),
+    predictions,
+    SPAN_MS,
+  );
+  const lateness: Lateness = {
+    driftMs: loadSettings(DRIFT_SETTINGS, d.env).graceMs,
+    performanceMs:
+      loadSettings(PERFORMANCE_SETTINGS, d.env).allowedLateness ?? loadConfig(d.env).allowedLatenessMs,
+  };
+  d.up();
+  await d.buildReferences(MODELS);
+  const watcher = await watchAlerts(d.kafka, d.topics.alerts, `bench-alerts-${d.id}`);
+  const poller = new VisibilityPoller(
+    d.ch,
+    TABLES.map((t) => t.table),
+    POLL_MS,
+  );
+  const sentAt = new Float64Array(events.length);
+  const load = loadavg()[0]!;
+  poller.start();
+  const start = performance.now();
+  await producePaced(d.kafka, d.topics, events, rate, sentAt);
+  const producedIn = (performance.now() - start) / 1000;
+  const expected = new Map([
+    ['inference', events.filter((e) => e.topic === 'inference').length],
+    ['truth', events.filter((e) => e.topic === 'truth').length],
+  ]);
+  await drain(poller, expected, 120_000);
+  await poller.stop();
+  // Alerts of windows that became closable near the end: give them the alerter's poll and then some.
+  await new Promise((r) => setTimeout(r, 15_000));
+  await watcher.stop();
+  return {
+    rate,
+    events: events.length,
+    predictions: expected.get('inference')!,
+    load,
+    producedIn,
+    lateness,
+    tables: latencies(events, sentAt, poller),
+    pollMs: POLL_MS,
+    slowestPollMs: poller.slowestPollMs,
+    failedPolls: poller.failedPolls,
+    alerts: watcher.alerts.map((a) => {
+      const closable = closableAt(a, events, sentAt, lateness);
+      return { ...a, delayMs: closable === undefined ? undefined : a.arrivedAt - closable };
+    }),
+  };
+}

@@ -1,0 +1,158 @@
+// The benchmark's streams, encoded before any clock starts, and the two ways it produces them: as fast as kafkajs
+// goes (throughput) and paced at a fixed rate in event-time order (latency).
+import type { Kafka, Message } from 'kafkajs';
+import type { TopicNames } from '../../services/core/src/config/topics.ts';
+import { classifierTraffic, type SimulatedPair } from '../../services/simulator/src/classifier-traffic.ts';
+import type { Encode } from '../lib/avro-encoder.ts';
+
+export const T0 = Date.parse('2026-06-01T00:00:00Z');
+export const MODELS = ['model-0', 'model-1', 'model-2'] as const;
+
+export interface Stream {
+  inference: Message[];
+  truth: Message[];
+}
+
+/** The throughput stream: per model, predictions 100 ms apart, 90% of them labeled; model after model. */
+export function buildStream(encode: Encode, predictions: number): Stream {
+  const perModel = Math.ceil(predictions / MODELS.length);
+  const stream: Stream = { inference: [], truth: [] };
+  MODELS.forEach((modelId, m) => {
+    const traffic = (shift: number, seed: number, startMs: number, idPrefix: string) =>
+      classifierTraffic({ modelId, modelVersion: 'v1', numericFeatures: 20, shift, seed, startMs, idPrefix });
+    const half = Math.floor(perModel / 2);
+    const first = traffic(0, m + 1, T0, `m${m}a`);
+    const second = traffic(m === 2 ? 1 : 0, m + 11, T0 + half * 100, `m${m}b`);
+    for (let i = 0; i < perModel; i++) {
+      const { inference, truth } = (i < half ? first : second).next().value!;
+      stream.inference.push({ key: inference.prediction_id, value: encode('inference', inference) });
+      if (i % 10 !== 9) stream.truth.push({ key: truth.prediction_id, value: encode('truth', truth) });
+    }
+  });
+  return stream;
+}
+
+/** Produces both topics in step, chunk by chunk (labels of a chunk after its predictions), a few in flight. */
+export async function produceFlatOut(kafka: Kafka, topics: TopicNames, stream: Stream): Promise<void> {
+  const producer = kafka.producer();
+  await producer.connect();
+  const chunk = 5_000;
+  const inFlight: Promise<unknown>[] = [];
+  const ratio = stream.truth.length / stream.inference.length;
+  for (let i = 0; i < stream.inference.length; i += chunk) {
+    const labels = stream.truth.slice(Math.floor(i * ratio), Math.floor((i + chunk) * ratio));
+    inFlight.push(producer.send({ topic: topics.inference, messages: stream.inference.slice(i, i + chunk) }));
+    inFlight.push(producer.send({ topic: topics.groundTruth, messages: labels }));
+    if (inFlight.length >= 4) await Promise.all(inFlight.splice(0));
+  }
+  await Promise.all(inFlight);
+  await producer.disconnect();
+}
+
+/** One record of the paced stream, with what the latency figures need to know about it. */
+export interface TimedEvent {
+  topic: 'inference' | 'truth';
+  id: string;
+  modelId: string;
+  /** Event time of the record: the prediction's, or the label's. */
+  timestamp: number;
+  /** Event time of the prediction (of a label: the prediction it labels). */
+  predictedAt: number;
+  message: Message;
+}
+
+/** What changes half way through the paced stream, and where. */
+export const PACED_CHANGES =
+  'model-2 x0 shifted by one standard deviation from half way (data drift); model-1 wrong 30% of the time instead of 10% from a quarter of the way (a drop in accuracy)';
+
+/**
+ * The latency stream: `predictions` over `spanMs` of event time per model, every record (labels 1-61 s after
+ * their prediction) in event-time order, as a live system sends them. The span covers more than two of the
+ * default one-hour windows, so windows close during the run; model-2 drifts in the second hour, model-1's
+ * accuracy drops in the first.
+ */
+export function buildTimedStream(encode: Encode, predictions: number, spanMs: number): TimedEvent[] {
+  const perModel = Math.ceil(predictions / MODELS.length);
+  const stepMs = spanMs / perModel;
+  const events: TimedEvent[] = [];
+  MODELS.forEach((modelId, m) => {
+    const changeAt = m === 2 ? Math.floor(perModel / 2) : m === 1 ? Math.floor(perModel / 4) : perModel;
+    const traffic = (changed: boolean, seed: number, startMs: number, idPrefix: string) =>
+      classifierTraffic({
+        modelId,
+        modelVersion: 'v1',
+        numericFeatures: 20,
+        shift: changed && m === 2 ? 1 : 0,
+        errorRate: changed && m === 1 ? 0.3 : 0.1,
+        seed,
+        startMs,
+        stepMs,
+        idPrefix,
+      });
+    const before = traffic(false, m + 1, T0, `t${m}a`);
+    const after = traffic(true, m + 11, T0 + changeAt * stepMs, `t${m}b`);
+    for (let i = 0; i < perModel; i++) {
+      const pair: SimulatedPair = (i < changeAt ? before : after).next().value!;
+      const { inference, truth } = pair;
+      const common = { id: inference.prediction_id, modelId, predictedAt: inference.timestamp };
+      events.push({
+        ...common,
+        topic: 'inference',
+        timestamp: inference.timestamp,
+        message: { key: inference.prediction_id, value: encode('inference', inference) },
+      });
+      if (i % 10 !== 9)
+        events.push({
+          ...common,
+          topic: 'truth',
+          timestamp: truth.timestamp,
+          message: { key: truth.prediction_id, value: encode('truth', truth) },
+        });
+    }
+  });
+  return events.sort((a, b) => a.timestamp - b.timestamp);
+}
+
+/**
+ * Produces `events` in order at `rate` events/s: every 10 ms, whatever is due in one request over both topics,
+ * up to 16 requests in flight. `sentAt[i]` gets the wall time (performance.now()) event i was handed to kafkajs.
+ */
+export async function producePaced(
+  kafka: Kafka,
+  topics: TopicNames,
+  events: readonly TimedEvent[],
+  rate: number,
+  sentAt: Float64Array,
+): Promise<void> {
+  const producer = kafka.producer();
+  await producer.connect();
+  const inFlight = new Set<Promise<unknown>>();
+  let failure: unknown;
+  const start = performance.now();
+  let next = 0;
+  while (next < events.length && failure === undefined) {
+    const due = Math.min(events.length, Math.floor(((performance.now() - start) / 1000) * rate));
+    if (due > next) {
+      const now = performance.now();
+      const byTopic = { inference: [] as Message[], truth: [] as Message[] };
+      for (; next < due; next++) {
+        sentAt[next] = now;
+        byTopic[events[next]!.topic].push(events[next]!.message);
+      }
+      const topicMessages = [
+        { topic: topics.inference, messages: byTopic.inference },
+        { topic: topics.groundTruth, messages: byTopic.truth },
+      ].filter((t) => t.messages.length > 0);
+      const sent: Promise<unknown> = producer.sendBatch({ topicMessages }).then(
+        () => inFlight.delete(sent),
+        (e: unknown) => (failure = e),
+      );
+      inFlight.add(sent);
+      if (inFlight.size >= 16) await Promise.race(inFlight);
+    }
+    await new Promise((r) => setTimeout(r, 10));
+  }
+  await Promise.all(inFlight);
+  await producer.disconnect();
+  if (failure !== undefined) throw failure;
+}

@@ -1,0 +1,98 @@
+// The throughput run: the whole stream produced as fast as kafkajs goes into a fresh default `driftline up`,
+// timing each stage until it holds everything, with each process's CPU over the run; then, services stopped,
+// the floor on the same topics.
+import { loadavg } from 'node:os';
+import { avroEncoder } from '../lib/avro-encoder.ts';
+import type { Deployment } from './deployment.ts';
+import { REGISTRY, ROOT } from './deployment.ts';
+import { consumeAndInsert } from './floor.ts';
+import { cpuSince, cpuSnapshot, measuredProcesses, peakRssMb } from './process-stats.ts';
+import { buildStream, produceFlatOut, type Stream } from './stream.ts';
+
+export const STAGES = [
+  { name: 'sink: inference_log', query: 'SELECT count() AS n FROM inference_log FINAL', of: 'inference' },
+  {
+    name: 'joiner: labeled_predictions',
+    query: 'SELECT count() AS n FROM labeled_predictions FINAL',
+    of: 'truth',
+  },
+  {
+    name: 'performance monitor: 5m windows',
+    query:
+      "SELECT sum(sample_count) AS n FROM performance_metrics FINAL WHERE window_size = '5m' AND metric = 'accuracy' AND segment = ''",
+    of: 'truth',
+  },
+] as const;
+
+export interface ProcessFigures {
+  cpuSeconds: number;
+  peakRssMb: number;
+}
+
+export interface ThroughputResult {
+  predictions: number;
+  labels: number;
+  load: number;
+  producedIn: number;
+  /** Seconds from the first produce until each stage held its whole input (missing: not within 900 s). */
+  stages: Map<string, number>;
+  processes: Map<string, ProcessFigures>;
+  floor: { seconds: number; cpuSeconds: Map<string, number> };
+}
+
+async function count(d: Deployment, query: string): Promise<number> {
+  try {
+    const rows = (await (await d.ch.query({ query, format: 'JSONEachRow' })).json()) as { n: string }[];
+    return Number(rows[0]?.n ?? 0);
+  } catch {
+    return 0; // table not there yet
+  }
+}
+
+async function stageTimes(d: Deployment, start: number, stream: Stream): Promise<Map<string, number>> {
+  const done = new Map<string, number>();
+  const deadline = start + 900_000;
+  while (done.size < STAGES.length && performance.now() < deadline) {
+    for (const s of STAGES) {
+      if (done.has(s.name)) continue;
+      if ((await count(d, s.query)) >= stream[s.of].length)
+        done.set(s.name, (performance.now() - start) / 1000);
+    }
+    await new Promise((r) => setTimeout(r, 250));
+  }
+  return done;
+}
+
+export async function runThroughput(d: Deployment, predictions: number): Promise<ThroughputResult> {
+  const stream = buildStream(await avroEncoder(d.env.DRIFTLINE_TOPIC_PREFIX!, REGISTRY), predictions);
+  const events = stream.inference.length + stream.truth.length;
+  d.up();
+  const pids = measuredProcesses(ROOT, d.runDir);
+  const before = cpuSnapshot(pids);
+  const load = loadavg()[0]!;
+  const start = performance.now();
+  await produceFlatOut(d.kafka, d.topics, stream);
+  const producedIn = (performance.now() - start) / 1000;
+  const stages = await stageTimes(d, start, stream);
+  const cpu = cpuSince(pids, before);
+  const processes = new Map(
+    [...pids].map(([name, pid]) => [name, { cpuSeconds: cpu.get(name)!, peakRssMb: peakRssMb(pid) }]),
+  );
+  d.stopServices();
+  const servers = new Map([...pids].filter(([name]) => name.endsWith('(server)')));
+  let serversBefore = new Map<string, number>();
+  const floor = await consumeAndInsert(d.kafka, d.ch, d.topics, events, `bench-floor-${d.id}`, () => {
+    serversBefore = cpuSnapshot(servers);
+  });
+  const floorCpu = cpuSince(servers, serversBefore);
+  floorCpu.set('consumer (bench process)', floor.consumerCpuSeconds);
+  return {
+    predictions: stream.inference.length,
+    labels: stream.truth.length,
+    load,
+    producedIn,
+    stages,
+    processes,
+    floor: { seconds: floor.seconds, cpuSeconds: floorCpu },
+  };
+}
