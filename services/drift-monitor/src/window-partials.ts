@@ -75,7 +75,9 @@ export class WindowPartial {
   private readonly numericStates: NumericHistogram[] = [];
   private readonly numericSamples: BoundedSample[] = [];
   private readonly numericOutputs: NumericSlot[] = [];
-  private readonly categorical: CategoricalSlot[] = [];
+  private readonly categoricalNames: string[] = [];
+  private readonly categoricalStates: CategoryCounts[] = [];
+  private readonly categoricalOutputs: CategoricalSlot[] = [];
   /** Reconstruction errors of the window's events; null when the profile has no multivariate part. */
   readonly multivariate: ReconstructionErrorState | null = null;
   private readonly reconstruction: PcaReconstruction | null = null;
@@ -108,7 +110,10 @@ export class WindowPartial {
       }
       this.samples.push(null);
       const state = new CategoryCounts();
-      this.categorical.push({ name: c.name, key, source, state });
+      if (source === 'feature') {
+        this.categoricalNames.push(c.name);
+        this.categoricalStates.push(state);
+      } else this.categoricalOutputs.push({ name: c.name, key, source, state });
       return state;
     });
     this.embeddings = (profile.embeddings ?? []).map((e) => new EmbeddingWindowState(e.rff));
@@ -154,7 +159,15 @@ export class WindowPartial {
         slot.sample.add(v);
       } else slot.state.update(null);
     }
-    for (const slot of this.categorical) {
+    const categoricalNames = this.categoricalNames;
+    const categoricalStates = this.categoricalStates;
+    for (let i = 0; i < categoricalNames.length; i++) {
+      const v = features[categoricalNames[i] as string];
+      (categoricalStates[i] as CategoryCounts).update(
+        typeof v === 'string' ? v : v === null || v === undefined ? null : String(v),
+      );
+    }
+    for (const slot of this.categoricalOutputs) {
       const v = pick(slot, features, p);
       slot.state.update(v === null || v === undefined ? null : typeof v === 'string' ? v : String(v));
     }

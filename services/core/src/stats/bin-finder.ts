@@ -11,8 +11,12 @@
 
 import { binIndex } from './reference-bins.ts';
 
-/** Grid cells per bin: 4 keeps a cell within a bin for most values at the cost of 16 bytes per bin. */
-const GRID_CELLS_PER_BIN = 4;
+/**
+ * Grid cells per bin, 64 bytes per bin. With 4, about a third of normal values fell in a cell holding an
+ * edge (quantile bins are narrow where the data are dense) and the step over it was a branch the processor
+ * missed; 16 makes such cells rare: 8 instead of 10 ns per lookup on 20 bins, and no gain beyond.
+ */
+const GRID_CELLS_PER_BIN = 16;
 
 /** The bin lookup of one set of edges; shared by every histogram over the same edges array. */
 export class BinFinder {
