@@ -1,14 +1,19 @@
 import { crashPoint } from '../../core/src/crash-point.ts';
 import { DecodeError } from '../../core/src/errors.ts';
-import type { KafkaMessage, Producer } from '../../core/src/kafka/client.ts';
-import type { Rejected } from '../../core/src/kafka/dead-letter.ts';
+import {
+  CompressionTypes,
+  type KafkaMessage,
+  type Message,
+  type Producer,
+} from '../../core/src/kafka/client.ts';
+import { toDeadLetter, type Rejected } from '../../core/src/kafka/dead-letter.ts';
+import { commitTransaction, type OutgoingRecords } from '../../core/src/kafka/transactional-batch.ts';
 import type { Logger } from '../../core/src/logger.ts';
 import type { JoinedPrediction } from '../../core/src/records/records.generated.ts';
 import { decodePreviousLabel, PREVIOUS_LABEL_HEADER } from '../../core/src/serde/previous-label-header.ts';
 import type { FlushResult } from './emit.ts';
 import type { PerformanceMetrics } from './perf-metrics.ts';
 import type { PerformanceProcessor, ProcessResult } from './processor.ts';
-import { commitBatch } from './transaction.ts';
 
 export interface BatchWorkDeps {
   logger: Logger;
@@ -109,26 +114,38 @@ export async function prepareBatch(
 
 /**
  * Makes a prepared batch durable: rows to ClickHouse first (idempotent: full figures, deterministic
- * identity), then changelog, dead letters and offsets in one Kafka transaction.
+ * identity), then, in one Kafka transaction (core commitTransaction), the changelog records to the changelog
+ * partition numbered like the source partition, the dead letters and the consumer offset: the state, the dead
+ * letters and the position never disagree.
+ * @throws TransactionFailedError after aborting (fenced: another instance owns the partition).
  */
 export async function commitPrepared(
   deps: BatchWorkDeps,
   producer: Producer,
+  transactionalId: string,
   b: PreparedBatch,
 ): Promise<void> {
   const started = performance.now();
   await deps.writeRows(b.result);
   const written = performance.now();
   crashPoint('after-effect-before-commit');
-  const bytes = await commitBatch({
-    producer,
-    groupId: deps.groupId,
-    source: { topic: deps.sourceTopic, partition: b.partition },
-    nextOffset: b.nextOffset,
-    changelogTopic: deps.changelogTopic,
-    changelog: b.result.changelog,
-    deadLetterTopic: deps.deadLetterTopic,
-    rejected: b.rejected,
+  let bytes = 0;
+  const changelog: Message[] = b.result.changelog.map((e) => {
+    bytes += e.key.length + (e.value?.length ?? 0);
+    return { key: e.key, value: e.value, partition: b.partition };
+  });
+  const now = Date.now();
+  const records: OutgoingRecords[] = [
+    { topic: deps.changelogTopic, messages: changelog },
+    { topic: deps.deadLetterTopic, messages: b.rejected.map((x) => toDeadLetter(x, now)) },
+  ].filter((r) => r.messages.length > 0);
+  const consumed = {
+    consumerGroupId: deps.groupId,
+    topics: [{ topic: deps.sourceTopic, partitions: [{ partition: b.partition, offset: b.nextOffset }] }],
+  };
+  // Window states are JSON: gzip keeps a many-class state far below the broker's record-batch limit.
+  await commitTransaction(producer, transactionalId, records, consumed, {
+    compression: CompressionTypes.GZIP,
   });
   const { metrics } = deps;
   metrics.transactions.inc({ result: 'committed' });

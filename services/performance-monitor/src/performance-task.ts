@@ -1,7 +1,6 @@
 import { describe } from '../../core/src/errors.ts';
 import type { KafkaMessage, Producer } from '../../core/src/kafka/client.ts';
-import { isFencedError } from '../../core/src/kafka/fenced-producer.ts';
-import type { PartitionTask } from '../../core/src/streams/partition-task.ts';
+import { wasFenced, type PartitionTask } from '../../core/src/streams/partition-task.ts';
 import type { TaskStates } from '../../core/src/streams/task-opener.ts';
 import { commitPrepared, prepareBatch, type BatchWorkDeps, type PreparedBatch } from './batch-work.ts';
 import type { PerformanceProcessor } from './processor.ts';
@@ -36,6 +35,7 @@ export class PerformanceTask implements PartitionTask {
     readonly partition: number,
     private readonly processor: PerformanceProcessor,
     private readonly producer: Producer,
+    private readonly transactionalId: string,
     private readonly deps: PerformanceTaskDeps,
   ) {}
 
@@ -76,12 +76,12 @@ export class PerformanceTask implements PartitionTask {
     if (!failure) return;
     this.broken = true;
     this.inFlight = Promise.resolve(undefined);
-    if (!isFencedError(failure.error)) this.deps.seek(this.partition, failure.fromOffset);
+    if (!wasFenced(failure.error)) this.deps.seek(this.partition, failure.fromOffset);
     throw failure.error;
   }
 
   private makeDurable(batch: PreparedBatch): Promise<Failure | undefined> {
-    return commitPrepared(this.deps, this.producer, batch).then(
+    return commitPrepared(this.deps, this.producer, this.transactionalId, batch).then(
       () => {
         this.deps.metrics.openWindows.set(
           { partition: String(this.partition) },
@@ -113,10 +113,10 @@ export function performanceTaskStates(deps: PerformanceTaskDeps): TaskStates<Per
       const processor = processors.get(p);
       for (const r of records) processor?.restore({ key: r.key, value: r.value?.toString() ?? null });
     },
-    async create({ partition, producer }) {
+    async create({ partition, producer, transactionalId }) {
       const processor = processors.get(partition)!;
       processors.delete(partition);
-      return new PerformanceTask(partition, processor, producer, deps);
+      return new PerformanceTask(partition, processor, producer, transactionalId, deps);
     },
     async discard(partitions) {
       for (const p of partitions) processors.delete(p);

@@ -1,5 +1,5 @@
 // kafkajs' values come through client.ts, which loads our kafkajs patches first.
-import type { RecordMetadata } from 'kafkajs';
+import type { CompressionTypes, RecordMetadata } from 'kafkajs';
 import type { Message, Producer } from './client.ts';
 import { messageBytes } from './dead-letter.ts';
 import { isFencedError } from './fenced-producer.ts';
@@ -9,6 +9,11 @@ import { describe, DriftlineError } from '../errors.ts';
 export interface OutgoingRecords {
   topic: string;
   messages: Message[];
+}
+
+export interface TransactionOptions {
+  /** Codec of every produce request (`CompressionTypes` from client.ts). @default none */
+  compression?: CompressionTypes;
 }
 
 export interface ConsumedOffsets {
@@ -82,12 +87,13 @@ export async function commitTransaction(
   transactionalId: string,
   records: OutgoingRecords[],
   offsets?: ConsumedOffsets,
+  options: TransactionOptions = {},
 ): Promise<Map<string, bigint>> {
   const tx = await producer.transaction();
   const lastOffsets = new Map<string, bigint>();
   try {
     for (const topicMessages of chunks(records)) {
-      const metadata = await tx.sendBatch({ acks: -1, topicMessages });
+      const metadata = await tx.sendBatch({ acks: -1, topicMessages, compression: options.compression });
       trackLastOffsets(topicMessages, metadata, lastOffsets);
     }
     if (offsets) await tx.sendOffsets(offsets);

@@ -1,4 +1,6 @@
 import { DriftlineError } from '../errors.ts';
+import { isFencedError } from '../kafka/fenced-producer.ts';
+import { TransactionFailedError } from '../kafka/transactional-batch.ts';
 
 /**
  * What a service supplies for one partition it owns, as Kafka Streams' StreamTask: its state (restored from the
@@ -35,3 +37,7 @@ export class PartitionMovedError extends DriftlineError {
     });
   }
 }
+
+/** Whether a batch failed because another producer took over the task's transactional id. */
+export const wasFenced = (error: unknown): boolean =>
+  error instanceof TransactionFailedError ? error.fenced : isFencedError(error);

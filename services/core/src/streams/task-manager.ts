@@ -1,9 +1,7 @@
 import { describe } from '../errors.ts';
-import { isFencedError } from '../kafka/fenced-producer.ts';
 import { TaskMigratedError } from '../kafka/task-migrated.ts';
-import { TransactionFailedError } from '../kafka/transactional-batch.ts';
 import type { Logger } from '../logger.ts';
-import { PartitionMovedError, type PartitionTask, type TaskBatch } from './partition-task.ts';
+import { PartitionMovedError, wasFenced, type PartitionTask, type TaskBatch } from './partition-task.ts';
 
 export interface TaskManagerDeps<T extends PartitionTask> {
   /** Opens the tasks of newly assigned partitions: fenced producers first, then the restore (task-opener.ts). */
@@ -19,10 +17,6 @@ export interface TaskManagerDeps<T extends PartitionTask> {
 }
 
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
-
-/** Whether a batch failed because another producer took over the task's transactional id. */
-const wasFenced = (error: unknown): boolean =>
-  error instanceof TransactionFailedError ? error.fenced : isFencedError(error);
 
 /**
  * Follows the group's assignment, as Kafka Streams' TaskManager: opens tasks for partitions that arrive, closes
