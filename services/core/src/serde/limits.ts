@@ -32,30 +32,65 @@ const REPLACEMENT = '\uFFFD';
  * Checks every string, map and array of a decoded (already type-checked, hence shallow) event against
  * INPUT_LIMITS and names the first offender. A string holding U+FFFD is refused too: it is what invalid UTF-8
  * bytes decode to, and an id mangled so would never join its counterpart. Iterative, so no value can exhaust the stack. Pure.
+ * Runs once per event in every reader, so an offender's path is only spelled out when there is one: the walk
+ * keeps each value's parent and key, and numbers, booleans and nulls (most features) are never stacked.
  * @throws DecodeError('invalid_record') (not retriable)
  */
 export function checkSizeLimits(record: unknown): void {
-  const pending: [unknown, string][] = [[record, '']];
-  while (pending.length > 0) {
-    const [value, path] = pending.pop()!;
+  const walk = new Walk(record);
+  while (walk.pending.length > 0) {
+    const at = walk.pending.pop()!;
+    const value = walk.values[at];
     if (typeof value === 'string') {
-      if (value.length > INPUT_LIMITS.maxStringChars) throw tooLarge(path, value.length, 'maxStringChars');
-      if (value.includes(REPLACEMENT)) throw notUtf8(path);
+      if (value.length > INPUT_LIMITS.maxStringChars)
+        throw tooLarge(walk.path(at), value.length, 'maxStringChars');
+      if (value.includes(REPLACEMENT)) throw notUtf8(walk.path(at));
     } else if (Array.isArray(value)) {
-      if (value.length > INPUT_LIMITS.maxArrayItems) throw tooLarge(path, value.length, 'maxArrayItems');
-      value.forEach((item, i) => pending.push([item, `${path}[${i}]`]));
+      if (value.length > INPUT_LIMITS.maxArrayItems)
+        throw tooLarge(walk.path(at), value.length, 'maxArrayItems');
+      for (let i = 0; i < value.length; i++) walk.push(value[i], at, i);
     } else if (value !== null && typeof value === 'object') {
-      const entries = Object.entries(value as Record<string, unknown>);
-      if (path !== '' && entries.length > INPUT_LIMITS.maxMapEntries) {
-        throw tooLarge(path, entries.length, 'maxMapEntries');
+      const keys = Object.keys(value);
+      if (at !== 0 && keys.length > INPUT_LIMITS.maxMapEntries) {
+        throw tooLarge(walk.path(at), keys.length, 'maxMapEntries');
       }
-      for (const [key, item] of entries) {
+      for (const key of keys) {
         if (key.length > INPUT_LIMITS.maxStringChars)
-          throw tooLarge(`${path} key`, key.length, 'maxStringChars');
-        if (key.includes(REPLACEMENT)) throw notUtf8(`${path} key`);
-        pending.push([item, path === '' ? key : `${path}.${key.slice(0, 40)}`]);
+          throw tooLarge(`${walk.path(at)} key`, key.length, 'maxStringChars');
+        if (key.includes(REPLACEMENT)) throw notUtf8(`${walk.path(at)} key`);
+        walk.push((value as Record<string, unknown>)[key], at, key);
       }
     }
+  }
+}
+
+/** The values still to check (a stack of indexes), each with its parent and its key or index there. */
+class Walk {
+  readonly values: unknown[];
+  readonly parents: number[] = [-1];
+  readonly keys: (string | number)[] = [''];
+  readonly pending: number[] = [0];
+
+  constructor(record: unknown) {
+    this.values = [record];
+  }
+
+  /** Stacks a value that has something to check (a string, an array, an object). */
+  push(value: unknown, parent: number, key: string | number): void {
+    if (value === null || (typeof value !== 'string' && typeof value !== 'object')) return;
+    this.pending.push(this.values.length);
+    this.values.push(value);
+    this.parents.push(parent);
+    this.keys.push(key);
+  }
+
+  /** `features.x`, `embeddings.e[3]`; '' for the record itself. Object keys below the top are cut at 40 characters. */
+  path(at: number): string {
+    if (at === 0) return '';
+    const parent = this.path(this.parents[at]!);
+    const key = this.keys[at]!;
+    if (typeof key === 'number') return `${parent}[${key}]`;
+    return parent === '' ? key : `${parent}.${key.slice(0, 40)}`;
   }
 }
 
