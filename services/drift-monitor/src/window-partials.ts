@@ -9,6 +9,7 @@ import {
 import type { PcaReconstruction } from '../../core/src/stats/pca-reconstruction.ts';
 import { EmbeddingWindowState, type EmbeddingStateJSON } from '../../core/src/stats/embedding-drift.ts';
 import { DriftStateError } from './errors.ts';
+import { NUMBER, OTHER_TYPE, featureReader, type FeatureReader } from './feature-reader.ts';
 import { SCORE_PREFIX, type ReferenceProfile } from './profile.ts';
 
 /** A numeric state without the edges and shift, which the profile holds once. */
@@ -78,6 +79,11 @@ export class WindowPartial {
   private readonly categoricalNames: string[] = [];
   private readonly categoricalStates: CategoryCounts[] = [];
   private readonly categoricalOutputs: CategoricalSlot[] = [];
+  /** Reads an event's input features into the three buffers below (one reader per profile). */
+  private readonly readFeatures: FeatureReader;
+  private readonly numbers: Float64Array;
+  private readonly kinds: Uint8Array;
+  private readonly categoricalValues: unknown[];
   /** Reconstruction errors of the window's events; null when the profile has no multivariate part. */
   readonly multivariate: ReconstructionErrorState | null = null;
   private readonly reconstruction: PcaReconstruction | null = null;
@@ -116,6 +122,10 @@ export class WindowPartial {
       } else this.categoricalOutputs.push({ name: c.name, key, source, state });
       return state;
     });
+    this.readFeatures = readerOf(profile.columns, this.numericNames, this.categoricalNames);
+    this.numbers = new Float64Array(this.numericNames.length);
+    this.kinds = new Uint8Array(this.numericNames.length);
+    this.categoricalValues = this.categoricalNames.map(() => null);
     this.embeddings = (profile.embeddings ?? []).map((e) => new EmbeddingWindowState(e.rff));
     const mv = profile.multivariate?.reconstruction;
     // The fit's features are the profile's numeric input features in column order, as numericNames.
@@ -130,23 +140,28 @@ export class WindowPartial {
   /** Adds one event. Allocation-free for numeric features; a hot loop (see bench/drift-monitor.ts). */
   update(event: Pick<InferenceEvent, 'features' | 'prediction' | 'embeddings'>): void {
     const features = event.features;
-    // Input features first, in flat arrays: no per-value dispatch on where the value comes from.
-    const names = this.numericNames;
+    // Input features first, read by the profile's reader into flat buffers: no per-value dispatch on where
+    // the value comes from, and no property lookup by a varying name.
+    const numbers = this.numbers;
+    const kinds = this.kinds;
+    const categorical = this.categoricalValues;
+    this.readFeatures(features, numbers, kinds, categorical);
     const states = this.numericStates;
     const samples = this.numericSamples;
     const mv = this.reconstruction;
     const z = this.standardized;
-    for (let i = 0; i < names.length; i++) {
-      const v = features[names[i] as string];
+    for (let i = 0; i < states.length; i++) {
       const state = states[i] as NumericHistogram;
-      if (mv !== null) z[i] = mv.standardize(i, v as number | null | undefined);
-      if (typeof v === 'number') {
+      if (kinds[i] === NUMBER) {
+        const v = numbers[i] as number;
+        if (mv !== null) z[i] = mv.standardize(i, v);
         state.update(v);
         (samples[i] as BoundedSample).add(v);
       } else {
         // Same as update(null), without the call; a value of the wrong type counts as missing too.
+        if (mv !== null) z[i] = 0;
         state.missing += 1;
-        if (v !== null && v !== undefined) this.mismatched += 1;
+        if (kinds[i] === OTHER_TYPE) this.mismatched += 1;
       }
     }
     if (mv !== null) this.multivariate!.update(mv.residualOf(z, this.residual), this.residual);
@@ -159,10 +174,9 @@ export class WindowPartial {
         slot.sample.add(v);
       } else slot.state.update(null);
     }
-    const categoricalNames = this.categoricalNames;
     const categoricalStates = this.categoricalStates;
-    for (let i = 0; i < categoricalNames.length; i++) {
-      const v = features[categoricalNames[i] as string];
+    for (let i = 0; i < categoricalStates.length; i++) {
+      const v = categorical[i];
       (categoricalStates[i] as CategoryCounts).update(
         typeof v === 'string' ? v : v === null || v === undefined ? null : String(v),
       );
@@ -275,6 +289,21 @@ export class WindowPartial {
     out.mismatched = json.mismatched;
     return out;
   }
+}
+
+/**
+ * The feature reader of a profile's columns, made once: windows of a profile share it, so its load sites
+ * learn the events' shape once (a reader made per window would start cold every time).
+ */
+const readers = new WeakMap<readonly unknown[], FeatureReader>();
+
+function readerOf(columns: readonly unknown[], numeric: string[], categorical: string[]): FeatureReader {
+  let reader = readers.get(columns);
+  if (reader === undefined) {
+    reader = featureReader(numeric, categorical);
+    readers.set(columns, reader);
+  }
+  return reader;
 }
 
 function restoreHistogram(reference: NumericHistogram, compact: CompactHistogramJSON): NumericHistogram {
