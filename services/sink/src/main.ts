@@ -21,6 +21,14 @@ import {
   type SourcePosition,
 } from './rows.ts';
 
+/**
+ * Fetch sizes: a partition's batch is one insert per table, and ClickHouse's CPU per row falls steeply with the
+ * rows per insert (one part to write, sort and later merge per insert; bench/sink.ts). kafkajs' default 1 MB a
+ * partition caps an inference batch near 2,000 events; 4 MB lets it reach DRIFTLINE_SINK_BATCH_SIZE. A fetch
+ * stays bounded (maxBytes), and so does the memory of the batch in hand.
+ */
+const SINK_FETCH = { maxBytesPerPartition: 4 << 20, maxBytes: 24 << 20 } as const;
+
 interface SinkRoute<T> {
   table: string;
   decode(value: Buffer | null): Promise<T>;
@@ -41,6 +49,7 @@ async function main(): Promise<void> {
     groupId: config.sinkGroupId,
     sessionTimeout: config.kafkaSessionTimeoutMs,
     heartbeatInterval: Math.floor(config.kafkaSessionTimeoutMs / 5),
+    ...SINK_FETCH,
   });
   await consumer.connect();
   rt.onShutdown(() => producer.disconnect());
