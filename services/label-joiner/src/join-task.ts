@@ -60,8 +60,9 @@ export interface JoinTaskDeps extends OpenedPartition {
 }
 
 /**
- * One partition number of the join (inference p + ground truth p): its store stack (LevelDB → batch overlay →
- * change logging → join store), its transactional producer and its batch loop. Each batch is one Kafka
+ * The joiner's partition task (core/src/streams): one partition number of the join (inference p + ground
+ * truth p), its store stack (LevelDB → batch overlay → change logging → join store), its transactional
+ * producer and its batch loop. Each batch is one Kafka
  * transaction holding the changelog records, the joined pairs, the expirations, the dead letters and the
  * consumed offset; the local store is written only after the commit, so it never holds aborted state.
  */
