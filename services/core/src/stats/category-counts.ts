@@ -14,11 +14,28 @@ export interface CategoryCountsJSON {
 
 /** Category → count, plus missing (null/undefined) count. */
 export class CategoryCounts {
-  readonly counts = new Map<string, number>();
+  /**
+   * Each category's slot in `tallies`, in first-seen order: an update is one map lookup (a get, then a
+   * slot increment), where a map of counts takes two (a get and a set), each hashing and comparing the
+   * category's text again: a window's values are new strings from the decoder every time.
+   */
+  private readonly slots = new Map<string, number>();
+  private readonly tallies: number[] = [];
+  private view: Map<string, number> | null = null;
   /** number of non-missing observations */
   n = 0;
   /** null and undefined seen */
   missing = 0;
+
+  /** Category → count, in first-seen order (a map made on demand; do not change it). */
+  get counts(): ReadonlyMap<string, number> {
+    if (this.view === null) {
+      const view = new Map<string, number>();
+      for (const [k, slot] of this.slots) view.set(k, this.tallies[slot] as number);
+      this.view = view;
+    }
+    return this.view;
+  }
 
   /**
    * Add one observation; null and undefined count as missing. Numbers or
@@ -34,13 +51,23 @@ export class CategoryCounts {
       this.missing++;
       return;
     }
-    this.counts.set(category, (this.counts.get(category) ?? 0) + 1);
+    this.add(category, 1);
     this.n++;
+  }
+
+  private add(category: string, count: number): void {
+    const slot = this.slots.get(category);
+    if (slot === undefined) {
+      this.slots.set(category, this.tallies.length);
+      this.tallies.push(count);
+    } else this.tallies[slot] = (this.tallies[slot] as number) + count;
+    this.view = null;
   }
 
   /** Count of one category (0 when never seen). */
   count(category: string): number {
-    return this.counts.get(category) ?? 0;
+    const slot = this.slots.get(category);
+    return slot === undefined ? 0 : (this.tallies[slot] as number);
   }
 
   /** Total of observations, missing included. */
@@ -54,7 +81,7 @@ export class CategoryCounts {
    * @param other - another CategoryCounts
    */
   merge(other: CategoryCounts): this {
-    for (const [k, c] of other.counts) this.counts.set(k, (this.counts.get(k) ?? 0) + c);
+    for (const [k, c] of other.counts) this.add(k, c);
     this.n += other.n;
     this.missing += other.missing;
     return this;
@@ -83,10 +110,10 @@ export class CategoryCounts {
     const out = new CategoryCounts();
     for (const pair of json.counts) {
       const [k, c] = Array.isArray(pair) ? pair : [];
-      if (typeof k !== 'string' || !Number.isInteger(c) || (c as number) < 1 || out.counts.has(k)) {
+      if (typeof k !== 'string' || !Number.isInteger(c) || (c as number) < 1 || out.slots.has(k)) {
         throw new StateFormatError(`bad category entry ${JSON.stringify(pair)}`);
       }
-      out.counts.set(k, c as number);
+      out.add(k, c as number);
       out.n += c as number;
     }
     if (!Number.isInteger(json.missing) || json.missing < 0)
