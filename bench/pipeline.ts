@@ -73,8 +73,16 @@ function printLatency(r: LatencyResult): void {
   console.log('produce → row visible in ClickHouse, ms         rows      p50    p95    p99    max');
   for (const t of r.tables)
     console.log(`${t.name.padEnd(44)}${`${t.ms.n}/${t.expected}`.padStart(13)}${ms(t.ms)}`);
+  for (const t of r.tables)
+    console.log(
+      `p50 by tenth of the run, s: ${t.mediansByTenth.map((x) => fixed(x / 1000)).join(' ')}   ${t.name}`,
+    );
+  const cpu = [...r.processCpuSeconds]
+    .map(([name, s]) => `${name} ${fixed((s * 1e6) / r.events)}`)
+    .join(', ');
+  console.log(`CPU ms per 1,000 events at this rate: ${cpu}`);
   console.log(
-    `(ClickHouse polled every ${r.pollMs} ms for rows past each partition's last offset seen; slowest poll ${fixed(r.slowestPollMs, 0)} ms; ${r.failedPolls} failed)`,
+    `(ClickHouse polled every ${r.pollMs} ms for rows past each partition's last offset seen; slowest poll ${fixed(r.slowestPollMs, 0)} ms; ${r.failedPolls} failed; this process, producer and poller and alert reader, ${fixed(r.benchCpuSeconds)} CPU s)`,
   );
   console.log(
     `\n${'alerts on the topic'.padEnd(40)}model    window (event time)  severity  window closable → alert`,

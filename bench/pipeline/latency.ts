@@ -8,7 +8,8 @@ import { PERFORMANCE_SETTINGS } from '../../services/performance-monitor/src/set
 import { avroEncoder } from '../lib/avro-encoder.ts';
 import { percentiles, type Percentiles } from '../lib/percentiles.ts';
 import { closableAt, watchAlerts, type Lateness, type SeenAlert } from './alerts.ts';
-import { REGISTRY, type Deployment } from './deployment.ts';
+import { REGISTRY, ROOT, type Deployment } from './deployment.ts';
+import { cpuSince, cpuSnapshot, measuredProcesses } from './process-stats.ts';
 import { buildTimedStream, MODELS, producePaced, type TimedEvent } from './stream.ts';
 import { VisibilityPoller } from './visibility.ts';
 
@@ -27,6 +28,8 @@ export interface TableLatency {
   name: string;
   /** Milliseconds from produce to visible, of the rows seen. */
   ms: Percentiles;
+  /** The median of each tenth of the run, in produce order: flat when the pipeline keeps up, rising when it lags. */
+  mediansByTenth: number[];
   expected: number;
 }
 
@@ -46,6 +49,10 @@ export interface LatencyResult {
   pollMs: number;
   slowestPollMs: number;
   failedPolls: number;
+  /** CPU seconds of this process (producer, poller, alert reader) from the first produce to the last row seen. */
+  benchCpuSeconds: number;
+  /** CPU seconds of each service and server from the first produce to the last row seen. */
+  processCpuSeconds: Map<string, number>;
   alerts: TimedAlert[];
 }
 
@@ -57,14 +64,17 @@ function latencies(
   return TABLES.map(({ table, name, from }) => {
     const seen = poller.seen.get(table)!;
     const ms: number[] = [];
+    const tenths: number[][] = Array.from({ length: 10 }, () => []);
     let expected = 0;
     events.forEach((e, i) => {
       if (e.topic !== from) return;
       expected++;
       const at = seen.get(e.id);
-      if (at !== undefined) ms.push(at - sentAt[i]!);
+      if (at === undefined) return;
+      ms.push(at - sentAt[i]!);
+      tenths[Math.min(9, Math.floor((i * 10) / events.length))]!.push(at - sentAt[i]!);
     });
-    return { name, ms: percentiles(ms), expected };
+    return { name, ms: percentiles(ms), mediansByTenth: tenths.map((t) => percentiles(t).p50), expected };
   });
 }
 
@@ -101,7 +111,10 @@ export async function runLatency(d: Deployment, rate: number, seconds: number): 
   );
   const sentAt = new Float64Array(events.length);
   const load = loadavg()[0]!;
+  const pids = measuredProcesses(ROOT, d.runDir);
+  const pidsCpu = cpuSnapshot(pids);
   poller.start();
+  const cpu = process.cpuUsage();
   const start = performance.now();
   await producePaced(d.kafka, d.topics, events, rate, sentAt);
   const producedIn = (performance.now() - start) / 1000;
@@ -111,6 +124,8 @@ export async function runLatency(d: Deployment, rate: number, seconds: number): 
   ]);
   await drain(poller, expected, 120_000);
   await poller.stop();
+  const benchCpu = process.cpuUsage(cpu);
+  const processCpuSeconds = cpuSince(pids, pidsCpu);
   // Alerts of windows that became closable near the end: give them the alerter's poll and then some.
   await new Promise((r) => setTimeout(r, 15_000));
   await watcher.stop();
@@ -125,6 +140,8 @@ export async function runLatency(d: Deployment, rate: number, seconds: number): 
     pollMs: POLL_MS,
     slowestPollMs: poller.slowestPollMs,
     failedPolls: poller.failedPolls,
+    benchCpuSeconds: (benchCpu.user + benchCpu.system) / 1e6,
+    processCpuSeconds,
     alerts: watcher.alerts.map((a) => {
       const closable = closableAt(a, events, sentAt, lateness);
       return { ...a, delayMs: closable === undefined ? undefined : a.arrivedAt - closable };
