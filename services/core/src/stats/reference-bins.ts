@@ -91,7 +91,7 @@ export function referenceBinsOfSorted(values: Float64Array, bins = DEFAULT_BINS)
     edges.push(v);
   }
   let sum = 0;
-  for (const v of values) sum += v;
+  for (let i = 0; i < values.length; i++) sum += values[i] as number;
   return { edges: Float64Array.from(edges), shift: sum / values.length };
 }
 
