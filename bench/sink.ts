@@ -1,10 +1,11 @@
 // The sink alone over the real local Kafka and ClickHouse:
-//   npx tsx bench/sink.ts [predictions=100000] [runs=1]
+//   npx tsx bench/sink.ts [predictions=100000] [runs=1] [live|backlog]
 // Starts the sink as `driftline up` runs it (node --import tsx services/sink/src/main.ts) with its own topic
 // prefix, consumer group and database, waits until it is ready, then produces a pre-encoded Avro stream as
 // fast as kafkajs goes: three models with 20 numeric features and one categorical, labels for 90% of the
-// predictions. It times the sink until inference_log and ground_truth hold every event, and reports CPU ms per
-// 1,000 events of the sink and of the ClickHouse server (both from /proc, over that span, so ClickHouse's
+// predictions (`backlog`: produced while the sink is paused, which then catches up as fast as it can, the way
+// it does behind a busy pipeline). It times the sink until inference_log and ground_truth hold every event,
+// and reports CPU ms per 1,000 events of the sink and of the ClickHouse server (both from /proc, over that span, so ClickHouse's
 // merges of those seconds are in), the sink's peak RSS, and checks the rows are exactly the events (FINAL).
 // Settings of the sink (DRIFTLINE_SINK_BATCH_SIZE, ...) pass through from the environment; BENCH_SINK_NODE_ARGS
 // adds node flags to the sink's process (e.g. `--cpu-prof --cpu-prof-dir=/tmp/prof` to profile it).
@@ -23,6 +24,7 @@ import { avroEncoder } from './lib/avro-encoder.ts';
 const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
 const PREDICTIONS = Number(process.argv[2] ?? 100_000);
 const RUNS = Number(process.argv[3] ?? 1);
+const BACKLOG = process.argv[4] === 'backlog';
 const BROKERS = process.env.DRIFTLINE_KAFKA_BROKERS ?? '127.0.0.1:9092';
 const REGISTRY = process.env.DRIFTLINE_SCHEMA_REGISTRY_URL ?? 'http://127.0.0.1:8081/apis/ccompat/v7';
 const CLICKHOUSE = process.env.DRIFTLINE_CLICKHOUSE_URL ?? 'http://127.0.0.1:8123';
@@ -180,10 +182,16 @@ async function run(): Promise<RunResult> {
     await waitReady(port, sink);
     await sleep(3_000); // the group's first join and fetch settle before the clock starts
     const chPid = clickhousePid();
+    // backlog: the sink is paused while the stream is produced, then reads it all as fast as it can
+    if (BACKLOG) {
+      sink.kill('SIGSTOP');
+      await produce(topics, stream);
+    }
     const before = { sink: cpuSeconds(sink.pid!), clickhouse: cpuSeconds(chPid) };
     const load = loadavg()[0]!;
     const start = performance.now();
-    await produce(topics, stream);
+    if (BACKLOG) sink.kill('SIGCONT');
+    else await produce(topics, stream);
     const deadline = start + 600_000;
     while (performance.now() < deadline) {
       const [i, t] = await Promise.all([count(db, 'inference_log'), count(db, 'ground_truth')]);
@@ -221,7 +229,7 @@ async function run(): Promise<RunResult> {
 
 const perThousand = (cpu: number, events: number) => ((cpu * 1e6) / events).toFixed(1);
 console.log(
-  `sink benchmark: ${PREDICTIONS} predictions + 90% labels, batch size ${process.env.DRIFTLINE_SINK_BATCH_SIZE ?? 'default'}`,
+  `sink benchmark: ${PREDICTIONS} predictions + 90% labels, ${BACKLOG ? 'a backlog' : 'live'}, batch size ${process.env.DRIFTLINE_SINK_BATCH_SIZE ?? 'default'}`,
 );
 console.log(
   'run   events   seconds   events/s   sink CPU ms/1k   ClickHouse CPU ms/1k   sink peak RSS MB   exact   load   rows/insert (inference/labels)',
