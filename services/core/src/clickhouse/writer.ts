@@ -32,8 +32,9 @@ export interface WriterOptions {
  * The only place in services/ that calls the client's `insert`: one retry policy, one format, one rows metric.
  * Every failure is a ServerUnavailableError (retriable) naming the table; attempts that run out throw
  * RetriesExceededError, which core/kafka/outage-retry.ts's forConsumer turns into a batch retry, so a ClickHouse
- * outage replays the batch instead of stopping the consumer. Every table written is idempotent by row identity
- * (ReplacingMergeTree, or rows of the same key merged by readers), so a retried or replayed insert changes nothing.
+ * outage replays the batch instead of stopping the consumer. An insert that timed out may have landed, so a retry
+ * can write rows twice: the callers' tables are idempotent by row identity (ReplacingMergeTree read with FINAL,
+ * or the readers' GROUP BY), as they already had to be for a replayed batch.
  */
 export class ClickHouseWriter {
   private readonly attempts: number;
