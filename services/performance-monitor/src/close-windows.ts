@@ -1,3 +1,4 @@
+import { isFinal } from '../../core/src/windows/window-finality.ts';
 import { Baseline, periodSource, windowsSource } from './baseline.ts';
 import { markWindow, type EmitContext } from './emit.ts';
 import type { ModelState, Series, WindowEntry } from './model-state.ts';
@@ -5,19 +6,20 @@ import type { WindowSize } from './options.ts';
 
 /**
  * Closes what the model's stream time has passed: a window (or bucket) is final once no accepted record can
- * fall in it any more, i.e. when stream time − allowed lateness ≥ its end. Lateness is decided per record
- * against the same threshold, so a record is in all of its windows and its bucket, or in none: the bucket
- * rollup always equals the window rows.
+ * fall in it any more (core's isFinal with the allowed lateness as the grace; a model's records share one
+ * partition, so its stream time is its watermark). Lateness is decided per record by core's isLate against
+ * the same threshold, so a record is in all of its windows and its bucket, or in none: the bucket rollup
+ * always equals the window rows.
  */
 export function closeWindows(ctx: EmitContext, model: ModelState): void {
   const { options } = ctx;
-  const threshold = model.streamTime - options.allowedLatenessMs;
+  const final = (endMs: number) => isFinal(endMs, options.allowedLatenessMs, model.streamTime);
   for (const series of model.series.values()) {
     for (const size of options.windows) {
       const windows = series.windows.get(size.ms);
       if (!windows) continue;
       const closing = [...windows.entries()]
-        .filter(([start, entry]) => !entry.final && start + size.ms <= threshold)
+        .filter(([start, entry]) => !entry.final && final(start + size.ms))
         .sort((a, b) => a[0] - b[0]);
       for (const [start, entry] of closing) {
         entry.final = true;
@@ -27,15 +29,10 @@ export function closeWindows(ctx: EmitContext, model: ModelState): void {
       }
     }
     for (const start of series.buckets.keys()) {
-      if (start + options.bucketMs <= threshold) ctx.evictedBuckets.push({ series, start });
+      if (final(start + options.bucketMs)) ctx.evictedBuckets.push({ series, start });
     }
     const period = series.baselines.get('period');
-    if (
-      options.baseline.mode === 'period' &&
-      period &&
-      !period.complete &&
-      threshold >= options.baseline.toMs
-    ) {
+    if (options.baseline.mode === 'period' && period && !period.complete && final(options.baseline.toMs)) {
       period.finish(periodSource(period, options.baseline.fromMs, options.baseline.toMs));
       putBaseline(ctx, series, 'period', period);
       for (const size of options.windows) markAll(ctx, series, size);

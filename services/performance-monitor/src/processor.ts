@@ -1,4 +1,5 @@
 import { ClassificationState, RegressionState } from '../../core/src/performance/index.ts';
+import { isLate } from '../../core/src/windows/window-finality.ts';
 import type { JoinedPrediction } from '../../core/src/records/records.generated.ts';
 import { Baseline } from './baseline.ts';
 import { persistLabelsBaselines, takeLabelsSample } from './labels-baseline.ts';
@@ -83,7 +84,7 @@ export class PerformanceProcessor {
       r.correction && known && previousLabel !== undefined ? { ...r, label: previousLabel } : undefined;
     const replaced = earlier && recordKind(earlier) === kind ? earlier : undefined;
     const ts = r.predicted_at;
-    const late = ts < model.streamTime - this.options.allowedLatenessMs;
+    const late = isLate(ts, this.options.allowedLatenessMs, model.streamTime);
     if (ts > model.streamTime) model.streamTime = ts;
     const bucketStart = floorTo(ts, this.options.bucketMs);
     for (const segment of segmentsOf(r.tags, this.options.segmentTags)) {

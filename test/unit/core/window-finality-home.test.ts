@@ -5,7 +5,7 @@ import { describe, expect, it } from 'vitest';
 
 /**
  * When an event-time window is final has one home, core/windows/window-finality.ts (modelWatermark, isIdle,
- * isFinal): the drift monitor and the estimator once wrote it twice, and the copies disagreed on idleness.
+ * isFinal): the drift monitor, the estimator and the performance monitor once wrote it three times, and the copies disagreed on idleness.
  * The check is a pattern over every TypeScript source in services/ with its comments removed: an end plus the
  * grace compared with a time, or a wall-clock silence compared with the idle time.
  */
@@ -25,7 +25,11 @@ function decidesFinality(code: string): boolean {
     /\+\s*(?:\$\{)?[\w.]*graceMs\}?\s*[<>]/.test(code) || /[<>]=?\s*[\w.]+\s*\+\s*[\w.]*graceMs\b/.test(code);
   // `now - lastWrite >= idleMs`
   const idle = /-\s*[\w.[\]]+\s*>=?\s*[\w.]*idleMs\b/.test(code);
-  return endPlusGrace || idle;
+  // `eventTime < streamTime - allowedLatenessMs`, `streamTime - lateness >= end`
+  const minusLateness =
+    /-\s*[\w.]*(?:allowedLatenessMs|graceMs)\b\s*[<>]/.test(code) ||
+    /[<>]=?\s*[\w.]+\s*-\s*[\w.]*(?:allowedLatenessMs|graceMs)\b/.test(code);
+  return endPlusGrace || idle || minusLateness;
 }
 
 function withoutComments(source: string): string {
@@ -69,6 +73,7 @@ describe('one home for window finality', () => {
     'return streamTime >= window.end + this.graceMs;',
     'const idle = idleMs > 0 && now - clock.writtenAtMs >= idleMs;',
     'WHERE toInt64(window_end_ms) + ${graceMs} > ${clock}',
+    'const late = ts < model.streamTime - this.options.allowedLatenessMs;',
   ])('shouldCatchACopyOfTheRule: %s', (code) => {
     expect(decidesFinality(code)).toBe(true);
   });

@@ -93,3 +93,12 @@ export function modelWatermark(
 export function isFinal(windowEndMs: number, graceMs: number, watermarkMs: number): boolean {
   return windowEndMs + graceMs <= watermarkMs;
 }
+
+/**
+ * An event is late, and counted in no window, once its time plus the grace is below the watermark: the same
+ * threshold as {@link isFinal}, so a window that accepted an event was not yet final, and one that is final
+ * accepts none (a service deciding both per record keeps every window consistent with its buckets).
+ */
+export function isLate(eventTimeMs: number, graceMs: number, watermarkMs: number): boolean {
+  return eventTimeMs + graceMs < watermarkMs;
+}

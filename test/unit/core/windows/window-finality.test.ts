@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import {
   isFinal,
+  isLate,
   isIdle,
   modelWatermark,
   type Closing,
@@ -105,5 +106,21 @@ describe('isFinal', () => {
   it('shouldTreatTheInfiniteWatermarksAsAllAndNothing', () => {
     expect(isFinal(Number.MAX_SAFE_INTEGER, 60_000, Infinity)).toBe(true);
     expect(isFinal(-Number.MAX_SAFE_INTEGER, 0, -Infinity)).toBe(false);
+  });
+});
+
+describe('isLate', () => {
+  it('shouldBeLateOnlyWhenTimePlusGraceIsBelowTheWatermark', () => {
+    expect(isLate(1000, 100, 1100)).toBe(false);
+    expect(isLate(1000, 100, 1101)).toBe(true);
+  });
+
+  it('shouldNeverAcceptAnEventIntoAWindowThatIsFinal', () => {
+    // An event at the last millisecond of a window [0, 1000): final at watermark 1100 with grace 100.
+    for (const watermark of [1098, 1099, 1100, 1101]) {
+      const final = isFinal(1000, 100, watermark);
+      const late = isLate(999, 100, watermark);
+      expect(final && !late).toBe(false);
+    }
   });
 });
