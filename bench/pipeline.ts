@@ -9,7 +9,8 @@
 //    events of each service and server (from /proc) and peak RSS; then, services stopped, the floor: a plain
 //    kafkajs consume-and-insert of the same topics into ClickHouse, its events/s and CPU.
 // 2. Latency, at about half that rate: the same kind of stream in event-time order over 3¼ hours of event time
-//    (with a reference profile per model, a data drift and a drop in accuracy), produced at a fixed rate.
+//    (with a reference profile per model, a data drift and a drop in accuracy), produced at a fixed rate after
+//    a 10 s warm-up on other models has reached ClickHouse.
 //    Reports p50/p95/p99 from produce to the row in ClickHouse (polled every 100 ms), and for each alert the
 //    delay from its window becoming closable (the first event past its end plus lateness produced) to the alert
 //    on the alerts topic.
@@ -66,6 +67,9 @@ const ms = (p: Percentiles) => [p.p50, p.p95, p.p99, p.max].map((x) => fixed(x, 
 function printLatency(r: LatencyResult): void {
   console.log(
     `\nLATENCY: ${r.events} events (${r.predictions} predictions over ${SPAN_MS / 3_600_000} h of event time per model) paced at ${r.rate} events/s; produced in ${fixed(r.producedIn)} s; load average at start ${fixed(r.load)}`,
+  );
+  console.log(
+    `after a warm-up of ${r.warmUp.events} events at the same rate on three other models, all in ClickHouse ${fixed(r.warmUp.drainSeconds)} s after its last produce`,
   );
   console.log(
     `default settings (drift window 1h, grace ${r.lateness.driftMs / 60_000} min; performance windows 5m,1h,1d, lateness ${r.lateness.performanceMs / 60_000} min; alerter polls every 5 s); ${PACED_CHANGES}`,

@@ -16,6 +16,7 @@ import { VisibilityPoller } from './visibility.ts';
 /** Three hours and a quarter of event time per model: the default one-hour windows up to [02:00, 03:00) close. */
 export const SPAN_MS = 3.25 * 3_600_000;
 const POLL_MS = 100;
+const WARM_UP_SECONDS = 10;
 
 /** Each table polled, and which produced record its rows are timed from. */
 const TABLES = [
@@ -42,6 +43,8 @@ export interface LatencyResult {
   rate: number;
   events: number;
   predictions: number;
+  /** The warm-up before the measured stream, and how long after its last produce ClickHouse held all of it. */
+  warmUp: { events: number; drainSeconds: number };
   load: number;
   producedIn: number;
   lateness: Lateness;
@@ -89,13 +92,19 @@ async function drain(
   while (!complete() && performance.now() < deadline) await new Promise((r) => setTimeout(r, 200));
 }
 
+function counts(events: readonly TimedEvent[], plus?: Map<string, number>): Map<string, number> {
+  const n = (topic: string) => events.filter((e) => e.topic === topic).length + (plus?.get(topic) ?? 0);
+  return new Map([
+    ['inference', n('inference')],
+    ['truth', n('truth')],
+  ]);
+}
+
 export async function runLatency(d: Deployment, rate: number, seconds: number): Promise<LatencyResult> {
-  const predictions = Math.round((rate * seconds) / 1.9); // 0.9 labels per prediction
-  const events = buildTimedStream(
-    await avroEncoder(d.env.DRIFTLINE_TOPIC_PREFIX!, REGISTRY),
-    predictions,
-    SPAN_MS,
-  );
+  const encode = await avroEncoder(d.env.DRIFTLINE_TOPIC_PREFIX!, REGISTRY);
+  const perSecond = rate / 1.9; // predictions; 0.9 labels each
+  const warmUp = buildTimedStream(encode, Math.round(perSecond * WARM_UP_SECONDS), SPAN_MS, true);
+  const events = buildTimedStream(encode, Math.round(perSecond * seconds), SPAN_MS);
   const lateness: Lateness = {
     driftMs: loadSettings(DRIFT_SETTINGS, d.env).graceMs,
     performanceMs:
@@ -109,20 +118,23 @@ export async function runLatency(d: Deployment, rate: number, seconds: number): 
     TABLES.map((t) => t.table),
     POLL_MS,
   );
+  poller.start();
+  // Warm-up: the same rate for a few seconds on other models, until ClickHouse holds it all.
+  await producePaced(d.kafka, d.topics, warmUp, rate, new Float64Array(warmUp.length));
+  const warmUpEnd = performance.now();
+  const warmUpCounts = counts(warmUp);
+  await drain(poller, warmUpCounts, 120_000);
+  const warmUpDrainSeconds = (performance.now() - warmUpEnd) / 1000;
+
   const sentAt = new Float64Array(events.length);
   const load = loadavg()[0]!;
   const pids = measuredProcesses(ROOT, d.runDir);
   const pidsCpu = cpuSnapshot(pids);
-  poller.start();
   const cpu = process.cpuUsage();
   const start = performance.now();
   await producePaced(d.kafka, d.topics, events, rate, sentAt);
   const producedIn = (performance.now() - start) / 1000;
-  const expected = new Map([
-    ['inference', events.filter((e) => e.topic === 'inference').length],
-    ['truth', events.filter((e) => e.topic === 'truth').length],
-  ]);
-  await drain(poller, expected, 120_000);
+  await drain(poller, counts(events, warmUpCounts), 120_000);
   await poller.stop();
   const benchCpu = process.cpuUsage(cpu);
   const processCpuSeconds = cpuSince(pids, pidsCpu);
@@ -132,7 +144,8 @@ export async function runLatency(d: Deployment, rate: number, seconds: number): 
   return {
     rate,
     events: events.length,
-    predictions: expected.get('inference')!,
+    predictions: counts(events).get('inference')!,
+    warmUp: { events: warmUp.length, drainSeconds: warmUpDrainSeconds },
     load,
     producedIn,
     lateness,

@@ -69,14 +69,29 @@ export const PACED_CHANGES =
  * The latency stream: `predictions` over `spanMs` of event time per model, every record (labels 1-61 s after
  * their prediction) in event-time order, as a live system sends them. The span covers more than two of the
  * default one-hour windows, so windows close during the run; model-2 drifts in the second hour, model-1's
- * accuracy drops in the first.
+ * accuracy drops in the first. A `warmUp` stream has three other models (warm-up-0, ...) without changes, a day
+ * earlier in event time: traffic that brings the pipeline to its steady state without touching the measured
+ * models' clocks or windows.
  */
-export function buildTimedStream(encode: Encode, predictions: number, spanMs: number): TimedEvent[] {
+export function buildTimedStream(
+  encode: Encode,
+  predictions: number,
+  spanMs: number,
+  warmUp = false,
+): TimedEvent[] {
   const perModel = Math.ceil(predictions / MODELS.length);
   const stepMs = spanMs / perModel;
+  const startMs = warmUp ? T0 - 86_400_000 : T0;
   const events: TimedEvent[] = [];
-  MODELS.forEach((modelId, m) => {
-    const changeAt = m === 2 ? Math.floor(perModel / 2) : m === 1 ? Math.floor(perModel / 4) : perModel;
+  MODELS.forEach((name, m) => {
+    const modelId = warmUp ? `warm-up-${m}` : name;
+    const changeAt = warmUp
+      ? perModel
+      : m === 2
+        ? Math.floor(perModel / 2)
+        : m === 1
+          ? Math.floor(perModel / 4)
+          : perModel;
     const traffic = (changed: boolean, seed: number, startMs: number, idPrefix: string) =>
       classifierTraffic({
         modelId,
@@ -89,8 +104,9 @@ export function buildTimedStream(encode: Encode, predictions: number, spanMs: nu
         stepMs,
         idPrefix,
       });
-    const before = traffic(false, m + 1, T0, `t${m}a`);
-    const after = traffic(true, m + 11, T0 + changeAt * stepMs, `t${m}b`);
+    const tag = warmUp ? 'w' : 't';
+    const before = traffic(false, m + 1, startMs, `${tag}${m}a`);
+    const after = traffic(true, m + 11, startMs + changeAt * stepMs, `${tag}${m}b`);
     for (let i = 0; i < perModel; i++) {
       const pair: SimulatedPair = (i < changeAt ? before : after).next().value!;
       const { inference, truth } = pair;

@@ -78,4 +78,10 @@ describe('buildTimedStream', () => {
     const last = Math.max(...events.filter((e) => e.topic === 'inference').map((e) => e.timestamp));
     expect(last).toBeGreaterThan(T0 + 3 * HOUR + lateness.driftMs); // the window [02:00, 03:00) closes
   });
+
+  it('shouldKeepTheMeasuredModelsClocksUntouchedWhenBuildingAWarmUp', () => {
+    const warmUp = buildTimedStream(() => Buffer.alloc(1), 300, 3.25 * HOUR, true);
+    expect(new Set(warmUp.map((e) => e.modelId))).toEqual(new Set(['warm-up-0', 'warm-up-1', 'warm-up-2']));
+    expect(Math.max(...warmUp.map((e) => e.timestamp))).toBeLessThan(T0);
+  });
 });
