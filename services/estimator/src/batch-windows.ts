@@ -1,7 +1,7 @@
 import type { ScoreCalibration } from '../../core/src/performance/isotonic-calibration.ts';
 import type { InferenceWithoutFeatures } from '../../core/src/serde/codecs.ts';
 import type { TimeWindow, TumblingWindows } from '../../core/src/windows/tumbling-windows.ts';
-import type { OpenPartial } from './processor.ts';
+import type { OpenPartial } from './open-partial.ts';
 
 /** The window a run of consecutive events of one model version falls into, and the model's stream time. */
 interface Run {

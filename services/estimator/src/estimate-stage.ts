@@ -6,7 +6,8 @@ import type { ScoreCalibration } from '../../core/src/performance/isotonic-calib
 import type { InferenceWithoutFeatures } from '../../core/src/serde/codecs.ts';
 import type { TumblingWindows } from '../../core/src/windows/tumbling-windows.ts';
 import type { EstimatorMetrics } from './metrics.ts';
-import { PartitionEstimator, type BatchOutcome, type OpenPartial } from './processor.ts';
+import type { OpenPartial } from './open-partial.ts';
+import { PartitionEstimator, type BatchOutcome } from './processor.ts';
 import { decodePartialState, encodePartialState } from './partial-state-codec.ts';
 import { SeenIds } from './seen-ids.ts';
 import type { EstimatorStore, PartialRow } from './store.ts';

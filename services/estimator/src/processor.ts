@@ -3,28 +3,13 @@ import { EstimateState } from '../../core/src/performance/estimate-state.ts';
 import type { ScoreCalibration } from '../../core/src/performance/isotonic-calibration.ts';
 import type { TimeWindow, TumblingWindows } from '../../core/src/windows/tumbling-windows.ts';
 import { BatchWindows } from './batch-windows.ts';
+import type { OpenPartial } from './open-partial.ts';
 import { SeenIds } from './seen-ids.ts';
 
 /** A decoded record of the inference topic; `event` is null when the value did not decode. */
 export interface DecodedInference {
   readonly offset: number;
   readonly event: InferenceWithoutFeatures | null;
-}
-
-/** The estimate state of one open window of a model version on one source partition. */
-export interface OpenPartial {
-  readonly modelId: string;
-  readonly modelVersion: string;
-  readonly startMs: number;
-  readonly endMs: number;
-  readonly state: EstimateState;
-  /** The last source offset the state holds. */
-  through: number;
-  /**
-   * Prediction ids counted in this window on this partition, so a re-sent prediction (same id, same key, same
-   * partition) counts once. Kept in memory only: after a restart a re-send of an earlier id counts again.
-   */
-  readonly ids: SeenIds;
 }
 
 /** What one batch did, for the store and the counters. */
