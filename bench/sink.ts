@@ -5,8 +5,9 @@
 // fast as kafkajs goes: three models with 20 numeric features and one categorical, labels for 90% of the
 // predictions (`backlog`: produced while the sink is paused, which then catches up as fast as it can, the way
 // it does behind a busy pipeline). It times the sink until inference_log and ground_truth hold every event,
-// and reports CPU ms per 1,000 events of the sink and of the ClickHouse server (both from /proc, over that span, so ClickHouse's
-// merges of those seconds are in), the sink's peak RSS, and checks the rows are exactly the events (FINAL).
+// and reports CPU ms per 1,000 events of the sink and of the ClickHouse server (both from /proc, over that
+// span, so ClickHouse's merges of those seconds are in; the server's figure counts its other clients too), the
+// sink's peak RSS and rows per insert, and checks the rows are exactly the events (FINAL).
 // Settings of the sink (DRIFTLINE_SINK_BATCH_SIZE, ...) pass through from the environment; BENCH_SINK_NODE_ARGS
 // adds node flags to the sink's process (e.g. `--cpu-prof --cpu-prof-dir=/tmp/prof` to profile it).
 import { execFileSync, spawn, type ChildProcess } from 'node:child_process';
