@@ -1,34 +1,8 @@
 import type { EstimatedFigure } from '../../core/src/performance/estimate-metrics.ts';
+import type { PerformanceEstimateRow } from '../../core/src/tables/performance-estimates.ts';
 
-/** A row of performance_estimates (see migration 0015). */
-export interface EstimateRow {
-  model_id: string;
-  model_version: string;
-  window_size: string;
-  window_start: number;
-  window_end: number;
-  window_start_ms: number;
-  window_end_ms: number;
-  metric: string;
-  estimate: number;
-  std_error: number;
-  band_low: number;
-  band_high: number;
-  figure_count: number;
-  sample_count: number;
-  calibration_count: number;
-  /** The estimator's own baseline (accuracy only): the reference accuracy of its calibration data. */
-  baseline: number | null;
-  baseline_count: number;
-  baseline_source: string;
-  realized: number | null;
-  realized_count: number;
-  estimation_error: number | null;
-  outside_band: number;
-  concept_drift: number;
-  revision: number;
-  written_at_ms: number;
-}
+/** A row of performance_estimates as written (core/tables/performance-estimates.ts). */
+export type EstimateRow = PerformanceEstimateRow;
 
 /** The window an estimate belongs to. */
 export interface EstimatedWindow {

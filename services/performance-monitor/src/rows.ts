@@ -1,4 +1,5 @@
 import { RegressionState, type FigureSampling, type MetricValue } from '../../core/src/performance/index.ts';
+import type { PerformanceMetricRow } from '../../core/src/tables/performance-metrics.ts';
 import type { BaselineView } from './baseline.ts';
 import type { ClassificationBucket } from './classification-bucket.ts';
 
@@ -22,32 +23,8 @@ export interface WindowIdentity {
   final: boolean;
 }
 
-/** One row of `performance_metrics`. DateTime columns are epoch seconds. */
-export interface MetricRow {
-  model_id: string;
-  model_version: string;
-  segment: string;
-  window_size: string;
-  window_id: number;
-  window_start: number;
-  window_end: number;
-  window_start_ms: number;
-  window_end_ms: number;
-  metric: string;
-  value: number;
-  sample_count: number;
-  baseline: number | null;
-  delta: number | null;
-  is_final: number;
-  revision: number;
-  /** The figure's own denominator in the window (0: not a testable figure) and its sd (mean errors). */
-  figure_count: number;
-  figure_sd: number | null;
-  /** The same in the baseline (0 and null without one), and what the baseline is made of. */
-  baseline_count: number;
-  baseline_sd: number | null;
-  baseline_source: string;
-}
+/** One row of `performance_metrics` as written (core/tables/performance-metrics.ts). DateTime columns are epoch seconds. */
+export type MetricRow = PerformanceMetricRow;
 
 /** The window's sample count and how each testable figure of it was sampled. */
 export interface WindowSampling {

@@ -1,6 +1,7 @@
 import type { ClickHouseClient } from './client.ts';
 import { writerOf, type ClickHouseWriter } from './writer.ts';
 import type { Alert, Evidence, RetrainTrigger } from '../records/records.generated.ts';
+import { ALERTS, type AlertRow } from '../tables/alerts.ts';
 
 /**
  * Rows of `alerts` and `retrain_triggers` (migrations 0011, 0012, 0013): the Kafka event, field for field. The
@@ -19,7 +20,7 @@ function evidenceColumns(evidence: readonly Evidence[]) {
   };
 }
 
-export function alertRow(a: Alert): Record<string, unknown> {
+export function alertRow(a: Alert): AlertRow {
   const created = a.created_at ?? a.window_end;
   return {
     alert_id: a.alert_id,
@@ -71,7 +72,7 @@ export async function insertAlertRows(
   const writer = writerOf(target);
   const alerts = (events.alerts ?? []).map(alertRow);
   const triggers = (events.triggers ?? []).map(triggerRow);
-  await writer.insert(database, 'alerts', alerts);
+  await writer.insert(database, ALERTS, alerts);
   await writer.insert(database, 'retrain_triggers', triggers);
   return { alerts: alerts.length, triggers: triggers.length };
 }
