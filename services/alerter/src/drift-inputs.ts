@@ -1,5 +1,10 @@
 import { offsetTotals, query, type InputDeps } from './input-deps.ts';
 import type { Contributor, Detection, DriftWindow } from './window.ts';
+import {
+  DRIFT_METRICS,
+  type DriftMetricReadRow,
+  type DriftMetricAnyRow,
+} from '../../core/src/tables/drift-metrics.ts';
 import { boundCondition, type ReadBound } from './read-bound.ts';
 import {
   DATASET_FEATURE,
@@ -9,21 +14,21 @@ import {
   PREDICTION_FEATURE,
 } from '../../core/src/records/reserved-names.ts';
 
-export interface DriftRow {
-  model_id: string;
-  model_version: string;
-  start_s: string | number;
-  end_s: string | number;
-  feature: string;
-  method: string;
-  statistic: number;
-  p_value: number | null;
-  threshold: number | null;
-  drifted: number;
-  decisive: number;
-  sample_count: string | number;
-  detail: string;
-}
+/** A drift_metrics row as the alerter reads it, its window bounds as epoch seconds (`start_s`, `end_s`). */
+export type DriftRow = Pick<
+  DriftMetricAnyRow,
+  | 'model_id'
+  | 'model_version'
+  | 'feature'
+  | 'method'
+  | 'statistic'
+  | 'p_value'
+  | 'threshold'
+  | 'drifted'
+  | 'decisive'
+  | 'sample_count'
+  | 'detail'
+> & { start_s: string | number; end_s: string | number };
 
 export function emptyWindow(r: DriftRow): DriftWindow {
   return {
@@ -87,7 +92,7 @@ export function addRow(w: DriftWindow, r: DriftRow): void {
   } else if (!isReservedName(r.feature)) w.features.push(result);
 }
 
-const window = (d: InputDeps, bound: ReadBound, shiftMs = 0) => `${d.database}.drift_metrics FINAL
+const window = (d: InputDeps, bound: ReadBound, shiftMs = 0) => `${d.database}.${DRIFT_METRICS} FINAL
      WHERE ${boundCondition(bound, 'toUInt64(toUInt32(window_end)) * 1000', shiftMs)}`;
 
 /**
@@ -96,7 +101,10 @@ const window = (d: InputDeps, bound: ReadBound, shiftMs = 0) => `${d.database}.d
  */
 const DETECTION_LATENESS_MS = 14 * 86_400_000;
 
-async function detections(d: InputDeps, bound: ReadBound): Promise<(DriftRow & { input_version: string })[]> {
+async function detections(
+  d: InputDeps,
+  bound: ReadBound,
+): Promise<(DriftRow & Pick<DriftMetricReadRow, 'input_version'>)[]> {
   return query(
     d.clickhouse,
     `SELECT model_id, model_version, toUInt32(window_start) AS start_s, toUInt32(window_end) AS end_s, feature,

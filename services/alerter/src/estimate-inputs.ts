@@ -2,24 +2,31 @@ import { query, type InputDeps } from './input-deps.ts';
 import { performanceWindowsFromRows, type PerfRow } from './perf-window-rows.ts';
 import { boundCondition, type ReadBound } from './read-bound.ts';
 import type { PerformanceWindow } from './window.ts';
+import {
+  PERFORMANCE_ESTIMATES,
+  type PerformanceEstimateAnyRow,
+} from '../../core/src/tables/performance-estimates.ts';
+import { PERFORMANCE_METRICS } from '../../core/src/tables/performance-metrics.ts';
 
-/** A performance_estimates row as read here, with the version's baseline from performance_metrics. */
-interface EstimateRow {
-  model_id: string;
-  model_version: string;
-  window_start_ms: string;
-  window_end_ms: string;
-  metric: string;
-  estimate: number;
-  std_error: number;
-  figure_count: number;
-  sample_count: string;
-  /** The estimator's own baseline (accuracy: its calibration data's); null when it has none. */
-  baseline?: number | null;
-  baseline_count?: string | number;
-  baseline_source?: string;
-}
+/**
+ * A performance_estimates row as read here (UInt64 as strings), with the estimator's own baseline (accuracy: its
+ * calibration data's; null when it has none), optional for callers that have none.
+ */
+type EstimateRow = Pick<
+  PerformanceEstimateAnyRow,
+  | 'model_id'
+  | 'model_version'
+  | 'window_start_ms'
+  | 'window_end_ms'
+  | 'metric'
+  | 'estimate'
+  | 'std_error'
+  | 'figure_count'
+  | 'sample_count'
+> &
+  Partial<Pick<PerformanceEstimateAnyRow, 'baseline' | 'baseline_count' | 'baseline_source'>>;
 
+/** The version's realized baseline from performance_metrics. */
 interface BaselineRow {
   model_id: string;
   model_version: string;
@@ -45,7 +52,7 @@ export async function readEstimateWindows(d: InputDeps, bound: ReadBound): Promi
     d.clickhouse,
     `SELECT model_id, model_version, window_start_ms, window_end_ms, metric, estimate, std_error, figure_count,
             sample_count, baseline, baseline_count, baseline_source
-     FROM ${d.database}.performance_estimates FINAL
+     FROM ${d.database}.${PERFORMANCE_ESTIMATES} FINAL
      WHERE window_size = ${size} AND revision = 0 AND isFinite(estimate)
        AND ${boundCondition(bound, 'window_end_ms')}`,
   );
@@ -57,7 +64,7 @@ export async function readEstimateWindows(d: InputDeps, bound: ReadBound): Promi
             argMax(baseline_count, window_end_ms) AS b_count,
             argMax(baseline_sd, window_end_ms) AS b_sd,
             argMax(baseline_source, window_end_ms) AS b_source
-     FROM ${d.database}.performance_metrics FINAL
+     FROM ${d.database}.${PERFORMANCE_METRICS} FINAL
      WHERE segment = '' AND window_size = ${size} AND isNotNull(baseline)
      GROUP BY model_id, model_version, metric`,
   );

@@ -1,22 +1,27 @@
+import type { PerformanceMetricAnyRow } from '../../core/src/tables/performance-metrics.ts';
 import type { PerformanceWindow } from './window.ts';
 
-/** A performance_metrics row as the alerter reads it (ClickHouse may return UInt64 as strings). */
-export interface PerfRow {
-  model_id: string;
-  model_version: string;
-  window_start_ms: string | number;
-  window_end_ms: string | number;
-  metric: string;
-  value: number;
-  baseline: number | null;
-  sample_count: string | number;
-  is_final?: string | number;
-  figure_count?: string | number;
-  figure_sd?: number | null;
-  baseline_count?: string | number;
-  baseline_sd?: number | null;
-  baseline_source?: string;
-}
+/**
+ * A performance_metrics row as the alerter reads it (UInt64 as strings) or as the performance monitor writes it;
+ * the verdict columns are optional for callers that have none (estimated windows fill them in).
+ */
+export type PerfRow = Pick<
+  PerformanceMetricAnyRow,
+  | 'model_id'
+  | 'model_version'
+  | 'window_start_ms'
+  | 'window_end_ms'
+  | 'metric'
+  | 'value'
+  | 'baseline'
+  | 'sample_count'
+> &
+  Partial<
+    Pick<
+      PerformanceMetricAnyRow,
+      'is_final' | 'figure_count' | 'figure_sd' | 'baseline_count' | 'baseline_sd' | 'baseline_source'
+    >
+  >;
 
 const nullable = (x: number | null | undefined) => (x === null || x === undefined ? null : Number(x));
 

@@ -1,3 +1,7 @@
+import { ALERTS } from '../../core/src/tables/alerts.ts';
+import { DRIFT_METRICS } from '../../core/src/tables/drift-metrics.ts';
+import { PERFORMANCE_METRICS } from '../../core/src/tables/performance-metrics.ts';
+
 /** What the report reads from ClickHouse, one shape per table, times in epoch milliseconds. */
 
 /** A performance_metrics row (FINAL: the newest revision of its window). */
@@ -69,7 +73,7 @@ export interface EstimateRow {
 }
 
 /** The tables the report reads. */
-export const REPORT_TABLES = ['performance_metrics', 'drift_metrics', 'alerts'] as const;
+export const REPORT_TABLES = [PERFORMANCE_METRICS, DRIFT_METRICS, ALERTS] as const;
 export type ReportTable = (typeof REPORT_TABLES)[number];
 
 /** Everything read for one report, with the tables that were not there (not yet migrated or deployed). */

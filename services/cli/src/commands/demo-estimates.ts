@@ -1,20 +1,25 @@
 import type { ClickHouseClient } from '../../../core/src/clickhouse/client.ts';
 import { sqlString } from '../../../core/src/clickhouse/sql-string.ts';
+import {
+  PERFORMANCE_ESTIMATES,
+  type PerformanceEstimateAnyRow,
+} from '../../../core/src/tables/performance-estimates.ts';
 
 /** A performance_estimates accuracy row as the demo reads it (FINAL: the estimate, or its realized revision). */
-export interface EstimateLineRow {
-  model_id: string;
-  model_version: string;
-  window_start_ms: string | number;
-  estimate: number;
-  band_low: number;
-  band_high: number;
-  sample_count: string | number;
-  realized: number | null;
-  outside_band: string | number;
-  concept_drift: string | number;
-  revision: string | number;
-}
+export type EstimateLineRow = Pick<
+  PerformanceEstimateAnyRow,
+  | 'model_id'
+  | 'model_version'
+  | 'window_start_ms'
+  | 'estimate'
+  | 'band_low'
+  | 'band_high'
+  | 'sample_count'
+  | 'realized'
+  | 'outside_band'
+  | 'concept_drift'
+  | 'revision'
+>;
 
 /** Windows whose estimate, and whose realized figure, the demo has printed. */
 export interface PrintedEstimates {
@@ -73,7 +78,7 @@ export async function collectEstimateLines(
     const result = await ch.query({
       query: `SELECT model_id, model_version, window_start_ms, estimate, band_low, band_high, sample_count,
                      realized, outside_band, concept_drift, revision
-              FROM ${db}.performance_estimates FINAL
+              FROM ${db}.${PERFORMANCE_ESTIMATES} FINAL
               WHERE model_id IN (${models.map(sqlString).join(', ')}) AND window_size = ${sqlString(windowSize)}
                 AND metric = 'accuracy' AND window_start_ms >= ${Math.floor(fromMs)}
               ORDER BY window_start_ms, model_id, model_version`,

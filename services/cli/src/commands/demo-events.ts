@@ -1,5 +1,6 @@
 import type { ClickHouseClient } from '../../../core/src/clickhouse/client.ts';
 import { sqlString } from '../../../core/src/clickhouse/sql-string.ts';
+import { ALERTS, type AlertAnyRow } from '../../../core/src/tables/alerts.ts';
 import type { DemoAlert, DemoTrigger } from '../../../simulator/src/demo-truth.ts';
 
 /** Every alert and trigger event of a demo run that landed in ClickHouse, kept as they land. */
@@ -9,20 +10,21 @@ export interface Seen {
   triggers: Map<string, DemoTrigger>;
 }
 
-interface AlertRow {
-  alert_id: string;
-  model_id: string;
-  model_version: string;
-  kind: DemoAlert['kind'];
-  metric: string;
-  status: DemoAlert['status'];
-  window_start_ms: string | number;
-  window_end_ms: string | number;
-  evidence: string;
-  provisional: string | number;
-  message: string;
-  created_at_ms: string | number;
-}
+/** An alerts row as the demo reads it, its kind and status those of the demo's events. */
+type AlertRow = Pick<
+  AlertAnyRow,
+  | 'alert_id'
+  | 'model_id'
+  | 'model_version'
+  | 'metric'
+  | 'window_start_ms'
+  | 'window_end_ms'
+  | 'evidence'
+  | 'provisional'
+  | 'message'
+  | 'created_at_ms'
+> &
+  Pick<DemoAlert, 'kind' | 'status'>;
 
 async function rows<T>(ch: ClickHouseClient, query: string): Promise<T[]> {
   try {
@@ -47,7 +49,7 @@ export async function collectEvents(
     ch,
     `SELECT DISTINCT alert_id, model_id, model_version, kind, metric, status, window_start_ms, window_end_ms,
             evidence, provisional, message, created_at_ms
-     FROM ${db}.alerts WHERE window_start >= toDateTime(${fromSec})`,
+     FROM ${db}.${ALERTS} WHERE window_start >= toDateTime(${fromSec})`,
   );
   for (const r of alerts) {
     const alert: DemoAlert = {

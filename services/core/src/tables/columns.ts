@@ -47,7 +47,19 @@ export type WrittenRow<C extends Columns> = { -readonly [K in keyof C]: Written<
 export type ReadRow<C extends Columns> = { -readonly [K in keyof C]: Read<C[K]> };
 
 /**
- * A row either way: for pure functions fed both rows read back and rows about to be written (the alerter's
- * window grouping takes the performance monitor's own rows in benchmarks and tests).
+ * A value as the lenient readers take it: floats are numbers either way, every integer and DateTime column a
+ * number or a string (they pass each through Number(), whatever the server and its settings quote), so the same
+ * pure function takes rows read back and rows about to be written (benchmarks, tests).
  */
-export type AnyRow<C extends Columns> = { -readonly [K in keyof C]: Written<C[K]> | Read<C[K]> };
+type Lenient<T> = T extends `Nullable(${infer I})`
+  ? Lenient<I> | null
+  : T extends `Array(${infer I})`
+    ? Lenient<I>[]
+    : T extends 'String'
+      ? string
+      : T extends 'Float64'
+        ? number
+        : number | string;
+
+/** A row either way: written, or read back with integers quoted or not (select a subset with Pick). */
+export type AnyRow<C extends Columns> = { -readonly [K in keyof C]: Lenient<C[K]> };
