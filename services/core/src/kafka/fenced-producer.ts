@@ -1,4 +1,5 @@
-import { Partitioners, type Kafka, type Producer } from './client.ts';
+import type { Kafka, Producer } from './client.ts';
+import { JavaPartitioner } from './java-partition.ts';
 
 export interface FencedProducerOptions {
   /** One id per unit of state (Kafka Streams' exactly_once: one per task), so a newcomer fences a zombie. */
@@ -25,8 +26,9 @@ export async function openFencedProducer(kafka: Kafka, options: FencedProducerOp
     idempotent: true,
     maxInFlightRequests: 1,
     transactionTimeout: options.transactionTimeoutMs,
-    // Java-compatible murmur2 partitioning of keys, like every other client.
-    createPartitioner: Partitioners.DefaultPartitioner,
+    // Java-compatible murmur2 partitioning of keys, like every other client (kafkajs' DefaultPartitioner's
+    // choices, without its 64-bit arithmetic and its per-message filtering of the partition list).
+    createPartitioner: JavaPartitioner,
     // Right after a commit the coordinator still writes its markers and answers CONCURRENT_TRANSACTIONS;
     // kafkajs' default back-off (hundreds of ms) would cost that much per batch. The Java client retries fast.
     // Unbounded retries of retriable errors, as the Java producer; fencing and other fatal errors still fail
