@@ -4,6 +4,10 @@ import type { Columns } from '../../../services/core/src/tables/columns.ts';
 import { ALERTS, ALERTS_COLUMNS } from '../../../services/core/src/tables/alerts.ts';
 import { DRIFT_METRICS, DRIFT_METRICS_COLUMNS } from '../../../services/core/src/tables/drift-metrics.ts';
 import {
+  RETRAIN_TRIGGERS,
+  RETRAIN_TRIGGERS_COLUMNS,
+} from '../../../services/core/src/tables/retrain-triggers.ts';
+import {
   PERFORMANCE_ESTIMATES,
   PERFORMANCE_ESTIMATES_COLUMNS,
 } from '../../../services/core/src/tables/performance-estimates.ts';
@@ -85,6 +89,7 @@ const MODULES: [string, Columns][] = [
   [DRIFT_METRICS, DRIFT_METRICS_COLUMNS],
   [PERFORMANCE_ESTIMATES, PERFORMANCE_ESTIMATES_COLUMNS],
   [ALERTS, ALERTS_COLUMNS],
+  [RETRAIN_TRIGGERS, RETRAIN_TRIGGERS_COLUMNS],
 ];
 
 describe('table modules', () => {

@@ -1,6 +1,7 @@
 import type { ClickHouseClient } from '../../../core/src/clickhouse/client.ts';
 import { sqlString } from '../../../core/src/clickhouse/sql-string.ts';
 import { ALERTS, type AlertAnyRow } from '../../../core/src/tables/alerts.ts';
+import { RETRAIN_TRIGGERS, type RetrainTriggerAnyRow } from '../../../core/src/tables/retrain-triggers.ts';
 import type { DemoAlert, DemoTrigger } from '../../../simulator/src/demo-truth.ts';
 
 /** Every alert and trigger event of a demo run that landed in ClickHouse, kept as they land. */
@@ -70,10 +71,12 @@ export async function collectEvents(
     seen.alerts.set(key, alert);
     fresh.push({ alert, createdMs: Number(r.created_at_ms) });
   }
-  const triggers = await rows<{ trigger_id: string; triggered_at_ms: string | number } & DemoTrigger>(
+  const triggers = await rows<
+    Pick<RetrainTriggerAnyRow, 'trigger_id' | 'model_id' | 'model_version' | 'reasons' | 'triggered_at_ms'>
+  >(
     ch,
     `SELECT DISTINCT trigger_id, model_id, model_version, reasons, triggered_at_ms
-     FROM ${db}.retrain_triggers WHERE triggered_at >= toDateTime(${fromSec})`,
+     FROM ${db}.${RETRAIN_TRIGGERS} WHERE triggered_at >= toDateTime(${fromSec})`,
   );
   for (const t of triggers) {
     const { trigger_id, model_id, model_version, reasons } = t;

@@ -2,6 +2,7 @@ import type { ClickHouseClient } from './client.ts';
 import { writerOf, type ClickHouseWriter } from './writer.ts';
 import type { Alert, Evidence, RetrainTrigger } from '../records/records.generated.ts';
 import { ALERTS, type AlertRow } from '../tables/alerts.ts';
+import { RETRAIN_TRIGGERS, type RetrainTriggerRow } from '../tables/retrain-triggers.ts';
 
 /**
  * Rows of `alerts` and `retrain_triggers` (migrations 0011, 0012, 0013): the Kafka event, field for field. The
@@ -45,7 +46,7 @@ export function alertRow(a: Alert): AlertRow {
   };
 }
 
-export function triggerRow(t: RetrainTrigger): Record<string, unknown> {
+export function triggerRow(t: RetrainTrigger): RetrainTriggerRow {
   return {
     trigger_id: t.trigger_id,
     model_id: t.model_id,
@@ -73,6 +74,6 @@ export async function insertAlertRows(
   const alerts = (events.alerts ?? []).map(alertRow);
   const triggers = (events.triggers ?? []).map(triggerRow);
   await writer.insert(database, ALERTS, alerts);
-  await writer.insert(database, 'retrain_triggers', triggers);
+  await writer.insert(database, RETRAIN_TRIGGERS, triggers);
   return { alerts: alerts.length, triggers: triggers.length };
 }
