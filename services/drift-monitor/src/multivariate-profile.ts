@@ -1,7 +1,10 @@
+import { holdoutFits, type StandardizedRows } from '../../core/src/stats/pca-holdout.ts';
 import {
   DEFAULT_VARIANCE_SHARE,
   PcaReconstruction,
-  fitPcaOnColumns,
+  fitPcaOnScatter,
+  scatterMatrix,
+  standardizeColumns,
   type ReconstructionJSON,
 } from '../../core/src/stats/pca-reconstruction.ts';
 import {
@@ -67,7 +70,11 @@ export function buildMultivariate(
   // One column-major matrix (see fitPcaOnColumns); the fit standardizes its own copy.
   const x = new Float64Array(n * d);
   columns.forEach((column, i) => x.set(column.subarray(0, n), i * n));
-  const reconstruction = fitPcaOnColumns(features, x.slice(), n, varianceShare);
+  // The fit standardizes a copy; the held-out fits are derived from it and its scatter matrix.
+  const standardized = x.slice();
+  const { means, scales } = standardizeColumns(standardized, n, d);
+  const scatter = scatterMatrix(standardized, n, d);
+  const reconstruction = fitPcaOnScatter(features, means, scales, scatter, varianceShare);
   const residual = new Float64Array(d);
   const z = new Float64Array(d);
   const errors = new Array<number>(n);
@@ -84,7 +91,11 @@ export function buildMultivariate(
     band: referenceBand(chunkValues, chunkSize),
     chunkValues,
     referenceContributions: contributions.map((c) => c / n),
-    holdout: holdoutErrors(features, x, n, chunkSize, varianceShare),
+    holdout: holdoutErrors(
+      holdoutFits(features, { x, z: standardized, n, means, scales, scatter }, chunkSize, varianceShare),
+      { x, n },
+      chunkSize,
+    ),
   };
 }
 
@@ -94,31 +105,23 @@ export function buildMultivariate(
  * reference happens to spread most along, so new data from the same distribution reconstructs worse than the
  * reference did, and NannyML's in-sample band flags stationary windows (see the drift-monitor README). A
  * held-out error is what a new window of the same distribution shows.
+ * @param fits - per chunk, the PCA fitted on the other rows (see holdoutFits)
  * @param x - the reference as a column-major matrix of n rows (see fitPcaOnColumns); left unchanged
  */
 function holdoutErrors(
-  features: readonly string[],
-  x: Float64Array,
-  n: number,
+  fits: readonly PcaReconstruction[],
+  { x, n }: Pick<StandardizedRows, 'x' | 'n'>,
   chunkSize: number,
-  varianceShare: number,
 ): HoldoutErrors {
-  const d = features.length;
+  const d = fits[0]?.d ?? 0;
   let count = 0;
   let sum = 0;
   let sumSq = 0;
   const foldMeans: number[] = [];
   const z = new Float64Array(d);
   const residual = new Float64Array(d);
-  // Every fold trains on the other rows in event order; one buffer serves the ten fits.
-  const m = n - chunkSize;
-  const train = new Float64Array(m * d);
-  for (let start = 0; start + chunkSize <= n; start += chunkSize) {
-    for (let i = 0; i < d; i++) {
-      train.set(x.subarray(i * n, i * n + start), i * m);
-      train.set(x.subarray(i * n + start + chunkSize, (i + 1) * n), i * m + start);
-    }
-    const model = fitPcaOnColumns(features, train, m, varianceShare);
+  fits.forEach((model, c) => {
+    const start = c * chunkSize;
     let fold = 0;
     for (let r = start; r < start + chunkSize; r++) {
       for (let i = 0; i < d; i++) z[i] = model.standardize(i, x[i * n + r]);
@@ -129,7 +132,7 @@ function holdoutErrors(
       fold += e;
     }
     foldMeans.push(fold / chunkSize);
-  }
+  });
   const mean = sum / count;
   const sd = Math.sqrt(Math.max(0, (sumSq - count * mean * mean) / (count - 1)));
   const between = foldMeans.reduce((s, v) => s + (v - mean) ** 2, 0) / (foldMeans.length - 1);

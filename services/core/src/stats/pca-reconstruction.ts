@@ -138,7 +138,7 @@ export function denseColumns(rows: readonly (readonly (number | null)[])[], d: n
  * Each column's mean and population standard deviation over its present values, then the column standardized
  * in place (a missing value becomes 0, the mean: mean imputation, then StandardScaler).
  */
-function standardizeColumns(x: Float64Array, n: number, d: number) {
+export function standardizeColumns(x: Float64Array, n: number, d: number) {
   const means = new Float64Array(d);
   const scales = new Float64Array(d);
   for (let i = 0; i < d; i++) {
@@ -176,19 +176,25 @@ function standardizeColumns(x: Float64Array, n: number, d: number) {
 const SCATTER_BLOCK = 2048;
 
 /**
- * Σ zzᵀ over the rows of the standardized columns: each entry one dot product, summed in row order. Column i
+ * Σ zzᵀ over rows [from, to) of the standardized columns (n rows each): each entry one dot product, summed in
+ * row order. Column i
  * meets four columns per pass, each with its own sum: a quarter of the reads of column i, the same sums. The
  * rows go by blocks that stay in cache, the sums carried from block to block: the same additions in the same
  * order as one pass over all rows, without reading the columns from memory once per pass.
  */
-function scatterMatrix(z: Float64Array, n: number, d: number): Float64Array {
+export function scatterMatrix(
+  z: Float64Array,
+  n: number,
+  d: number,
+  rows = { from: 0, to: n },
+): Float64Array {
   const cov = new Float64Array(d * d);
   // Past the last column the extra sums read column d − 1 again and are dropped (into the slot d·d).
   const last = (j: number) => Math.min(j, d - 1) * n;
   const at = (i: number, j: number) => (j < d ? i * d + j : d * d);
   const sums = new Float64Array(d * d + 1);
-  for (let from = 0; from < n; from += SCATTER_BLOCK) {
-    const to = Math.min(n, from + SCATTER_BLOCK);
+  for (let from = rows.from; from < rows.to; from += SCATTER_BLOCK) {
+    const to = Math.min(rows.to, from + SCATTER_BLOCK);
     for (let i = 0; i < d; i++) {
       const a = i * n;
       for (let j = i; j < d; j += 4) {
@@ -251,7 +257,21 @@ export function fitPcaOnColumns(
   if (d < 2 || n < 2) throw new StatsError('reconstruction: needs at least 2 features and 2 rows');
   if (x.length !== n * d) throw new StatsError('reconstruction: the matrix must hold n values per feature');
   const { means, scales } = standardizeColumns(x, n, d);
-  const cov = scatterMatrix(x, n, d);
+  return fitPcaOnScatter(features, means, scales, scatterMatrix(x, n, d), varianceShare);
+}
+
+/**
+ * The reconstruction whose standardization is `means` and `scales` and whose scatter matrix of the standardized
+ * rows (d × d, Σ zzᵀ: any positive multiple of the covariance) is `cov`.
+ */
+export function fitPcaOnScatter(
+  features: readonly string[],
+  means: Float64Array,
+  scales: Float64Array,
+  cov: Float64Array,
+  varianceShare = DEFAULT_VARIANCE_SHARE,
+): PcaReconstruction {
+  const d = features.length;
   const { values, vectors } = symmetricEigen(cov, d);
   const total = values.reduce((s, v) => s + Math.max(v, 0), 0);
   // sklearn: the first count whose cumulative ratio is strictly above the share.
