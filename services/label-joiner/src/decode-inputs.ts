@@ -68,7 +68,7 @@ const KEY_PREVIEW_CHARS = 64;
  * @throws DecodeError('key_mismatch') (not retriable) when the key's bytes are not the prediction_id's UTF-8.
  */
 export function checkKey(key: Buffer | null, predictionId: string): void {
-  if (key !== null && key.equals(Buffer.from(predictionId, 'utf8'))) return;
+  if (key !== null && sameUtf8(key, predictionId)) return;
   const shown =
     key === null
       ? 'no key'
@@ -77,4 +77,15 @@ export function checkKey(key: Buffer | null, predictionId: string): void {
     'key_mismatch',
     `${shown} is not the prediction_id ${JSON.stringify(predictionId)}: the join places records by key, so it could not join`,
   );
+}
+
+/** Whether `bytes` are the UTF-8 of `text`; ASCII text is compared in place, without encoding it. Pure. */
+function sameUtf8(bytes: Buffer, text: string): boolean {
+  if (bytes.length !== text.length) return bytes.equals(Buffer.from(text, 'utf8'));
+  for (let i = 0; i < text.length; i++) {
+    const c = text.charCodeAt(i);
+    if (c >= 0x80) return bytes.equals(Buffer.from(text, 'utf8'));
+    if (bytes[i] !== c) return false;
+  }
+  return true;
 }

@@ -111,6 +111,14 @@ interface Body {
   corrections: number;
 }
 
+/**
+ * Where bodies are encoded before being copied out at their exact size: avsc's `toBuffer` would allocate a
+ * zero-filled, unpooled buffer per entry, then the header needs a second one. Grows on demand.
+ */
+let scratch = Buffer.allocUnsafe(4096);
+const MAX_SCRATCH = 1 << 20;
+const TWO_32 = 2 ** 32;
+
 /** Store value: [kind byte][expiresAt, int64 big-endian][Avro body]. Pure. */
 export function encodeJoinState(state: JoinState): Buffer {
   const b: Body = {
@@ -118,17 +126,32 @@ export function encodeJoinState(state: JoinState): Buffer {
     label: state.kind === 'prediction' ? null : state.label,
     corrections: state.kind === 'joined' ? state.corrections : 0,
   };
-  const encoded = body.toBuffer(b);
-  const out = Buffer.allocUnsafe(HEADER_LENGTH + encoded.length);
+  let end = body.encode(b, scratch, HEADER_LENGTH);
+  if (end < HEADER_LENGTH) {
+    // A negative end is the number of bytes missing; the buffer grows to twice the need, up to MAX_SCRATCH.
+    const need = scratch.length - end;
+    const into = need > MAX_SCRATCH ? Buffer.allocUnsafe(need) : (scratch = Buffer.allocUnsafe(2 * need));
+    end = body.encode(b, into, HEADER_LENGTH);
+    return withJoinHeader(state, into, end);
+  }
+  return withJoinHeader(state, scratch, end);
+}
+
+/** Copies an entry encoded in `encoded` (its body from HEADER_LENGTH to `end`) out and writes its header. */
+function withJoinHeader(state: JoinState, encoded: Buffer, end: number): Buffer {
+  const out = Buffer.allocUnsafe(end);
   out[0] = KIND_BYTE[state.kind];
-  out.writeBigInt64BE(BigInt(state.expiresAt), 1);
-  encoded.copy(out, HEADER_LENGTH);
+  // The int64 as two 32-bit halves: no BigInt per entry (expiries are integers far below 2^53).
+  const high = Math.floor(state.expiresAt / TWO_32);
+  out.writeInt32BE(high, 1);
+  out.writeUInt32BE(state.expiresAt - high * TWO_32, 5);
+  encoded.copy(out, HEADER_LENGTH, HEADER_LENGTH, end);
   return out;
 }
 
 /** The expiry written in a value's header, without decoding the body. */
 export function expiresAtOf(value: Buffer): number {
-  return Number(value.readBigInt64BE(1));
+  return value.readInt32BE(1) * TWO_32 + value.readUInt32BE(5);
 }
 
 /**
@@ -142,7 +165,11 @@ export function decodeJoinState(value: Buffer): JoinState {
   const expiresAt = expiresAtOf(value);
   let b: Body;
   try {
-    b = body.fromBuffer(value.subarray(HEADER_LENGTH)) as Body;
+    // Decoded in place (no view of the body per entry); `offset` is -1 for a truncated body.
+    const decoded = body.decode(value, HEADER_LENGTH);
+    if (decoded.offset !== value.length)
+      throw new Error(decoded.offset < 0 ? 'truncated buffer' : 'trailing data');
+    b = decoded.value as Body;
   } catch (error) {
     throw new CorruptStateError(`${kind} entry does not decode: ${(error as Error).message}`);
   }

@@ -80,6 +80,10 @@ describe('checkKey', () => {
     expect(() => checkKey(Buffer.from('préd-1', 'latin1'), 'préd-1')).toThrow(DecodeError);
     expect(() => checkKey(Buffer.alloc(0), 'p')).toThrow(/the key "" \(0 bytes\)/);
     expect(() => checkKey(Buffer.from('p '), 'p')).toThrow(DecodeError);
+    expect(() => checkKey(Buffer.from('pred-2'), 'pred-1')).toThrow(DecodeError);
+    expect(() => checkKey(Buffer.from('pred-1'), 'pred-1')).not.toThrow();
+    expect(() => checkKey(Buffer.from('abcdé'), 'abcdéf')).toThrow(DecodeError);
+    expect(() => checkKey(Buffer.from('ab\ud800'), 'ab\ud800')).not.toThrow();
   });
 
   it('shouldQuoteAtMost64CharactersOfALongKey', () => {

@@ -55,4 +55,32 @@ describe('join state codec', () => {
   it('shouldRejectBytesItDidNotWrite', () => {
     expect(() => decodeJoinState(Buffer.alloc(12, 9))).toThrow(/not a join state/);
   });
+
+  it('shouldWriteTheExpiryAsABigEndianInt64WhenItIsNegativeOrBeyond32Bits', () => {
+    for (const expiresAt of [0, -1, -(2 ** 40) - 7, 2 ** 32, 2 ** 52 + 3, 1_700_086_400_123]) {
+      const bytes = encodeJoinState({
+        kind: 'joined',
+        expiresAt,
+        prediction: null,
+        label: null,
+        corrections: 0,
+      });
+      expect(bytes.readBigInt64BE(1), String(expiresAt)).toBe(BigInt(expiresAt));
+      expect(expiresAtOf(bytes)).toBe(expiresAt);
+    }
+  });
+
+  it('shouldRoundTripAnEntryLargerThanItsEncodingBufferWhenALabelSourceIsBig', () => {
+    const source = { partition: 1, offset: '9', value: Buffer.alloc(100_000, 7) };
+    const big: JoinState = { kind: 'label', expiresAt: 5, label: { ...label, source } };
+    expect(decodeJoinState(encodeJoinState(big))).toEqual(big);
+    const small: JoinState = { kind: 'label', expiresAt: 6, label };
+    expect(decodeJoinState(encodeJoinState(small))).toEqual(small);
+  });
+
+  it('shouldRejectATruncatedOrPaddedBodyWhenTheHeaderIsValid', () => {
+    const bytes = encodeJoinState({ kind: 'label', expiresAt: 42, label });
+    expect(() => decodeJoinState(bytes.subarray(0, bytes.length - 1))).toThrow(/truncated/);
+    expect(() => decodeJoinState(Buffer.concat([bytes, Buffer.from([0])]))).toThrow(/trailing/);
+  });
 });

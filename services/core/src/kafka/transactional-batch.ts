@@ -112,13 +112,16 @@ function trackLastOffsets(
   metadata: RecordMetadata[],
   out: Map<string, bigint>,
 ): void {
+  // Counted per topic and partition number, keyed only once per pair: a batch may hold thousands of records.
   const counts = new Map<string, number>();
   for (const { topic, messages } of sent) {
+    const perPartition = new Map<number, number>();
     for (const m of messages) {
-      if (m.partition !== undefined) {
-        const key = topicPartitionKey(topic, m.partition);
-        counts.set(key, (counts.get(key) ?? 0) + 1);
-      }
+      if (m.partition !== undefined) perPartition.set(m.partition, (perPartition.get(m.partition) ?? 0) + 1);
+    }
+    for (const [partition, n] of perPartition) {
+      const key = topicPartitionKey(topic, partition);
+      counts.set(key, (counts.get(key) ?? 0) + n);
     }
   }
   for (const r of metadata) {

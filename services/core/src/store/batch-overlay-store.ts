@@ -21,6 +21,8 @@ export class BatchOverlayStore implements KeyValueStore {
   }
 
   async getMany(keys: readonly string[]): Promise<(Buffer | undefined)[]> {
+    // A batch reads its keys before it writes any: nothing to merge then.
+    if (this.pending.size === 0) return this.inner.getMany(keys);
     const misses = keys.filter((k) => !this.pending.has(k));
     const found = await this.inner.getMany(misses);
     const fromInner = new Map(misses.map((k, i) => [k, found[i]]));
