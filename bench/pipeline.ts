@@ -85,6 +85,8 @@ function printLatency(r: LatencyResult): void {
     .map(([name, s]) => `${name} ${fixed((s * 1e6) / r.events)}`)
     .join(', ');
   console.log(`CPU ms per 1,000 events at this rate: ${cpu}`);
+  const idle = [...r.idleCores].map(([name, c]) => `${name} ${fixed(c * 100, 0)}%`).join(', ');
+  console.log(`idle before the warm-up (ready, no traffic), CPU share of a core: ${idle}`);
   console.log(
     `(ClickHouse polled every ${r.pollMs} ms for rows past each partition's last offset seen; slowest poll ${fixed(r.slowestPollMs, 0)} ms; ${r.failedPolls} failed; this process, producer and poller and alert reader, ${fixed(r.benchCpuSeconds)} CPU s)`,
   );

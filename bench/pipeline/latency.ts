@@ -17,6 +17,7 @@ import { VisibilityPoller } from './visibility.ts';
 export const SPAN_MS = 3.25 * 3_600_000;
 const POLL_MS = 100;
 const WARM_UP_SECONDS = 10;
+const IDLE_SECONDS = 10;
 
 /** Each table polled, and which produced record its rows are timed from. */
 const TABLES = [
@@ -54,6 +55,8 @@ export interface LatencyResult {
   failedPolls: number;
   /** CPU seconds of this process (producer, poller, alert reader) from the first produce to the last row seen. */
   benchCpuSeconds: number;
+  /** CPU share of a core of each service and server, ready and with no traffic, over a few seconds. */
+  idleCores: Map<string, number>;
   /** CPU seconds of each service and server from the first produce to the last row seen. */
   processCpuSeconds: Map<string, number>;
   alerts: TimedAlert[];
@@ -112,6 +115,10 @@ export async function runLatency(d: Deployment, rate: number, seconds: number): 
   };
   d.up();
   await d.buildReferences(MODELS);
+  const pids = measuredProcesses(ROOT, d.runDir);
+  const idleBefore = cpuSnapshot(pids);
+  await new Promise((r) => setTimeout(r, IDLE_SECONDS * 1000));
+  const idleCpuSeconds = cpuSince(pids, idleBefore);
   const watcher = await watchAlerts(d.kafka, d.topics.alerts, `bench-alerts-${d.id}`);
   const poller = new VisibilityPoller(
     d.ch,
@@ -128,7 +135,6 @@ export async function runLatency(d: Deployment, rate: number, seconds: number): 
 
   const sentAt = new Float64Array(events.length);
   const load = loadavg()[0]!;
-  const pids = measuredProcesses(ROOT, d.runDir);
   const pidsCpu = cpuSnapshot(pids);
   const cpu = process.cpuUsage();
   const start = performance.now();
@@ -155,6 +161,7 @@ export async function runLatency(d: Deployment, rate: number, seconds: number): 
     failedPolls: poller.failedPolls,
     benchCpuSeconds: (benchCpu.user + benchCpu.system) / 1e6,
     processCpuSeconds,
+    idleCores: new Map([...idleCpuSeconds].map(([name, cpu]) => [name, cpu / IDLE_SECONDS])),
     alerts: watcher.alerts.map((a) => {
       const closable = closableAt(a, events, sentAt, lateness);
       return { ...a, delayMs: closable === undefined ? undefined : a.arrivedAt - closable };
