@@ -5,15 +5,15 @@
 // 1. Throughput: Avro predictions of three models (20 numeric features and one categorical), labels for 90% of
 //    them 1-61 s later in event time, the third model's x0 shifted by one standard deviation half way, produced
 //    as fast as kafkajs goes. Reports events/s end to end and per stage (the sink's inference_log rows, the
-//    joiner's pairs in labeled_predictions, the performance monitor's 5-minute windows), CPU seconds per 1,000
+//    joiner's pairs in labeled_predictions, the performance monitor's 5-minute windows), CPU ms per 1,000
 //    events of each service and server (from /proc) and peak RSS; then, services stopped, the floor: a plain
 //    kafkajs consume-and-insert of the same topics into ClickHouse, its events/s and CPU.
 // 2. Latency, at about half that rate: the same kind of stream in event-time order over 3¼ hours of event time
 //    (with a reference profile per model, a data drift and a drop in accuracy), produced at a fixed rate after
 //    a 10 s warm-up on other models has reached ClickHouse.
-//    Reports p50/p95/p99 from produce to the row in ClickHouse (polled every 100 ms), and for each alert the
-//    delay from its window becoming closable (the first event past its end plus lateness produced) to the alert
-//    on the alerts topic.
+//    Reports p50/p95/p99 from produce to the row in ClickHouse (polled every 100 ms) and the median of each
+//    tenth of the run, for each alert the delay from its window becoming closable (the first event past its end
+//    plus lateness produced) to the alert on the alerts topic, and each process's CPU at that rate and idle.
 import { loadavg } from 'node:os';
 import type { Percentiles } from './lib/percentiles.ts';
 import { Deployment } from './pipeline/deployment.ts';
