@@ -4,7 +4,7 @@ import type { AvroSchema } from '../records/schema-files.ts';
 import { applyDefaults } from './defaults.ts';
 import { parseJsonEvent } from './json-event.ts';
 import { checkAgainstType } from './validate.ts';
-import { readSchemaId, sniffEncoding, withHeader, HEADER_LENGTH } from './wire-format.ts';
+import { readSchemaId, sniffEncoding, withHeader, HEADER_LENGTH, MAGIC_BYTE } from './wire-format.ts';
 
 /** Where writer schemas come from: the registry in production, anything in unit tests. */
 export interface WriterSchemaSource {
@@ -27,6 +27,10 @@ export interface RecordCodecOptions<T> {
   skipFields?: readonly string[];
 }
 
+/** Where every codec encodes (encoding is synchronous); grows up to MAX_SCRATCH. */
+let encodeScratch = Buffer.allocUnsafe(16 * 1024);
+const MAX_SCRATCH = 1 << 20;
+
 /**
  * Decodes a Kafka value into a checked record of type T: Avro in the Confluent wire format (resolved from the
  * writer's schema to ours) or a JSON object. Encodes records as Avro in the wire format.
@@ -35,12 +39,17 @@ export class RecordCodec<T> {
   readonly type: avro.Type;
   private readonly resolvers = new Map<number, avro.Resolver>();
   private readonly timestampFields: string[];
+  /** The schema's fields minus `skipFields`, when there are fields to skip. */
+  private readonly keptFields: readonly string[] | undefined;
   schemaId: number | undefined;
 
   constructor(private readonly options: RecordCodecOptions<T>) {
     this.type = avro.Type.forSchema(options.schema as avro.Schema);
     this.schemaId = options.schemaId;
     this.timestampFields = timestampFieldsOf(options.schema);
+    const skip = options.skipFields ?? [];
+    const fields = ((options.schema.fields ?? []) as { name: string }[]).map((f) => f.name);
+    this.keptFields = skip.length > 0 ? fields.filter((f) => !skip.includes(f)) : undefined;
   }
 
   /** @throws DecodeError (not retriable) with a reason code; ServerUnavailableError when the registry is down. */
@@ -59,14 +68,27 @@ export class RecordCodec<T> {
       );
     }
     this.options.check?.(record as T);
-    for (const field of this.options.skipFields ?? []) delete (record as Record<string, unknown>)[field];
-    return record as T;
+    return (this.keptFields ? pick(record as Record<string, unknown>, this.keptFields) : record) as T;
   }
 
   /** Avro body in the Confluent wire format under our registered schema id. */
   encode(record: T): Buffer {
     if (this.schemaId === undefined) throw new DriftlineError('encode before the schema was registered');
-    return withHeader(this.schemaId, this.type.toBuffer(record));
+    // Encoded after the header in a shared buffer, then copied out at its exact size: avsc's toBuffer would
+    // allocate a zero-filled buffer outside Node's pool per record, and the header a second one.
+    let end = this.type.encode(record, encodeScratch, HEADER_LENGTH);
+    if (end < HEADER_LENGTH) {
+      // A negative end is the number of bytes missing: a record larger than the buffer is encoded on its own.
+      if (encodeScratch.length - end > MAX_SCRATCH)
+        return withHeader(this.schemaId, this.type.toBuffer(record));
+      encodeScratch = Buffer.allocUnsafe(2 * (encodeScratch.length - end));
+      end = this.type.encode(record, encodeScratch, HEADER_LENGTH);
+    }
+    const out = Buffer.allocUnsafe(end);
+    encodeScratch.copy(out, HEADER_LENGTH, HEADER_LENGTH, end);
+    out[0] = MAGIC_BYTE;
+    out.writeUInt32BE(this.schemaId, 1);
+    return out;
   }
 
   private async decodeAvro(value: Buffer): Promise<unknown> {
@@ -106,6 +128,17 @@ export class RecordCodec<T> {
     this.resolvers.set(id, resolver);
     return resolver;
   }
+}
+
+/**
+ * A copy of `record` with only `fields`, always in the same order: one object shape for every record, where
+ * deleting the skipped fields turned each record into a slow dictionary object (a hash table allocated per
+ * record, and slower reads downstream).
+ */
+function pick(record: Record<string, unknown>, fields: readonly string[]): Record<string, unknown> {
+  const out: Record<string, unknown> = {};
+  for (const f of fields) out[f] = record[f];
+  return out;
 }
 
 function timestampFieldsOf(schema: AvroSchema): string[] {

@@ -64,6 +64,20 @@ describe('RecordCodec', () => {
     expect({ ...(await codecs.inference.decode(bytes)) }).toEqual(event);
   });
 
+  it('shouldEncodeEachRecordIntoItsOwnBytesWhenRecordsOfEverySizeFollowEachOther', async () => {
+    // Up to 3 MB in 60,000-character strings (each under INPUT_LIMITS.maxStringChars).
+    const sized = (n: number, c: string) => ({
+      ...event,
+      features: Object.fromEntries(Array.from({ length: n }, (_, i) => [`f${i}`, c.repeat(60_000)])),
+    });
+    const records = [sized(0, 'a'), sized(1, 'b'), sized(0, 'c'), sized(50, 'd'), sized(2, 'e')];
+    const encoded = records.map((r) => codecs.inference.encode(r));
+    for (const [i, bytes] of encoded.entries()) {
+      expect(bytes.equals(withHeader(1, codecs.inference.type.toBuffer(records[i]))), String(i)).toBe(true);
+      expect({ ...(await codecs.inference.decode(bytes)) }).toEqual(records[i]);
+    }
+  });
+
   it('shouldDecodeEverythingButTheFeaturesWhenTheyAreSkipped', async () => {
     const { features: _skipped, ...rest } = event;
     const reader = codecs.inferenceWithoutFeatures;
