@@ -28,7 +28,17 @@ export async function decodeInputs(
   const rejected: Rejected[] = [];
   for (const message of messages) {
     try {
-      const input = await decodeOne(sideOf(message), message, partition, codecs, keepLabelSource);
+      // Decoded inline rather than in a helper: one async call per record fewer (a promise and a microtask).
+      const side = sideOf(message);
+      let input: JoinInput;
+      if (side === 'predictions') {
+        const event = await codecs.inferenceWithoutFeatures.decode(message.value);
+        input = { kind: 'prediction', event };
+      } else if (side === 'labels') {
+        const event = await codecs.groundTruth.decode(message.value);
+        const source = keepLabelSource ? { partition, offset: message.offset, value: message.value! } : null;
+        input = { kind: 'label', event, source };
+      } else throw new DecodeError('invalid_record', 'a repartitioned record without its side header');
       checkKey(message.key, input.event.prediction_id);
       inputs.push(input);
     } catch (error) {
@@ -37,23 +47,6 @@ export async function decodeInputs(
     }
   }
   return { inputs, rejected };
-}
-
-async function decodeOne(
-  side: Side | undefined,
-  message: KafkaMessage,
-  partition: number,
-  codecs: Codecs,
-  keepLabelSource: boolean,
-): Promise<JoinInput> {
-  if (side === 'predictions')
-    return { kind: 'prediction', event: await codecs.inferenceWithoutFeatures.decode(message.value) };
-  if (side === 'labels') {
-    const event = await codecs.groundTruth.decode(message.value);
-    const source = keepLabelSource ? { partition, offset: message.offset, value: message.value! } : null;
-    return { kind: 'label', event, source };
-  }
-  throw new DecodeError('invalid_record', 'a repartitioned record without its side header');
 }
 
 /** Longest part of a wrong key quoted in the dead letter's message. */

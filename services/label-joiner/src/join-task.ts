@@ -24,7 +24,7 @@ import type { JoinerMetrics } from './joiner-metrics.ts';
 import { countDeadLetters, countOutputs, toMessages } from './outputs.ts';
 import { placeBatch, sideOfForward } from './reroute.ts';
 import { ModelClocks } from './model-clocks.ts';
-import { advance, observe, type IdleTracker, type Side, type WatermarkState } from './watermark.ts';
+import { advance, type IdleTracker, type Side, type WatermarkState } from './watermark.ts';
 
 export interface JoinerTopics {
   inference: string;
@@ -187,7 +187,13 @@ export class JoinTask implements PartitionTask {
     const named = (i: JoinInput) => (i.kind === 'prediction' ? i.event.model_id : i.event.model_id);
     if (inputs.some((i) => named(i) && !Object.hasOwn(known, named(i)!))) marks.set(UNATTRIBUTED, -Infinity);
     const watermarkOf = (next: JoinState) => marks.get(clockOf(next)) ?? -Infinity;
-    let progress = this.join.meta as WatermarkState;
+    // The partition's largest event time per side, raised in place (a copy per record was measurable).
+    const { predictions: p0, labels: l0, watermark: w0 } = this.join.meta;
+    const progress: WatermarkState = { predictions: p0, labels: l0, watermark: w0 };
+    const see = ({ kind, event }: JoinInput) => {
+      const side: Side = kind === 'prediction' ? 'predictions' : 'labels';
+      if (event.timestamp > progress[side]) progress[side] = event.timestamp;
+    };
     const clocks = new ModelClocks(this.join.meta.models);
     const outputs: JoinOutput[] = [];
     for (const input of inputs) {
@@ -202,19 +208,11 @@ export class JoinTask implements PartitionTask {
         clocks.attributeJoins(step.outputs);
         continue;
       }
-      progress = observe(
-        progress,
-        input.kind === 'prediction' ? 'predictions' : 'labels',
-        input.event.timestamp,
-      );
+      see(input);
       clocks.observe(input, step.outputs);
     }
     for (const input of passing) {
-      progress = observe(
-        progress,
-        input.kind === 'prediction' ? 'predictions' : 'labels',
-        input.event.timestamp,
-      );
+      see(input);
       clocks.observe(input, []);
     }
     const idle = this.d.idle.idle();
