@@ -1,6 +1,7 @@
 import { holdoutFits, type StandardizedRows } from '../../core/src/stats/pca-holdout.ts';
 import {
   DEFAULT_VARIANCE_SHARE,
+  ERROR_ROWS,
   PcaReconstruction,
   fitPcaOnScatter,
   scatterMatrix,
@@ -75,22 +76,18 @@ export function buildMultivariate(
   const { means, scales } = standardizeColumns(standardized, n, d);
   const scatter = scatterMatrix(standardized, n, d);
   const reconstruction = fitPcaOnScatter(features, means, scales, scatter, varianceShare);
-  const residual = new Float64Array(d);
-  const z = new Float64Array(d);
-  const errors = new Array<number>(n);
-  const contributions = new Array<number>(d).fill(0);
-  for (let r = 0; r < n; r++) {
-    for (let i = 0; i < d; i++) z[i] = reconstruction.standardize(i, x[i * n + r]);
-    errors[r] = Math.sqrt(reconstruction.residualOf(z, residual));
-    for (let i = 0; i < d; i++) contributions[i] = (contributions[i] as number) + residual[i]! * residual[i]!;
-  }
+  // By blocks of rows (see rowErrors).
+  const errors = new Float64Array(n);
+  const contributions = new Float64Array(d);
+  for (let from = 0; from < n; from += ERROR_ROWS)
+    reconstruction.rowErrors(x, n, from, Math.min(n, from + ERROR_ROWS), errors, 0, contributions);
   const chunkSize = Math.floor(n / REFERENCE_CHUNKS);
   const chunkValues = chunkMeans(errors, chunkSize);
   return {
     reconstruction,
     band: referenceBand(chunkValues, chunkSize),
     chunkValues,
-    referenceContributions: contributions.map((c) => c / n),
+    referenceContributions: Array.from(contributions, (c) => c / n),
     holdout: holdoutErrors(
       holdoutFits(features, { x, z: standardized, n, means, scales, scatter }, chunkSize, varianceShare),
       { x, n },
@@ -113,19 +110,18 @@ function holdoutErrors(
   { x, n }: Pick<StandardizedRows, 'x' | 'n'>,
   chunkSize: number,
 ): HoldoutErrors {
-  const d = fits[0]?.d ?? 0;
   let count = 0;
   let sum = 0;
   let sumSq = 0;
   const foldMeans: number[] = [];
-  const z = new Float64Array(d);
-  const residual = new Float64Array(d);
+  const errors = new Float64Array(chunkSize);
   fits.forEach((model, c) => {
     const start = c * chunkSize;
+    for (let from = start; from < start + chunkSize; from += ERROR_ROWS)
+      model.rowErrors(x, n, from, Math.min(start + chunkSize, from + ERROR_ROWS), errors, start, null);
     let fold = 0;
-    for (let r = start; r < start + chunkSize; r++) {
-      for (let i = 0; i < d; i++) z[i] = model.standardize(i, x[i * n + r]);
-      const e = Math.sqrt(model.residualOf(z, residual));
+    for (let r = 0; r < chunkSize; r++) {
+      const e = errors[r] as number;
       count += 1;
       sum += e;
       sumSq += e * e;

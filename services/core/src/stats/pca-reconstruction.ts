@@ -32,6 +32,8 @@ export class PcaReconstruction {
   readonly k: number;
   private readonly comps: Float64Array;
   private readonly projected: Float64Array;
+  private readonly scratch: Float64Array;
+  private readonly scratchResidual: Float64Array;
 
   constructor(
     readonly features: readonly string[],
@@ -45,6 +47,8 @@ export class PcaReconstruction {
     this.k = components.length;
     this.comps = Float64Array.from(components.flat());
     this.projected = new Float64Array(this.k);
+    this.scratch = new Float64Array(this.d);
+    this.scratchResidual = new Float64Array(this.d);
     const bad = components.some((c) => c.length !== this.d);
     if (bad || means.length !== this.d || scales.length !== this.d || this.k === 0) {
       throw new StatsError(
@@ -76,6 +80,34 @@ export class PcaReconstruction {
       squared += r * r;
     }
     return squared;
+  }
+
+  /**
+   * The reconstruction errors of rows [from, to) of a column-major matrix of n rows (column i is
+   * x[i·n … i·n + n − 1], NaN where missing) into errors[from − offset …]; with `contributions`, each
+   * row's squared residual per feature is added to it, in row order. Callers go by blocks of rows: the
+   * method is then compiled after a few calls (a loop over all rows in a function called once runs
+   * unoptimized until on-stack replacement).
+   */
+  rowErrors(
+    x: Float64Array,
+    n: number,
+    from: number,
+    to: number,
+    errors: Float64Array,
+    offset: number,
+    contributions: Float64Array | null,
+  ): void {
+    const d = this.d;
+    const z = this.scratch;
+    const residual = this.scratchResidual;
+    for (let r = from; r < to; r++) {
+      for (let i = 0; i < d; i++) z[i] = this.standardize(i, x[i * n + r]);
+      errors[r - offset] = Math.sqrt(this.residualOf(z, residual));
+      if (contributions !== null)
+        for (let i = 0; i < d; i++)
+          contributions[i] = (contributions[i] as number) + (residual[i] as number) * (residual[i] as number);
+    }
   }
 
   /** Standardizes one raw value of feature i; a missing value is the reference mean (0). */
@@ -142,45 +174,56 @@ export function standardizeColumns(x: Float64Array, n: number, d: number) {
   const means = new Float64Array(d);
   const scales = new Float64Array(d);
   for (let i = 0; i < d; i++) {
-    const column = x.subarray(i * n, (i + 1) * n);
-    let sum = 0;
-    let count = 0;
-    for (let r = 0; r < n; r++) {
-      const v = column[r] as number;
-      // v === v: not NaN (missing)
-      if (v === v) {
-        sum += v;
-        count += 1;
-      }
-    }
-    const mean = count > 0 ? sum / count : 0;
-    let squares = 0;
-    for (let r = 0; r < n; r++) {
-      const v = column[r] as number;
-      if (v === v) squares += (v - mean) ** 2;
-    }
-    // Imputed values sit at the mean: they add to the count, not to the squares (as the imputer then scaler do).
-    const sd = Math.sqrt(squares / n);
-    const scale = sd >= 10 * Number.EPSILON ? sd : 1;
-    for (let r = 0; r < n; r++) {
-      const v = column[r] as number;
-      column[r] = v === v ? (v - mean) / scale : 0;
-    }
+    const { mean, scale } = standardizeColumn(x.subarray(i * n, (i + 1) * n), n);
     means[i] = mean;
     scales[i] = scale;
   }
   return { means, scales };
 }
 
+/**
+ * One column of standardizeColumns. A function of its own, called once per column: compiled after a few
+ * calls, where the same loops inside a function called once run unoptimized until on-stack replacement.
+ */
+function standardizeColumn(column: Float64Array, n: number): { mean: number; scale: number } {
+  let sum = 0;
+  let count = 0;
+  for (let r = 0; r < n; r++) {
+    const v = column[r] as number;
+    // v === v: not NaN (missing)
+    if (v === v) {
+      sum += v;
+      count += 1;
+    }
+  }
+  const mean = count > 0 ? sum / count : 0;
+  let squares = 0;
+  for (let r = 0; r < n; r++) {
+    const v = column[r] as number;
+    if (v === v) squares += (v - mean) ** 2;
+  }
+  // Imputed values sit at the mean: they add to the count, not to the squares (as the imputer then scaler do).
+  const sd = Math.sqrt(squares / n);
+  const scale = sd >= 10 * Number.EPSILON ? sd : 1;
+  for (let r = 0; r < n; r++) {
+    const v = column[r] as number;
+    column[r] = v === v ? (v - mean) / scale : 0;
+  }
+  return { mean, scale };
+}
+
+/** Rows per call of PcaReconstruction#rowErrors from a loop over many rows. */
+export const ERROR_ROWS = 1024;
+
 /** Rows per block of the scatter matrix: 2,048 rows of 20 columns (320 KiB) stay in the core's cache. */
 const SCATTER_BLOCK = 2048;
 
 /**
  * Σ zzᵀ over rows [from, to) of the standardized columns (n rows each): each entry one dot product, summed in
- * row order. Column i
- * meets four columns per pass, each with its own sum: a quarter of the reads of column i, the same sums. The
- * rows go by blocks that stay in cache, the sums carried from block to block: the same additions in the same
- * order as one pass over all rows, without reading the columns from memory once per pass.
+ * row order. Two columns meet four columns per pass, each pair with its own sum: eight products for six reads
+ * (one column against four made four for five), the same sums. The rows go by blocks that stay in cache, the
+ * sums carried from block to block: the same additions in the same order as one pass over all rows, without
+ * reading the columns from memory once per pass.
  */
 export function scatterMatrix(
   z: Float64Array,
@@ -189,38 +232,86 @@ export function scatterMatrix(
   rows = { from: 0, to: n },
 ): Float64Array {
   const cov = new Float64Array(d * d);
-  // Past the last column the extra sums read column d − 1 again and are dropped (into the slot d·d).
+  // Past the last column the extra sums read column d − 1 again and are dropped (into the slot d·d), as are
+  // the second column's sums below the diagonal.
   const last = (j: number) => Math.min(j, d - 1) * n;
-  const at = (i: number, j: number) => (j < d ? i * d + j : d * d);
+  const at = (i: number, j: number) => (i < d && j < d && j >= i ? i * d + j : d * d);
   const sums = new Float64Array(d * d + 1);
   for (let from = rows.from; from < rows.to; from += SCATTER_BLOCK) {
     const to = Math.min(rows.to, from + SCATTER_BLOCK);
-    for (let i = 0; i < d; i++) {
-      const a = i * n;
+    for (let i = 0; i < d; i += 2) {
+      const a = last(i);
+      const c = last(i + 1);
       for (let j = i; j < d; j += 4) {
         const [b0, b1, b2, b3] = [last(j), last(j + 1), last(j + 2), last(j + 3)];
         const [k0, k1, k2, k3] = [at(i, j), at(i, j + 1), at(i, j + 2), at(i, j + 3)];
-        let s0 = sums[k0] as number;
-        let s1 = sums[k1] as number;
-        let s2 = sums[k2] as number;
-        let s3 = sums[k3] as number;
-        for (let r = from; r < to; r++) {
-          const x = z[a + r] as number;
-          s0 += x * (z[b0 + r] as number);
-          s1 += x * (z[b1 + r] as number);
-          s2 += x * (z[b2 + r] as number);
-          s3 += x * (z[b3 + r] as number);
-        }
-        sums[k0] = s0;
-        sums[k1] = s1;
-        sums[k2] = s2;
-        sums[k3] = s3;
+        const [m0, m1, m2, m3] = [at(i + 1, j), at(i + 1, j + 1), at(i + 1, j + 2), at(i + 1, j + 3)];
+        block2x4(z, sums, from, to, a, c, b0, b1, b2, b3, k0, k1, k2, k3, m0, m1, m2, m3);
       }
     }
   }
   for (let i = 0; i < d; i++)
     for (let j = i; j < d; j++) cov[i * d + j] = cov[j * d + i] = sums[i * d + j] as number;
   return cov;
+}
+
+/**
+ * One block of rows of eight sums: columns a and c against b0…b3, into sums[k·] and sums[m·]. A function of
+ * its own, called once per block: it is compiled after a few calls, where the loop inside a function called
+ * once runs unoptimized until on-stack replacement (the profile build is a cold start, once per profile).
+ */
+function block2x4(
+  z: Float64Array,
+  sums: Float64Array,
+  from: number,
+  to: number,
+  a: number,
+  c: number,
+  b0: number,
+  b1: number,
+  b2: number,
+  b3: number,
+  k0: number,
+  k1: number,
+  k2: number,
+  k3: number,
+  m0: number,
+  m1: number,
+  m2: number,
+  m3: number,
+): void {
+  let s0 = sums[k0] as number;
+  let s1 = sums[k1] as number;
+  let s2 = sums[k2] as number;
+  let s3 = sums[k3] as number;
+  let t0 = sums[m0] as number;
+  let t1 = sums[m1] as number;
+  let t2 = sums[m2] as number;
+  let t3 = sums[m3] as number;
+  for (let r = from; r < to; r++) {
+    const x = z[a + r] as number;
+    const y = z[c + r] as number;
+    const z0 = z[b0 + r] as number;
+    const z1 = z[b1 + r] as number;
+    const z2 = z[b2 + r] as number;
+    const z3 = z[b3 + r] as number;
+    s0 += x * z0;
+    s1 += x * z1;
+    s2 += x * z2;
+    s3 += x * z3;
+    t0 += y * z0;
+    t1 += y * z1;
+    t2 += y * z2;
+    t3 += y * z3;
+  }
+  sums[m0] = t0;
+  sums[m1] = t1;
+  sums[m2] = t2;
+  sums[m3] = t3;
+  sums[k0] = s0;
+  sums[k1] = s1;
+  sums[k2] = s2;
+  sums[k3] = s3;
 }
 
 /**

@@ -94,7 +94,7 @@ export function referenceBand(
 }
 
 /** The mean error of each full chunk of `chunkSize` consecutive errors (a short tail is left out). */
-export function chunkMeans(errors: readonly number[], chunkSize: number): number[] {
+export function chunkMeans(errors: ArrayLike<number>, chunkSize: number): number[] {
   const out: number[] = [];
   for (let start = 0; start + chunkSize <= errors.length; start += chunkSize) {
     let s = 0;
