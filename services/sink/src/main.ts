@@ -1,5 +1,5 @@
 import { ClickHouseWriter } from '../../core/src/clickhouse/writer.ts';
-import { publishDeadLetters } from '../../core/src/kafka/dead-letter.ts';
+import { publishDeadLetters, type Rejected } from '../../core/src/kafka/dead-letter.ts';
 import { runCommittingConsumer, type PartitionBatch } from '../../core/src/kafka/committing-consumer.ts';
 import { exitOnStartupError, startService } from '../../core/src/runtime/service-runtime.ts';
 import { decodeJoinExpiration, type JoinExpiration } from '../../core/src/kafka/join-expiration.ts';
@@ -22,10 +22,10 @@ import {
 } from './rows.ts';
 
 /**
- * Fetch sizes: a partition's batch is one insert per table, and ClickHouse's CPU per row falls steeply with the
- * rows per insert (one part to write, sort and later merge per insert; bench/sink.ts). kafkajs' default 1 MB a
- * partition caps an inference batch near 2,000 events; 4 MB lets a partition that is behind fill
- * DRIFTLINE_SINK_BATCH_SIZE. A whole fetch keeps kafkajs' default 10 MB, so memory stays where it was (24 MB
+ * Fetch sizes: the partitions of a fetch are one insert per table (up to DRIFTLINE_SINK_BATCH_SIZE rows), and
+ * ClickHouse's CPU per row falls steeply with the rows per insert (one part to write, sort and later merge per
+ * insert; bench/sink.ts). kafkajs' default 1 MB a partition caps an inference batch near 2,000 events; 4 MB
+ * lets a partition that is behind fill an insert on its own. A whole fetch keeps kafkajs' default 10 MB, so memory stays where it was (24 MB
  * fetches cost the sink 150-200 MB more RSS for inserts no larger).
  */
 const SINK_FETCH = { maxBytesPerPartition: 4 << 20, maxBytes: 10 << 20 } as const;
@@ -38,8 +38,10 @@ interface SinkRoute<T> {
 
 /**
  * The sink: inference and ground-truth events, and the label joiner's joined pairs and expirations, into
- * ClickHouse, in batches. Order per batch: dead letters acknowledged, rows inserted, then the offset committed. A crash anywhere replays the batch; row identity in
- * ReplacingMergeTree makes the replay invisible to FINAL / GROUP BY queries.
+ * ClickHouse, in batches: the partitions one fetch returned are handled together (one insert per table). Order
+ * per batch: dead letters acknowledged, rows inserted, then the partitions' offsets committed in one call. A
+ * crash anywhere replays the batch; row identity in ReplacingMergeTree makes the replay invisible to FINAL /
+ * GROUP BY queries.
  */
 async function main(): Promise<void> {
   const rt = await startService('sink');
@@ -110,30 +112,47 @@ async function main(): Promise<void> {
     alertsTopic: topics.alerts,
     encodeAlert: (a: Alert) => codecs.alert.encode(a),
   };
-  const handle = async ({ topic, partition, messages }: PartitionBatch) => {
-    const route = routes.get(topic)!;
+  // The slices of one fetch, all partitions together: one insert per topic and one write of side rows, so
+  // ClickHouse writes (and later merges) one part per table per fetch rather than one per partition.
+  const handleMany = async (batches: PartitionBatch[]) => {
     const now = Date.now();
     const side = new InferenceSideRows();
-    const { rows, rejected } = await decodeBatch(topic, partition, messages, route.decode, (e, m) => {
-      const at = { partition, offset: m.offset };
-      if (topic === topics.inference) side.add(e as InferenceEvent, at, now);
-      return route.row(e, at, now);
-    });
+    const rowsByTable = new Map<string, object[]>();
+    const rejected: Rejected[] = [];
+    for (const { topic, partition, messages } of batches) {
+      const route = routes.get(topic)!;
+      const decoded = await decodeBatch(topic, partition, messages, route.decode, (e, m) => {
+        const at = { partition, offset: m.offset };
+        if (topic === topics.inference) side.add(e as InferenceEvent, at, now);
+        return route.row(e, at, now);
+      });
+      const rows = rowsByTable.get(route.table) ?? [];
+      for (const row of decoded.rows) rows.push(row);
+      rowsByTable.set(route.table, rows);
+      for (const r of decoded.rejected) rejected.push(r);
+    }
     await publishDeadLetters(producer, topics.deadLetter, rejected);
-    for (const r of rejected) metrics.deadLetters.inc({ topic, reason: r.reason });
+    for (const r of rejected) {
+      metrics.deadLetters.inc({ topic: r.topic, reason: r.reason });
+    }
     if (rejected.length > 0)
       logger.warn(
-        { topic, partition, rejected: rejected.length, first: rejected[0]!.error },
+        {
+          topic: rejected[0]!.topic,
+          partition: rejected[0]!.partition,
+          rejected: rejected.length,
+          first: rejected[0]!.error,
+        },
         'sent to dead-letter topic',
       );
-    await writer.insert(db, route.table, rows);
+    for (const [table, rows] of rowsByTable) await writer.insert(db, table, rows);
     await writeSideRows(sideOut, side, now);
   };
 
   await runCommittingConsumer({
     consumer,
     topics: [...routes.keys()],
-    handle,
+    handleMany,
     logger,
     metrics,
     maxBatch: config.sinkBatchSize,
