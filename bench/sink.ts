@@ -132,7 +132,7 @@ interface RunResult {
   peakRssMb: number;
   exact: boolean;
   load: number;
-  /** Mean rows per inference_log and ground_truth insert (one insert per handled partition batch). */
+  /** Mean rows per inference_log and ground_truth insert (one insert per topic of each handled fetch). */
   rowsPerInsert: string;
 }
 
