@@ -15,6 +15,7 @@
 //    tenth of the run, for each alert the delay from its window becoming closable (the first event past its end
 //    plus lateness produced) to the alert on the alerts topic, and each process's CPU at that rate and idle.
 import { loadavg } from 'node:os';
+import { ALERTER_SETTINGS } from '../services/alerter/src/settings.ts';
 import type { Percentiles } from './lib/percentiles.ts';
 import { Deployment } from './pipeline/deployment.ts';
 import { runLatency, SPAN_MS, type LatencyResult } from './pipeline/latency.ts';
@@ -72,7 +73,7 @@ function printLatency(r: LatencyResult): void {
     `after a warm-up of ${r.warmUp.events} events at the same rate on three other models, all in ClickHouse ${fixed(r.warmUp.drainSeconds)} s after its last produce`,
   );
   console.log(
-    `default settings (drift window 1h, grace ${r.lateness.driftMs / 60_000} min; performance windows 5m,1h,1d, lateness ${r.lateness.performanceMs / 60_000} min; alerter polls every 5 s); ${PACED_CHANGES}`,
+    `default settings (drift window 1h, grace ${r.lateness.driftMs / 60_000} min; performance windows 5m,1h,1d, lateness ${r.lateness.performanceMs / 60_000} min; alerter polls every ${Number(ALERTER_SETTINGS.pollMs.default) / 1000} s); ${PACED_CHANGES}`,
   );
   console.log('produce → row visible in ClickHouse, ms         rows      p50    p95    p99    max');
   for (const t of r.tables)

@@ -159,7 +159,7 @@ export const SETTINGS = {
     'DRIFTLINE_SINK_BATCH_SIZE',
     '5000',
     positiveInt,
-    'Rows per ClickHouse insert at most.',
+    'Rows per ClickHouse insert at most (of one table, across the partitions of a fetch).',
   ),
   sinkGroupId: setting('DRIFTLINE_SINK_GROUP_ID', 'driftline-sink', text, 'Consumer group of the sink.'),
   sinkEmbeddings: setting(
