@@ -10,9 +10,8 @@
 // sink's peak RSS and rows per insert, and checks the rows are exactly the events (FINAL).
 // Settings of the sink (DRIFTLINE_SINK_BATCH_SIZE, ...) pass through from the environment; BENCH_SINK_NODE_ARGS
 // adds node flags to the sink's process (e.g. `--cpu-prof --cpu-prof-dir=/tmp/prof` to profile it).
-import { execFileSync, spawn, type ChildProcess } from 'node:child_process';
+import { spawn, type ChildProcess } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
-import { existsSync, readFileSync } from 'node:fs';
 import { loadavg, tmpdir } from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -21,6 +20,8 @@ import { Kafka, logLevel, type Message } from 'kafkajs';
 import { topicNames } from '../services/core/src/config/topics.ts';
 import { classifierTraffic } from '../services/simulator/src/classifier-traffic.ts';
 import { avroEncoder } from './lib/avro-encoder.ts';
+import { cpuSeconds, peakRssMb, serverPids } from './lib/process-stats.ts';
+import { produceFlatOut } from './pipeline/stream.ts';
 
 const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
 const PREDICTIONS = Number(process.argv[2] ?? 100_000);
@@ -37,26 +38,11 @@ const kafka = new Kafka({ clientId: 'bench-sink', brokers: BROKERS.split(','), l
 const ch = createClient({ url: CLICKHOUSE });
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
-/** CPU seconds (user + system) of a process so far; NaN when it is gone. */
-function cpuSeconds(pid: number): number {
-  if (!existsSync(`/proc/${pid}/stat`)) return NaN;
-  const fields = readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1]!.split(' ');
-  return (Number(fields[11]) + Number(fields[12])) / 100;
-}
-
-function peakRssMb(pid: number): number {
-  try {
-    return Number(/^VmHWM:\s+(\d+)/m.exec(readFileSync(`/proc/${pid}/status`, 'utf8'))?.[1] ?? NaN) / 1024;
-  } catch {
-    return NaN;
-  }
-}
-
+/** The local ClickHouse server's pid. */
 function clickhousePid(): number {
-  const status = execFileSync('bash', [path.join(ROOT, 'infra', 'stack.sh'), 'status'], { encoding: 'utf8' });
-  const pid = /^clickhouse\s+running\s+pid (\d+)/m.exec(status)?.[1];
-  if (!pid) throw new Error(`no running ClickHouse in:\n${status}`);
-  return Number(pid);
+  const pid = serverPids(ROOT).get('clickhouse');
+  if (!pid) throw new Error('no running ClickHouse (bash infra/stack.sh status)');
+  return pid;
 }
 
 /** The stream, encoded under `prefix`: per model, predictions 100 ms apart; 90% of them labeled. */
@@ -80,25 +66,6 @@ async function buildStream(prefix: string): Promise<{ inference: Message[]; trut
     }
   }
   return stream;
-}
-
-async function produce(
-  topics: ReturnType<typeof topicNames>,
-  stream: { inference: Message[]; truth: Message[] },
-) {
-  const producer = kafka.producer();
-  await producer.connect();
-  const chunk = 5_000;
-  const ratio = stream.truth.length / stream.inference.length;
-  const inFlight: Promise<unknown>[] = [];
-  for (let i = 0; i < stream.inference.length; i += chunk) {
-    const labels = stream.truth.slice(Math.floor(i * ratio), Math.floor((i + chunk) * ratio));
-    inFlight.push(producer.send({ topic: topics.inference, messages: stream.inference.slice(i, i + chunk) }));
-    inFlight.push(producer.send({ topic: topics.groundTruth, messages: labels }));
-    if (inFlight.length >= 4) await Promise.all(inFlight.splice(0));
-  }
-  await Promise.all(inFlight);
-  await producer.disconnect();
 }
 
 async function count(db: string, table: string, final = false): Promise<number> {
@@ -186,13 +153,13 @@ async function run(): Promise<RunResult> {
     // backlog: the sink is paused while the stream is produced, then reads it all as fast as it can
     if (BACKLOG) {
       sink.kill('SIGSTOP');
-      await produce(topics, stream);
+      await produceFlatOut(kafka, topics, stream);
     }
     const before = { sink: cpuSeconds(sink.pid!), clickhouse: cpuSeconds(chPid) };
     const load = loadavg()[0]!;
     const start = performance.now();
     if (BACKLOG) sink.kill('SIGCONT');
-    else await produce(topics, stream);
+    else await produceFlatOut(kafka, topics, stream);
     const deadline = start + 600_000;
     while (performance.now() < deadline) {
       const [i, t] = await Promise.all([count(db, 'inference_log'), count(db, 'ground_truth')]);

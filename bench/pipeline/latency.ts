@@ -9,7 +9,7 @@ import { avroEncoder } from '../lib/avro-encoder.ts';
 import { percentiles, type Percentiles } from '../lib/percentiles.ts';
 import { closableAt, watchAlerts, type Lateness, type SeenAlert } from './alerts.ts';
 import { REGISTRY, ROOT, type Deployment } from './deployment.ts';
-import { cpuSince, cpuSnapshot, measuredProcesses } from './process-stats.ts';
+import { cpuSince, cpuSnapshot, measuredProcesses } from '../lib/process-stats.ts';
 import { buildTimedStream, MODELS, producePaced, type TimedEvent } from './stream.ts';
 import { VisibilityPoller } from './visibility.ts';
 

@@ -6,7 +6,7 @@ import { avroEncoder } from '../lib/avro-encoder.ts';
 import type { Deployment } from './deployment.ts';
 import { REGISTRY, ROOT } from './deployment.ts';
 import { consumeAndInsert } from './floor.ts';
-import { cpuSince, cpuSnapshot, measuredProcesses, peakRssMb } from './process-stats.ts';
+import { cpuSince, cpuSnapshot, measuredProcesses, peakRssMb } from '../lib/process-stats.ts';
 import { buildStream, produceFlatOut, type Stream } from './stream.ts';
 
 export const STAGES = [

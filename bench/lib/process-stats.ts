@@ -8,10 +8,14 @@ export function measuredProcesses(root: string, runDir: string): Map<string, num
   const supervised = JSON.parse(readFileSync(path.join(runDir, 'services', 'supervisor.json'), 'utf8'))
     .services as { name: string; pid: number | null }[];
   const out = new Map(supervised.filter((s) => s.pid).map((s) => [s.name, s.pid!]));
-  const status = execFileSync('bash', [path.join(root, 'infra', 'stack.sh'), 'status'], { encoding: 'utf8' });
-  for (const m of status.matchAll(/^(\w+)\s+running\s+pid (\d+)/gm))
-    out.set(`${m[1]} (server)`, Number(m[2]));
+  for (const [name, pid] of serverPids(root)) out.set(`${name} (server)`, pid);
   return out;
+}
+
+/** The running servers of `infra/stack.sh` (kafka, registry, clickhouse) and their pids. */
+export function serverPids(root: string): Map<string, number> {
+  const status = execFileSync('bash', [path.join(root, 'infra', 'stack.sh'), 'status'], { encoding: 'utf8' });
+  return new Map([...status.matchAll(/^(\w+)\s+running\s+pid (\d+)/gm)].map((m) => [m[1]!, Number(m[2])]));
 }
 
 /** CPU seconds (user + system) of a process and its waited-for children so far; NaN for a process that is gone. */
