@@ -1,7 +1,6 @@
-import { readdirSync, readFileSync } from 'node:fs';
 import path from 'node:path';
-import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
+import { serviceSources, withoutComments } from './service-sources.ts';
 
 /**
  * One concept, one home: the Kafka Streams machinery and the duration grammar live in services/core, and a
@@ -53,34 +52,6 @@ const RULES: readonly Rule[] = [
       /(?<![\w.])['"]?(?:m|min)['"]?\s*:\s*60_?000\b|(?<![\w.])['"]?h['"]?\s*:\s*3_?600_?000\b/.test(code),
   },
 ];
-
-/** The source without comments, so that a comment naming a concept is not taken for its code. */
-function withoutComments(source: string): string {
-  return source.replace(/\/\*[\s\S]*?\*\//g, '').replace(/(^|[^:'"`\\])\/\/.*$/gm, '$1');
-}
-
-const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../../..');
-
-function serviceSources(withCore = false): { file: string; code: string }[] {
-  const services = path.join(ROOT, 'services');
-  return readdirSync(services)
-    .filter((name) => withCore || name !== 'core')
-    .flatMap((name) => {
-      const src = path.join(services, name, 'src');
-      let files: string[];
-      try {
-        files = readdirSync(src, { recursive: true }) as string[];
-      } catch {
-        return [];
-      }
-      return files
-        .filter((f) => f.endsWith('.ts'))
-        .map((f) => {
-          const file = path.join('services', name, 'src', f);
-          return { file, code: withoutComments(readFileSync(path.join(ROOT, file), 'utf8')) };
-        });
-    });
-}
 
 const offenders = (rule: Rule, sources: { file: string; code: string }[]) =>
   sources.filter((s) => rule.violates(s.code)).map((s) => `${s.file} ${rule.concept}: use ${rule.home}`);

@@ -1,7 +1,6 @@
-import { readdirSync, readFileSync } from 'node:fs';
 import path from 'node:path';
-import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
+import { serviceSources } from './service-sources.ts';
 
 /**
  * When an event-time window is final has one home, core/windows/window-finality.ts (modelWatermark, isIdle,
@@ -32,31 +31,8 @@ function decidesFinality(code: string): boolean {
   return endPlusGrace || idle || minusLateness;
 }
 
-function withoutComments(source: string): string {
-  return source.replace(/\/\*[\s\S]*?\*\//g, '').replace(/(^|[^:'"`\\])\/\/.*$/gm, '$1');
-}
-
-const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../../..');
-
-function sources(): { file: string; code: string }[] {
-  const services = path.join(ROOT, 'services');
-  return readdirSync(services).flatMap((name) => {
-    const src = path.join(services, name, 'src');
-    let files: string[];
-    try {
-      files = readdirSync(src, { recursive: true }) as string[];
-    } catch {
-      return [];
-    }
-    return files
-      .filter((f) => f.endsWith('.ts'))
-      .map((f) => path.join('services', name, 'src', f))
-      .map((file) => ({ file, code: withoutComments(readFileSync(path.join(ROOT, file), 'utf8')) }));
-  });
-}
-
 describe('one home for window finality', () => {
-  const all = sources();
+  const all = serviceSources(true);
 
   it('shouldFindTheRuleInItsHome', () => {
     expect(all.some((s) => s.file === HOME && decidesFinality(s.code))).toBe(true);
