@@ -2,13 +2,20 @@
  * Our corrections to kafkajs 2.2.4, put into the require cache before kafkajs loads (client.ts imports this
  * first): the read_committed filter (kafkajs-read-committed-fix.ts), the Produce request encoder
  * (kafkajs-produce-encoder.ts) and a linear grouping of outgoing messages by partition (kafkajs copies the
- * partition's array for every message, quadratic in the batch) and a record-batch decoder that hands on a
- * stand-in record for a batch it cannot decode instead of failing every fetch at that offset
- * (undecodable-batch.ts). Each keeps kafkajs' calling convention.
+ * partition's array for every message, quadratic in the batch), the Fetch response's record-batch decoder
+ * (kafkajs-fetch-decoder.ts, falling back to kafkajs' own) and, around it, one that hands on a stand-in record
+ * for a batch it cannot decode instead of failing every fetch at that offset (undecodable-batch.ts). Each keeps
+ * kafkajs' calling convention.
  * @throws DriftlineError if kafkajs was loaded already; KafkajsVersionError if it is not the patched release
  */
 import { createRequire, Module } from 'node:module';
 import { DriftlineError } from '../errors.ts';
+import {
+  recordBatchDecoder,
+  type CodecLookup,
+  type FetchDecoder,
+  type RecordBatchDecoder,
+} from './kafkajs-fetch-decoder.ts';
 import { encodeProduceRequest, type ProduceRequestArgs } from './kafkajs-produce-encoder.ts';
 import { filterAbortedMessages } from './kafkajs-read-committed-fix.ts';
 import { assertPatchedKafkajs, installedKafkajsVersion } from './kafkajs-version.ts';
@@ -92,31 +99,36 @@ replaceModule('producer/groupMessagesPerPartition.js', 'producer/sendMessages.js
   };
 });
 
-interface FetchDecoder {
-  buffer: Buffer;
-  offset: number;
+/** Hands on a stand-in record for a batch `decode` fails on (undecodable-batch.ts). */
+function standingIn(decode: RecordBatchDecoder) {
+  return async (decoder: FetchDecoder) => {
+    const start = decoder.offset;
+    try {
+      const decoded = await decode(decoder);
+      // kafkajs reads a codec id Kafka does not define (5-7) as no compression: garbage or a later error.
+      if (!knownCodec(decoder.buffer, start)) throw new Error('codec id not defined by Kafka');
+      return decoded;
+    } catch (error) {
+      // A partial batch at the end of a fetch is normal (kafkajs stops there); one the decoder did not step
+      // past cannot be stood in for without reading it again and again.
+      if ((error as Error).name === 'KafkaJSPartialMessageError' || decoder.offset === start) throw error;
+      const standIn = standInBatch(decoder.buffer, start, error);
+      if (standIn === undefined) throw error;
+      return standIn;
+    }
+  };
 }
 
 replaceModule(
   'protocol/recordBatch/v0/decoder.js',
   'protocol/requests/fetch/v4/decodeMessages.js',
   (load) => {
-    const original = load() as (decoder: FetchDecoder) => Promise<unknown>;
-    return async (decoder: FetchDecoder) => {
-      const start = decoder.offset;
-      try {
-        const decoded = await original(decoder);
-        // kafkajs reads a codec id Kafka does not define (5-7) as no compression: garbage or a later error.
-        if (!knownCodec(decoder.buffer, start)) throw new Error('codec id not defined by Kafka');
-        return decoded;
-      } catch (error) {
-        // A partial batch at the end of a fetch is normal (kafkajs stops there); one the decoder did not step
-        // past cannot be stood in for without reading it again and again.
-        if ((error as Error).name === 'KafkaJSPartialMessageError' || decoder.offset === start) throw error;
-        const standIn = standInBatch(decoder.buffer, start, error);
-        if (standIn === undefined) throw error;
-        return standIn;
-      }
+    // kafkajs' own decoder, loaded under our entry's path before we take it over: ours falls back to it.
+    const original = load() as RecordBatchDecoder;
+    const { lookupCodecByAttributes } = require('kafkajs/src/protocol/message/compression/index.js') as {
+      lookupCodecByAttributes: CodecLookup;
     };
+    // Kept for the tests and the benchmark that compare the two decoders.
+    return Object.assign(standingIn(recordBatchDecoder(lookupCodecByAttributes, original)), { original });
   },
 );
