@@ -1,8 +1,8 @@
 /**
  * Our side of the peer benchmark, one process: reads the CSV, turns each row into an inference event (the
  * object the drift monitor's Avro decoder hands on: a features map), then computes drift the way the drift
- * monitor does: the reference profile from the ProfileBuilder, one WindowPartial per window fed event by
- * event, and evaluateWindow at close with the service's default settings (every test row of every column,
+ * monitor does: the reference profile from the ProfileBuilder, one WindowPartial per window fed a batch
+ * of events at a time (as the service's processor feeds a window its events of a fetched batch), and evaluateWindow at close with the service's default settings (every test row of every column,
  * the chooser's decisive test, the correction). Prints one JSON line: timings and the statistics.
  *
  *   npx tsx bench/peers/ours.ts FILE [--multivariate]
@@ -180,13 +180,11 @@ function main(): void {
   };
   const table = timed(load, () => readTable(file));
   /** Feeds one window's events, batch by batch, to `use`: reading timed as load, `use` as compute. */
-  const feed = (chunk: { start: number; end: number }, use: (e: Event) => void): number => {
+  const feed = (chunk: { start: number; end: number }, use: (events: Event[]) => void): number => {
     let count = 0;
     for (let at = chunk.start; at < chunk.end;) {
       const batch = timed(load, () => batchOf(table, at, chunk.end));
-      timed(compute, () => {
-        for (const e of batch.events) use(e);
-      });
+      timed(compute, () => use(batch.events));
       count += batch.events.length;
       at = batch.next;
     }
@@ -194,7 +192,9 @@ function main(): void {
   };
   const [referenceChunk = { start: 0, end: 0 }, ...windowChunks] = table.chunks;
   const builder = new ProfileBuilder();
-  const referenceEvents = feed(referenceChunk, (e) => builder.add(e));
+  const referenceEvents = feed(referenceChunk, (events) => {
+    for (const e of events) builder.add(e);
+  });
   const built = timed(compute, () =>
     builder.build({ modelId: 'bench', modelVersion: 'v1', source: 'bench', createdAt: 0 }),
   ).profile;
@@ -202,7 +202,7 @@ function main(): void {
   const windowEvents: number[] = [];
   const evaluations = windowChunks.map((chunk) => {
     const partial = timed(compute, () => new WindowPartial(profile, s.largeWindow));
-    windowEvents.push(feed(chunk, (e) => partial.update(e)));
+    windowEvents.push(feed(chunk, (events) => partial.updateMany(events)));
     return timed(compute, () => evaluateWindow(profile, partial, config));
   });
 

@@ -127,15 +127,20 @@ export class PartitionProcessor {
       undecodable: 0,
       unprofiled: new Map(),
     };
-    const touched = new Set<OpenWindow>();
+    // Each touched window's events of the batch, in order: a window takes them in one call (a block of
+    // events at a time, column by column), once the batch has been sorted out.
+    const touched = new Map<OpenWindow, InferenceEvent[]>();
     const clocks = new Set<ModelClock>();
     for (const w of this.open.values()) w.newIds = [];
     for (const { offset, event } of messages) {
       if (event === null) out.undecodable += 1;
       else this.apply(offset, event, profiles, out, touched, clocks);
     }
-    for (const w of touched) w.through = out.lastOffset;
-    out.touched = [...touched];
+    for (const [w, events] of touched) {
+      w.partial.updateMany(events);
+      w.through = out.lastOffset;
+    }
+    out.touched = [...touched.keys()];
     for (const c of clocks) out.modelTimes.set(c.modelId, c.time);
     for (const c of this.clocks.values()) out.streamTime = Math.max(out.streamTime, c.time);
     return out;
@@ -155,7 +160,7 @@ export class PartitionProcessor {
     event: InferenceEvent,
     profiles: ProfileLookup,
     out: BatchOutcome,
-    touched: Set<OpenWindow>,
+    touched: Map<OpenWindow, InferenceEvent[]>,
     clocks: Set<ModelClock>,
   ): void {
     const ts = event.timestamp;
@@ -184,8 +189,9 @@ export class PartitionProcessor {
       return;
     }
     if (!this.remember(w, event.prediction_id, out)) return;
-    w.partial.update(event);
-    touched.add(w);
+    const pending = touched.get(w);
+    if (pending === undefined) touched.set(w, [event]);
+    else pending.push(event);
     out.applied += 1;
   }
 

@@ -9,7 +9,7 @@ import {
 import type { PcaReconstruction } from '../../core/src/stats/pca-reconstruction.ts';
 import { EmbeddingWindowState, type EmbeddingStateJSON } from '../../core/src/stats/embedding-drift.ts';
 import { DriftStateError } from './errors.ts';
-import { NUMBER, OTHER_TYPE, featureReader, type FeatureReader } from './feature-reader.ts';
+import { featureReader, type FeatureReader } from './feature-reader.ts';
 import { SCORE_PREFIX, type ReferenceProfile } from './profile.ts';
 
 /** A numeric state without the edges and shift, which the profile holds once. */
@@ -36,6 +36,15 @@ export interface PartialStateJSON {
  * more values falls back to the binned KS. The default test is KS up to DRIFTLINE_DRIFT_LARGE_WINDOW values.
  */
 export const DEFAULT_EXACT_VALUES = 1000;
+
+/** What a window reads of an inference event. */
+export type WindowEvent = Pick<InferenceEvent, 'features' | 'prediction' | 'embeddings'>;
+
+/**
+ * Events per block of updateMany: its column buffers (8 bytes per event and numeric feature) stay in the
+ * processor's cache between the reader's writes and the states' loops.
+ */
+const BLOCK = 256;
 
 type Source = 'feature' | 'label' | 'value' | 'score';
 
@@ -79,11 +88,13 @@ export class WindowPartial {
   private readonly categoricalNames: string[] = [];
   private readonly categoricalStates: CategoryCounts[] = [];
   private readonly categoricalOutputs: CategoricalSlot[] = [];
-  /** Reads an event's input features into the three buffers below (one reader per profile). */
+  /** Reads a block of events' input features into the two column buffers below (one reader per profile). */
   private readonly readFeatures: FeatureReader;
+  /** Numeric input feature i of the block's r-th event at i * BLOCK + r. */
   private readonly numbers: Float64Array;
-  private readonly kinds: Uint8Array;
+  /** Categorical input feature j of the block's r-th event at j * BLOCK + r, as the event holds it. */
   private readonly categoricalValues: unknown[];
+  private readonly one: WindowEvent[] = [];
   /** Reconstruction errors of the window's events; null when the profile has no multivariate part. */
   readonly multivariate: ReconstructionErrorState | null = null;
   private readonly reconstruction: PcaReconstruction | null = null;
@@ -123,9 +134,8 @@ export class WindowPartial {
       return state;
     });
     this.readFeatures = readerOf(profile.columns, this.numericNames, this.categoricalNames);
-    this.numbers = new Float64Array(this.numericNames.length);
-    this.kinds = new Uint8Array(this.numericNames.length);
-    this.categoricalValues = this.categoricalNames.map(() => null);
+    this.numbers = new Float64Array(this.numericNames.length * BLOCK);
+    this.categoricalValues = new Array<unknown>(this.categoricalNames.length * BLOCK).fill(null);
     this.embeddings = (profile.embeddings ?? []).map((e) => new EmbeddingWindowState(e.rff));
     const mv = profile.multivariate?.reconstruction;
     // The fit's features are the profile's numeric input features in column order, as numericNames.
@@ -137,58 +147,76 @@ export class WindowPartial {
     }
   }
 
-  /** Adds one event. Allocation-free for numeric features; a hot loop (see bench/drift-monitor.ts). */
-  update(event: Pick<InferenceEvent, 'features' | 'prediction' | 'embeddings'>): void {
-    const features = event.features;
-    // Input features first, read by the profile's reader into flat buffers: no per-value dispatch on where
-    // the value comes from, and no property lookup by a varying name.
-    const numbers = this.numbers;
-    const kinds = this.kinds;
-    const categorical = this.categoricalValues;
-    this.readFeatures(features, numbers, kinds, categorical);
-    const states = this.numericStates;
-    const samples = this.numericSamples;
-    const mv = this.reconstruction;
-    const z = this.standardized;
-    for (let i = 0; i < states.length; i++) {
-      const state = states[i] as NumericHistogram;
-      if (kinds[i] === NUMBER) {
-        const v = numbers[i] as number;
-        if (mv !== null) z[i] = mv.standardize(i, v);
-        state.update(v);
-        (samples[i] as BoundedSample).add(v);
-      } else {
-        // Same as update(null), without the call; a value of the wrong type counts as missing too.
-        if (mv !== null) z[i] = 0;
-        state.missing += 1;
-        if (kinds[i] === OTHER_TYPE) this.mismatched += 1;
-      }
-    }
-    if (mv !== null) this.multivariate!.update(mv.residualOf(z, this.residual), this.residual);
-    if (this.embeddings.length > 0) this.updateEmbeddings(event.embeddings);
-    const p = event.prediction;
-    for (const slot of this.numericOutputs) {
-      const v = pick(slot, features, p);
-      if (typeof v === 'number') {
-        slot.state.update(v);
-        slot.sample.add(v);
-      } else slot.state.update(null);
-    }
-    const categoricalStates = this.categoricalStates;
-    for (let i = 0; i < categoricalStates.length; i++) {
-      const v = categorical[i];
-      (categoricalStates[i] as CategoryCounts).update(
-        typeof v === 'string' ? v : v === null || v === undefined ? null : String(v),
-      );
-    }
-    for (const slot of this.categoricalOutputs) {
-      const v = pick(slot, features, p);
-      slot.state.update(v === null || v === undefined ? null : typeof v === 'string' ? v : String(v));
-    }
-    this.events += 1;
+  /** Adds one event (see updateMany, the path of a fetched batch). */
+  update(event: WindowEvent): void {
+    this.one[0] = event;
+    this.updateMany(this.one);
+    this.one.length = 0;
   }
 
-  private updateEmbeddings(vectors: InferenceEvent['embeddings']): void {
+  /**
+   * Adds events in order: the same state as adding them one by one. A block of events at a time, the
+   * profile's reader copies every input feature into column buffers; then each column's state takes its
+   * block in one loop (a hot path: see bench/drift-monitor.ts). Allocation-free for numeric features.
+   */
+  updateMany(events: readonly WindowEvent[]): void {
+    for (let from = 0; from < events.length; from += BLOCK)
+      this.updateBlock(events, from, Math.min(events.length, from + BLOCK));
+  }
+
+  private updateBlock(events: readonly WindowEvent[], from: number, to: number): void {
+    const count = to - from;
+    const numbers = this.numbers;
+    const categorical = this.categoricalValues;
+    this.mismatched += this.readFeatures(events, from, to, numbers, categorical, BLOCK);
+    const states = this.numericStates;
+    const samples = this.numericSamples;
+    for (let i = 0; i < states.length; i++) {
+      const start = i * BLOCK;
+      (states[i] as NumericHistogram).updateMany(numbers, start, start + count);
+      (samples[i] as BoundedSample).addMany(numbers, start, start + count);
+    }
+    if (this.reconstruction !== null) this.updateMultivariate(count);
+    if (this.embeddings.length > 0)
+      for (let e = from; e < to; e++) this.updateEmbeddings((events[e] as WindowEvent).embeddings);
+    for (const slot of this.numericOutputs) {
+      for (let e = from; e < to; e++) {
+        const event = events[e] as WindowEvent;
+        const v = pick(slot, event.features, event.prediction);
+        if (typeof v === 'number') {
+          slot.state.update(v);
+          slot.sample.add(v);
+        } else slot.state.update(null);
+      }
+    }
+    const categoricalStates = this.categoricalStates;
+    for (let j = 0; j < categoricalStates.length; j++)
+      (categoricalStates[j] as CategoryCounts).updateMany(categorical, j * BLOCK, j * BLOCK + count);
+    for (const slot of this.categoricalOutputs) {
+      for (let e = from; e < to; e++) {
+        const event = events[e] as WindowEvent;
+        const v = pick(slot, event.features, event.prediction);
+        slot.state.update(v === null || v === undefined ? null : typeof v === 'string' ? v : String(v));
+      }
+    }
+    this.events += count;
+  }
+
+  /** Each event's reconstruction error from the block's numeric columns (a missing value standardizes to 0). */
+  private updateMultivariate(count: number): void {
+    const mv = this.reconstruction as PcaReconstruction;
+    const state = this.multivariate as ReconstructionErrorState;
+    const numbers = this.numbers;
+    const z = this.standardized;
+    const residual = this.residual;
+    const d = z.length;
+    for (let r = 0; r < count; r++) {
+      for (let i = 0; i < d; i++) z[i] = mv.standardize(i, numbers[i * BLOCK + r]);
+      state.update(mv.residualOf(z, residual), residual);
+    }
+  }
+
+  private updateEmbeddings(vectors: WindowEvent['embeddings']): void {
     const profiles = this.profile.embeddings ?? [];
     for (let i = 0; i < this.embeddings.length; i++)
       (this.embeddings[i] as EmbeddingWindowState).update(vectors?.[(profiles[i] as { name: string }).name]);

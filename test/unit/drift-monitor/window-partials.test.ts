@@ -42,6 +42,21 @@ describe('WindowPartial', () => {
     });
   });
 
+  it('shouldHoldTheSameStateBitForBitWhenFedInBlocksOrOneEventAtATime', () => {
+    const win = events({ seed: 5, count: 1300, shift: 0.2 });
+    win[7] = { ...win[7]!, features: { ...win[7]!.features, x0: 'oops', x1: Number.NaN, plan: true } };
+    const one = new WindowPartial(profile);
+    win.forEach((e) => one.update(e));
+    const all = new WindowPartial(profile);
+    all.updateMany(win);
+    const uneven = new WindowPartial(profile);
+    for (const size of [1, 300, 255, 744]) uneven.updateMany(win.splice(0, size));
+    expect(profile.multivariate).toBeDefined();
+    expect(all.toJSON()).toEqual(one.toJSON());
+    expect(uneven.toJSON()).toEqual(one.toJSON());
+    expect(one.mismatched).toBe(1);
+  });
+
   it('shouldRestoreExactlyWhatItStoredWhenReadBackThroughJson', () => {
     const p = new WindowPartial(profile);
     events({ seed: 4, count: 700 }).forEach((e) => p.update(e));

@@ -39,6 +39,11 @@ export class BoundedSample {
     b[this.size++] = x;
   }
 
+  /** Adds values[from … to − 1] in order, as `add` on each; returns at once when already incomplete. */
+  addMany(values: Float64Array, from: number, to: number): void {
+    for (let r = from; r < to && this.buffer !== null; r++) this.add(values[r] as number);
+  }
+
   private grow(to: number): void {
     const next = new Float64Array(Math.max(to, FIRST_CAPACITY));
     if (this.buffer !== null) next.set(this.buffer.subarray(0, this.size));

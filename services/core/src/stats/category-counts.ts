@@ -55,6 +55,22 @@ export class CategoryCounts {
     this.n++;
   }
 
+  /**
+   * Adds values[from … to − 1] in order, as `update` on each: null and undefined count as missing, any
+   * other value that is not a string counts by its text (String(value)), so "1" and 1 never split.
+   */
+  updateMany(values: readonly unknown[], from: number, to: number): void {
+    for (let r = from; r < to; r++) {
+      const v = values[r];
+      if (typeof v === 'string') this.add(v, 1);
+      else if (v === null || v === undefined) {
+        this.missing++;
+        continue;
+      } else this.add(String(v), 1);
+      this.n++;
+    }
+  }
+
   private add(category: string, count: number): void {
     const slot = this.slots.get(category);
     if (slot === undefined) {

@@ -107,6 +107,48 @@ export class NumericHistogram {
   }
 
   /**
+   * Adds values[from … to − 1] in order: the same state, bit for bit, as `update` on each, in one loop
+   * whose running totals stay in registers (a window adds a column of a block of events at a time).
+   * Allocation-free.
+   */
+  updateMany(values: Float64Array, from: number, to: number): void {
+    const counts = this.counts;
+    const binSums = this.binSums;
+    const finder = this.finder;
+    const shift = this.shift;
+    let { n, missing, min, max, sumHi, sumLo, sqHi, sqLo } = this;
+    for (let r = from; r < to; r++) {
+      const x = values[r] as number;
+      if (x - x !== 0) {
+        missing++;
+        continue;
+      }
+      const i = finder.index(x);
+      counts[i] = (counts[i] as number) + 1;
+      n++;
+      const d = x - shift;
+      binSums[i] = (binSums[i] as number) + d;
+      let t = sumHi + d;
+      sumLo += Math.abs(sumHi) >= Math.abs(d) ? sumHi - t + d : d - t + sumHi;
+      sumHi = t;
+      const d2 = d * d;
+      t = sqHi + d2;
+      sqLo += sqHi >= d2 ? sqHi - t + d2 : d2 - t + sqHi;
+      sqHi = t;
+      if (x < min) min = x;
+      if (x > max) max = x;
+    }
+    this.n = n;
+    this.missing = missing;
+    this.min = min;
+    this.max = max;
+    this.sumHi = sumHi;
+    this.sumLo = sumLo;
+    this.sqHi = sqHi;
+    this.sqLo = sqLo;
+  }
+
+  /**
    * Fold another histogram over the same edges into this one.
    *
    * @param other - histogram with identical edges and shift

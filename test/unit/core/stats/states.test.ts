@@ -82,6 +82,22 @@ describe('NumericHistogram', () => {
     expect([h.min, h.max]).toEqual([1, 2]);
   });
 
+  it('shouldHoldTheSameStateBitForBitWhenValuesComeAsAColumnOrOneByOne', () => {
+    const values = Float64Array.from([
+      ...reference,
+      Number.NaN,
+      Infinity,
+      250,
+      -3,
+      ...reference.slice(0, 99),
+    ]);
+    const one = histogramOf(Array.from(values), spec);
+    const column = new NumericHistogram(spec);
+    column.updateMany(values, 0, 1000);
+    column.updateMany(values, 1000, values.length);
+    expect(column.toJSON()).toEqual(one.toJSON());
+  });
+
   it('tracks mean and population std like numpy', () => {
     const h = histogramOf(reference, spec);
     expectClose(h.mean, reference.reduce((a, b) => a + b, 0) / reference.length, { rel: 1e-14 });
@@ -141,6 +157,14 @@ describe('CategoryCounts', () => {
     for (const v of vs) c.update(v);
     return c;
   }
+
+  it('shouldCountNonStringsByTheirTextWhenUpdatedWithMany', () => {
+    const c = new CategoryCounts();
+    c.updateMany(['x', ...values, 1, '1', true, undefined, 'y'], 1, values.length + 5);
+    const expected = countsOf([...values, '1', '1', 'true', null]);
+    expect(c.toJSON()).toEqual(expected.toJSON());
+    expect(c.n).toBe(expected.n);
+  });
 
   it('merges exactly, associatively and commutatively on random splits', () => {
     const whole = countsOf(values).toJSON();
