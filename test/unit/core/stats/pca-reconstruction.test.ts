@@ -105,6 +105,32 @@ describe('PCA reconstruction against NannyML DataReconstructionDriftCalculator',
     expect(small.upper - band.center).toBeCloseTo(2 * (nannyml.upper - band.center), 12);
   });
 
+  it('shouldGiveTheSameRowErrorsWhenTheResidualIsProjectedOnTheLeftOutComponents', () => {
+    // Independent features: the fit keeps more components than it leaves out, so a fit made here projects
+    // each row on the left-out ones, where one read back from JSON subtracts the kept ones' reconstruction.
+    let seed = 5;
+    const uniform = () => (seed = (seed * 1103515245 + 12345) % 2147483648) / 2147483648;
+    const n = 600;
+    const d = 9;
+    const x = new Float64Array(n * d).map((_, k) =>
+      k % 97 === 0 ? NaN : 10 * Math.floor(k / n) + uniform(),
+    );
+    const features = Array.from({ length: d }, (_, i) => `f${i}`);
+    const rows = Array.from({ length: n }, (_, r) => features.map((_, i) => x[i * n + r]!));
+    const fitted = fitPcaReconstruction(features, rows);
+    const read = PcaReconstruction.fromJSON(fitted.toJSON());
+    expect(fitted.k).toBeGreaterThan(d - fitted.k);
+    const [errors, readErrors] = [new Float64Array(n), new Float64Array(n)];
+    const [contributions, readContributions] = [new Float64Array(d), new Float64Array(d)];
+    fitted.rowErrors(x, n, 0, n, errors, 0, contributions);
+    read.rowErrors(x, n, 0, n, readErrors, 0, readContributions);
+    errors.forEach((e, r) => expect(Math.abs(e - readErrors[r]!)).toBeLessThan(1e-12 * (1 + e)));
+    contributions.forEach((c, i) => expect(Math.abs(c - readContributions[i]!)).toBeLessThan(1e-11 * c));
+    const heldOut = new Float64Array(n);
+    fitted.rowErrors(x, n, 0, n, heldOut, 0, null);
+    expect(heldOut).toEqual(errors);
+  });
+
   it('shouldRoundTripWhenStoredAsJSON', () => {
     const back = PcaReconstruction.fromJSON(JSON.parse(JSON.stringify(model.toJSON())));
     expect(back.errorOf(fixture.analysis[0]!)).toBe(model.errorOf(fixture.analysis[0]!));
