@@ -1,4 +1,4 @@
-import { ClickHouseWriter } from '../../core/src/clickhouse/writer.ts';
+import { ClickHouseWriter, type TableColumns } from '../../core/src/clickhouse/writer.ts';
 import { publishDeadLetters, type Rejected } from '../../core/src/kafka/dead-letter.ts';
 import { runCommittingConsumer, type PartitionBatch } from '../../core/src/kafka/committing-consumer.ts';
 import { exitOnStartupError, startService } from '../../core/src/runtime/service-runtime.ts';
@@ -13,6 +13,13 @@ import type {
   InferenceEvent,
   JoinedPrediction,
 } from '../../core/src/records/records.generated.ts';
+import { GROUND_TRUTH, GROUND_TRUTH_COLUMNS } from '../../core/src/tables/ground-truth.ts';
+import { INFERENCE_LOG, INFERENCE_LOG_COLUMNS } from '../../core/src/tables/inference-log.ts';
+import { JOIN_EXPIRATIONS, JOIN_EXPIRATIONS_COLUMNS } from '../../core/src/tables/join-expirations.ts';
+import {
+  LABELED_PREDICTIONS,
+  LABELED_PREDICTIONS_COLUMNS,
+} from '../../core/src/tables/labeled-predictions.ts';
 import {
   groundTruthRow,
   inferenceRow,
@@ -31,7 +38,8 @@ import {
 const SINK_FETCH = { maxBytesPerPartition: 4 << 20, maxBytes: 10 << 20 } as const;
 
 interface SinkRoute<T> {
-  table: string;
+  /** The table and its columns, in the order the rows are encoded (RowBinary). */
+  target: TableColumns;
   decode(value: Buffer | null): Promise<T>;
   row(record: T, at: SourcePosition, nowMs: number): object;
 }
@@ -70,7 +78,7 @@ async function main(): Promise<void> {
     [
       topics.inference,
       {
-        table: 'inference_log',
+        target: { table: INFERENCE_LOG, columns: INFERENCE_LOG_COLUMNS },
         decode: (v) => codecs.inference.decode(v),
         row: (e, at, now) => inferenceRow(e, at, now, config.sinkEmbeddings),
       } as SinkRoute<InferenceEvent>,
@@ -78,7 +86,7 @@ async function main(): Promise<void> {
     [
       topics.groundTruth,
       {
-        table: 'ground_truth',
+        target: { table: GROUND_TRUTH, columns: GROUND_TRUTH_COLUMNS },
         decode: (v) => codecs.groundTruth.decode(v),
         row: groundTruthRow,
       } as SinkRoute<GroundTruthEvent>,
@@ -87,7 +95,7 @@ async function main(): Promise<void> {
       // The label joiner's transactional output: read_committed (kafkajs' default), so aborted pairs never land.
       topics.joined,
       {
-        table: 'labeled_predictions',
+        target: { table: LABELED_PREDICTIONS, columns: LABELED_PREDICTIONS_COLUMNS },
         decode: (v) => codecs.joined.decode(v),
         row: labeledPredictionRow,
       } as SinkRoute<JoinedPrediction>,
@@ -95,7 +103,7 @@ async function main(): Promise<void> {
     [
       expirations.topic,
       {
-        table: 'join_expirations',
+        target: { table: JOIN_EXPIRATIONS, columns: JOIN_EXPIRATIONS_COLUMNS },
         decode: async (v) => decodeJoinExpiration(v),
         row: joinExpirationRow,
       } as SinkRoute<JoinExpiration>,
@@ -117,7 +125,7 @@ async function main(): Promise<void> {
   const handleMany = async (batches: PartitionBatch[]) => {
     const now = Date.now();
     const side = new InferenceSideRows();
-    const rowsByTable = new Map<string, object[]>();
+    const rowsByTable = new Map<TableColumns, object[]>();
     const rejected: Rejected[] = [];
     for (const { topic, partition, messages } of batches) {
       const route = routes.get(topic)!;
@@ -126,9 +134,9 @@ async function main(): Promise<void> {
         if (topic === topics.inference) side.add(e as InferenceEvent, at, now);
         return route.row(e, at, now);
       });
-      const rows = rowsByTable.get(route.table) ?? [];
+      const rows = rowsByTable.get(route.target) ?? [];
       for (const row of decoded.rows) rows.push(row);
-      rowsByTable.set(route.table, rows);
+      rowsByTable.set(route.target, rows);
       for (const r of decoded.rejected) rejected.push(r);
     }
     await publishDeadLetters(producer, topics.deadLetter, rejected);
@@ -145,7 +153,7 @@ async function main(): Promise<void> {
         },
         'sent to dead-letter topic',
       );
-    for (const [table, rows] of rowsByTable) await writer.insert(db, table, rows);
+    for (const [target, rows] of rowsByTable) await writer.insertRowBinary(db, target, rows);
     await writeSideRows(sideOut, side, now);
   };
 

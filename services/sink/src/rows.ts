@@ -4,47 +4,15 @@ import type {
   InferenceEvent,
   JoinedPrediction,
 } from '../../core/src/records/records.generated.ts';
+import type { GroundTruthRow } from '../../core/src/tables/ground-truth.ts';
+import type { InferenceLogRow } from '../../core/src/tables/inference-log.ts';
+import type { JoinExpirationRow } from '../../core/src/tables/join-expirations.ts';
+import type { LabeledPredictionRow } from '../../core/src/tables/labeled-predictions.ts';
 
 /** Where a row came from in Kafka: its deterministic identity for redelivery. */
 export interface SourcePosition {
   partition: number;
   offset: string;
-}
-
-export interface InferenceRow {
-  prediction_id: string;
-  model_id: string;
-  model_version: string;
-  event_time: number;
-  event_time_ms: number;
-  predicted_label: string | null;
-  predicted_value: number | null;
-  scores: string;
-  features: string;
-  num_feature_names: string[];
-  num_feature_values: number[];
-  cat_feature_names: string[];
-  cat_feature_values: string[];
-  latency_ms: number | null;
-  tag_keys: string[];
-  tag_values: string[];
-  /** JSON of the named embeddings when DRIFTLINE_SINK_EMBEDDINGS is on, else empty (migration 0016). */
-  embeddings: string;
-  source_partition: number;
-  source_offset: string;
-  ingested_at: number;
-}
-
-export interface GroundTruthRow {
-  prediction_id: string;
-  model_id: string;
-  label: string;
-  label_value: number | null;
-  event_time: number;
-  event_time_ms: number;
-  source_partition: number;
-  source_offset: string;
-  ingested_at: number;
 }
 
 const seconds = (ms: number) => Math.floor(ms / 1000);
@@ -58,7 +26,7 @@ export function inferenceRow(
   at: SourcePosition,
   nowMs: number,
   keepEmbeddings = false,
-): InferenceRow {
+): InferenceLogRow {
   const numNames: string[] = [];
   const numValues: number[] = [];
   const catNames: string[] = [];
@@ -124,28 +92,6 @@ export function groundTruthRow(e: GroundTruthEvent, at: SourcePosition, nowMs: n
   };
 }
 
-export interface LabeledPredictionRow {
-  prediction_id: string;
-  model_id: string;
-  model_version: string;
-  predicted_label: string | null;
-  predicted_value: number | null;
-  scores: string;
-  label: string;
-  label_value: number | null;
-  predicted_at: number;
-  predicted_at_ms: number;
-  labeled_at: number;
-  labeled_at_ms: number;
-  label_delay_ms: number;
-  correction: number;
-  tag_keys: string[];
-  tag_values: string[];
-  source_partition: number;
-  source_offset: string;
-  ingested_at: number;
-}
-
 /** The `labeled_predictions` row of a joined pair. Numeric labels keep their text form too. Pure. */
 export function labeledPredictionRow(
   e: JoinedPrediction,
@@ -174,19 +120,6 @@ export function labeledPredictionRow(
     source_offset: at.offset,
     ingested_at: seconds(nowMs),
   };
-}
-
-export interface JoinExpirationRow {
-  prediction_id: string;
-  model_id: string;
-  model_version: string;
-  kind: string;
-  event_at: number;
-  event_at_ms: number;
-  expired_at_ms: number;
-  source_partition: number;
-  source_offset: string;
-  ingested_at: number;
 }
 
 /** The `join_expirations` row of an unlabeled prediction or an orphan label. Pure. */

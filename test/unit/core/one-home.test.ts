@@ -21,10 +21,12 @@ const UNIT = '(?:ms|s|m|h|d|w)';
 const INSERT_RULE: Rule = {
   concept: 'inserts into ClickHouse',
   home: 'services/core/src/clickhouse/writer.ts (ClickHouseWriter)',
-  // the client's insert: `client.insert({ table, values, format })`, or any `.insert(` on a client or clickhouse
+  // the client's insert: `client.insert({ table, values, format })`, or any `.insert(` on a client or clickhouse,
+  // or an exec that sends a body (`client.exec({ query: 'INSERT ... FORMAT RowBinary', values })`)
   violates: (code) =>
     /\.insert\(\s*\{[^)]*\b(?:table|values|format)\b/s.test(code) ||
-    /\b\w*(?:clickhouse|client)\s*\??\.insert\(/i.test(code),
+    /\b\w*(?:clickhouse|client)\s*\??\.insert\(/i.test(code) ||
+    /\.exec\(\s*\{[^)]*\bvalues\b/s.test(code),
 };
 const WRITER = path.join('services', 'core', 'src', 'clickhouse', 'writer.ts');
 
@@ -104,6 +106,10 @@ describe('the patterns', () => {
     ],
     ['inserts into ClickHouse', `await this.client.insert({\n  table,\n  values,\n})`],
     ['inserts into ClickHouse', `await deps.clickhouse.insert(params);`],
+    [
+      'inserts into ClickHouse',
+      'const { stream } = await client.exec({ query: `INSERT INTO ${t} FORMAT RowBinary`, values: body });',
+    ],
   ])('shouldCatchAServiceThat %s: %s', (concept, code) => {
     expect(violates(concept, code)).toBe(true);
   });
@@ -126,6 +132,8 @@ describe('the patterns', () => {
     ['parses a duration string', `const LOOKBACK_MS = 7 * 86_400_000; const x = a.m * 60_000;`],
     ['inserts into ClickHouse', `await writer.insert(db, 'inference_log', rows);`],
     ['inserts into ClickHouse', `await this.insert('drift_metrics', rows); this.window.insert(x);`],
+    ['inserts into ClickHouse', `await writer.insertRowBinary(db, target, rows);`],
+    ['inserts into ClickHouse', `const m = /^(\\d+)$/.exec(values);`],
   ])('shouldLetThroughAServiceThatGoesThroughCore %s: %s', (concept, code) => {
     expect(violates(concept, code)).toBe(false);
   });

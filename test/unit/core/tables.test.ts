@@ -3,6 +3,16 @@ import { loadMigrations } from '../../../services/core/src/clickhouse/migrations
 import type { Columns } from '../../../services/core/src/tables/columns.ts';
 import { ALERTS, ALERTS_COLUMNS } from '../../../services/core/src/tables/alerts.ts';
 import { DRIFT_METRICS, DRIFT_METRICS_COLUMNS } from '../../../services/core/src/tables/drift-metrics.ts';
+import { GROUND_TRUTH, GROUND_TRUTH_COLUMNS } from '../../../services/core/src/tables/ground-truth.ts';
+import { INFERENCE_LOG, INFERENCE_LOG_COLUMNS } from '../../../services/core/src/tables/inference-log.ts';
+import {
+  JOIN_EXPIRATIONS,
+  JOIN_EXPIRATIONS_COLUMNS,
+} from '../../../services/core/src/tables/join-expirations.ts';
+import {
+  LABELED_PREDICTIONS,
+  LABELED_PREDICTIONS_COLUMNS,
+} from '../../../services/core/src/tables/labeled-predictions.ts';
 import {
   RETRAIN_TRIGGERS,
   RETRAIN_TRIGGERS_COLUMNS,
@@ -90,6 +100,10 @@ const MODULES: [string, Columns][] = [
   [PERFORMANCE_ESTIMATES, PERFORMANCE_ESTIMATES_COLUMNS],
   [ALERTS, ALERTS_COLUMNS],
   [RETRAIN_TRIGGERS, RETRAIN_TRIGGERS_COLUMNS],
+  [INFERENCE_LOG, INFERENCE_LOG_COLUMNS],
+  [GROUND_TRUTH, GROUND_TRUTH_COLUMNS],
+  [LABELED_PREDICTIONS, LABELED_PREDICTIONS_COLUMNS],
+  [JOIN_EXPIRATIONS, JOIN_EXPIRATIONS_COLUMNS],
 ];
 
 describe('table modules', () => {
@@ -99,6 +113,8 @@ describe('table modules', () => {
     const columns = migrated.get(table);
     expect(columns, `no migration creates ${table}`).toBeDefined();
     expect(Object.fromEntries(columns!)).toEqual({ ...declared });
+    // the order too: RowBinary inserts name the columns in the declared order, and a reader of SELECT * meets them so
+    expect([...columns!.keys()]).toEqual(Object.keys(declared));
   });
 
   it('shouldReadAddedAndNullableColumnsWhenParsingTheMigrations', () => {

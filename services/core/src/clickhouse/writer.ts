@@ -1,15 +1,32 @@
+import { Readable } from 'node:stream';
+import { finished } from 'node:stream/promises';
 import type { ClickHouseClient } from './client.ts';
+import { rowBinaryEncoder, type RowBinaryEncoder } from './row-binary.ts';
 import { describe, ServerUnavailableError } from '../errors.ts';
+import type { Columns } from '../tables/columns.ts';
 import type { Logger } from '../logger.ts';
 import type { ServiceMetrics } from '../metrics/service-metrics.ts';
 import { withRetry, type RetryOptions } from '../retry.ts';
 
 /**
- * The one format every insert uses. ClickHouse 18.16 (the oldest server supported) reads JSONEachRow but not
- * JSONCompactEachRow, and the client writes RowBinary only for queries, not inserts; JSONEachRow is also the
- * format every table's row type is written for (named columns, defaults for the missing ones).
+ * The format of `insert`. ClickHouse 18.16 (the oldest server supported) reads JSONEachRow but not
+ * JSONCompactEachRow; JSONEachRow takes any row object (named columns, defaults for the missing ones).
  */
 export const INSERT_FORMAT = 'JSONEachRow';
+
+/**
+ * The format of `insertRowBinary`, for the sink's tables, a few thousand rows per insert, nearly all the rows
+ * written: nothing for the server to parse and nothing to stringify here (core/clickhouse/row-binary.ts). The
+ * client's `insert` does not take it, so it goes as the body of an `INSERT ... FORMAT RowBinary` through
+ * `exec`, on the client's connections and settings.
+ */
+export const ROW_BINARY_FORMAT = 'RowBinary';
+
+/** A table as core/tables declares it: its name and its columns in order. */
+export interface TableColumns {
+  table: string;
+  columns: Columns;
+}
 
 /** Attempts of one insert before it gives up: about 6 s of backing off, then the caller's batch replays. */
 export const INSERT_ATTEMPTS = 6;
@@ -29,7 +46,8 @@ export interface WriterOptions {
 }
 
 /**
- * The only place in services/ that calls the client's `insert`: one retry policy, one format, one rows metric.
+ * The only place in services/ that inserts (the client's `insert`, or an INSERT through `exec`): one retry policy,
+ * two formats (JSONEachRow for any row object, RowBinary for the tables declared in core/tables), one rows metric.
  * Every failure is a ServerUnavailableError (retriable) naming the table; attempts that run out throw
  * RetriesExceededError, which core/kafka/outage-retry.ts's forConsumer turns into a batch retry, so a ClickHouse
  * outage replays the batch instead of stopping the consumer. An insert that timed out may have landed, so a retry
@@ -38,6 +56,7 @@ export interface WriterOptions {
  */
 export class ClickHouseWriter {
   private readonly attempts: number;
+  private readonly encoders = new Map<Columns, RowBinaryEncoder<object>>();
 
   constructor(
     private readonly client: ClickHouseClient,
@@ -52,7 +71,27 @@ export class ClickHouseWriter {
    */
   async insert(database: string, table: string, rows: readonly object[]): Promise<void> {
     if (rows.length === 0) return;
-    const once = () => this.insertOnce(database, table, rows);
+    await this.withAttempts(table, () => this.insertOnce(database, table, rows));
+    this.options.metrics?.rowsWritten.inc({ table }, rows.length);
+  }
+
+  /**
+   * Inserts `rows` into `<database>.<target.table>` in RowBinary, every column of `target.columns` in its order
+   * (each row must hold them all); nothing for no rows. The rows are encoded once, before the first attempt.
+   * @throws RowEncodeError (not retriable) for a value that does not fit its column; else as `insert`.
+   */
+  async insertRowBinary(database: string, target: TableColumns, rows: readonly object[]): Promise<void> {
+    if (rows.length === 0) return;
+    const { table, columns } = target;
+    let encode = this.encoders.get(columns);
+    if (!encode) this.encoders.set(columns, (encode = rowBinaryEncoder(columns)));
+    const body = encode(rows);
+    const query = `INSERT INTO ${database}.${table} (${Object.keys(columns).join(', ')}) FORMAT ${ROW_BINARY_FORMAT}`;
+    await this.withAttempts(table, () => this.execOnce(table, query, body));
+    this.options.metrics?.rowsWritten.inc({ table }, rows.length);
+  }
+
+  private async withAttempts(table: string, once: () => Promise<void>): Promise<void> {
     if (this.attempts === 1) await once();
     else
       await withRetry(once, {
@@ -64,12 +103,23 @@ export class ClickHouseWriter {
             'insert failed, retrying',
           ),
       });
-    this.options.metrics?.rowsWritten.inc({ table }, rows.length);
   }
 
   private async insertOnce(database: string, table: string, rows: readonly object[]): Promise<void> {
     try {
       await this.client.insert({ table: `${database}.${table}`, values: rows, format: INSERT_FORMAT });
+    } catch (error) {
+      throw new ServerUnavailableError('clickhouse', `insert into ${table}: ${describe(error)}`, error);
+    }
+  }
+
+  private async execOnce(table: string, query: string, body: Buffer): Promise<void> {
+    try {
+      const values = Readable.from([body], { objectMode: false });
+      const { stream } = await this.client.exec({ query, values });
+      // An insert answers with an empty body: read it to the end so the socket goes back to the pool.
+      stream.resume();
+      await finished(stream);
     } catch (error) {
       throw new ServerUnavailableError('clickhouse', `insert into ${table}: ${describe(error)}`, error);
     }

@@ -8,7 +8,9 @@
 export type ColumnType =
   | 'String'
   | 'UInt8'
+  | 'UInt32'
   | 'UInt64'
+  | 'Int64'
   | 'Float64'
   | 'DateTime'
   | 'Nullable(String)'
@@ -36,7 +38,7 @@ type Read<T> = T extends `Nullable(${infer I})`
   ? Read<I> | null
   : T extends `Array(${infer I})`
     ? Read<I>[]
-    : T extends 'String' | 'UInt64' | 'DateTime'
+    : T extends 'String' | 'UInt64' | 'Int64' | 'DateTime'
       ? string
       : number;
 

@@ -1,6 +1,8 @@
 import type { ClickHouseClient } from '@clickhouse/client';
 import { Counter, Registry } from 'prom-client';
 import { describe, expect, it } from 'vitest';
+import { Readable } from 'node:stream';
+import { RowEncodeError, rowBinaryEncoder } from '../../../../services/core/src/clickhouse/row-binary.ts';
 import {
   ClickHouseWriter,
   INSERT_FORMAT,
@@ -23,6 +25,27 @@ function fakeClient(failures: number) {
   } as unknown as ClickHouseClient;
   return { client, calls };
 }
+
+/** A client whose exec fails `failures` times, then records each query and the body it read to the end. */
+function fakeExecClient(failures: number) {
+  const calls: { query: string; body: Buffer }[] = [];
+  let left = failures;
+  let answersRead = 0;
+  const client = {
+    exec: async (params: { query: string; values: Readable }) => {
+      const chunks: Buffer[] = [];
+      for await (const chunk of params.values) chunks.push(chunk as Buffer);
+      calls.push({ query: params.query, body: Buffer.concat(chunks) });
+      if (left-- > 0) throw Object.assign(new Error('socket hang up'), { code: 'ECONNRESET' });
+      const stream = Readable.from([Buffer.alloc(0)], { objectMode: false });
+      stream.on('end', () => answersRead++);
+      return { stream, query_id: 'q' };
+    },
+  } as unknown as ClickHouseClient;
+  return { client, calls, answersRead: () => answersRead };
+}
+
+const TABLE = { table: 'labels', columns: { id: 'String', n: 'UInt64', at: 'DateTime' } } as const;
 
 function rowsMetric() {
   const rowsWritten = new Counter({
@@ -94,6 +117,55 @@ describe('ClickHouseWriter', () => {
     expect(calls).toHaveLength(1);
     expect(error).toBeInstanceOf(ServerUnavailableError);
     expect((error as ServerUnavailableError).retriable).toBe(true);
+  });
+
+  it('shouldSendRowBinaryOfTheDeclaredColumnsInOrderAndCountTheRowsWhenInsertingRowBinary', async () => {
+    const { client, calls, answersRead } = fakeExecClient(0);
+    const metric = rowsMetric();
+    const rows = [
+      { at: 1_700_000_000, id: 'a', n: '41' },
+      { at: 1_700_000_001, id: 'b\tc', n: 7 },
+    ];
+    await new ClickHouseWriter(client, { metrics: metric }).insertRowBinary('db', TABLE, rows);
+    expect(calls).toEqual([
+      {
+        query: 'INSERT INTO db.labels (id, n, at) FORMAT RowBinary',
+        body: rowBinaryEncoder(TABLE.columns)(rows),
+      },
+    ]);
+    expect(answersRead()).toBe(1);
+    expect(await metric.count()).toEqual([['labels', 2]]);
+  });
+
+  it('shouldSendTheSameBytesAgainAndSucceedWhenARowBinaryInsertIsRetried', async () => {
+    const { client, calls } = fakeExecClient(2);
+    const writer = new ClickHouseWriter(client, { backoff: noWait });
+    await writer.insertRowBinary('db', TABLE, [{ id: 'a', n: 1, at: 0 }]);
+    expect(calls).toHaveLength(3);
+    expect(calls[2]!.body.length).toBeGreaterThan(0);
+    expect(calls[1]).toEqual(calls[0]);
+    expect(calls[2]).toEqual(calls[0]);
+  });
+
+  it('shouldGiveUpWithRetriesExceededWhenRowBinaryInsertsKeepFailing', async () => {
+    const { client, calls } = fakeExecClient(100);
+    const writer = new ClickHouseWriter(client, { attempts: 3, backoff: noWait });
+    const error = await writer
+      .insertRowBinary('db', TABLE, [{ id: 'a', n: 1, at: 0 }])
+      .catch((e: unknown) => e);
+    expect(calls).toHaveLength(3);
+    expect(error).toBeInstanceOf(RetriesExceededError);
+    expect(forConsumer(error)).toBeInstanceOf(BatchRetryError);
+  });
+
+  it('shouldSendNothingAndNotRetryWhenARowDoesNotFitItsColumns', async () => {
+    const { client, calls } = fakeExecClient(0);
+    const writer = new ClickHouseWriter(client, { backoff: noWait });
+    await expect(writer.insertRowBinary('db', TABLE, [{ id: 'a', n: -1, at: 0 }])).rejects.toBeInstanceOf(
+      RowEncodeError,
+    );
+    await writer.insertRowBinary('db', TABLE, []);
+    expect(calls).toEqual([]);
   });
 
   it('shouldKeepAWriterItIsGiven', () => {
