@@ -8,6 +8,7 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import { closeSync, fstatSync, mkdirSync, openSync, readSync, rmSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
+import { serviceArgs } from '../../core/src/runtime/service-command.ts';
 import { LOG_DIR, ROOT, SERVICE_DIR } from './paths.ts';
 import { describeExit, exitsInARow, lastErrorLine, restartDelayMs } from './restart-policy.ts';
 import { writeState, type SupervisedService, type SupervisorState } from './supervisor-state.ts';
@@ -67,15 +68,11 @@ class Supervisor {
     const file = path.join(LOG_DIR, `${service.name}.log`);
     const fd = openSync(file, 'a');
     const from = fstatSync(fd).size;
-    const child = spawn(
-      process.execPath,
-      ['--import', 'tsx', path.join(ROOT, 'services', service.name, 'src', 'main.ts')],
-      {
-        cwd: ROOT,
-        env: { ...process.env, DRIFTLINE_HTTP_PORT: String(service.port) },
-        stdio: ['ignore', fd, fd],
-      },
-    );
+    const child = spawn(process.execPath, serviceArgs(service.name), {
+      cwd: ROOT,
+      env: { ...process.env, DRIFTLINE_HTTP_PORT: String(service.port) },
+      stdio: ['ignore', fd, fd],
+    });
     closeSync(fd);
     r.child = child;
     Object.assign(service, { pid: child.pid ?? null, state: 'running', startedAt: Date.now() });

@@ -2,6 +2,7 @@ import { spawn, type ChildProcess } from 'node:child_process';
 import { get } from 'node:http';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { serviceArgs } from '../../../services/core/src/runtime/service-command.ts';
 
 const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../../..');
 
@@ -21,15 +22,11 @@ export function startServiceProcess(
   env: Record<string, string>,
   nodeArgs: readonly string[] = [],
 ): ServiceProcess {
-  const child = spawn(
-    process.execPath,
-    [...nodeArgs, '--import', 'tsx', path.join(ROOT, 'services', service, 'src', 'main.ts')],
-    {
-      cwd: ROOT,
-      env: { ...process.env, DRIFTLINE_HTTP_PORT: '0', ...env },
-      stdio: ['ignore', 'pipe', 'pipe'],
-    },
-  );
+  const child = spawn(process.execPath, serviceArgs(service, nodeArgs), {
+    cwd: ROOT,
+    env: { ...process.env, DRIFTLINE_HTTP_PORT: '0', ...env },
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
   let output = '';
   child.stdout!.on('data', (d: Buffer) => (output += d.toString()));
   child.stderr!.on('data', (d: Buffer) => (output += d.toString()));
