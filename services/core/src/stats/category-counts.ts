@@ -12,6 +12,9 @@ export interface CategoryCountsJSON {
   missing: number;
 }
 
+/** Cells of a CategoryCounts' cache of recent categories (a power of two). */
+const RECENT_CELLS = 64;
+
 /** Category → count, plus missing (null/undefined) count. */
 export class CategoryCounts {
   /**
@@ -21,6 +24,14 @@ export class CategoryCounts {
    */
   private readonly slots = new Map<string, number>();
   private readonly tallies: number[] = [];
+  /**
+   * A direct-mapped cache in front of `slots`: per cell (from the text's length and first and last
+   * characters) the last category counted there and its slot. A new string from the decoder has no hash
+   * yet, and the map would compute one over its text first; the cache compares it with one known text,
+   * which for a column of a few dozen categories is nearly always the match.
+   */
+  private readonly recentKeys: (string | null)[] = new Array<string | null>(RECENT_CELLS).fill(null);
+  private readonly recentSlots = new Int32Array(RECENT_CELLS);
   private view: Map<string, number> | null = null;
   /** number of non-missing observations */
   n = 0;
@@ -72,11 +83,24 @@ export class CategoryCounts {
   }
 
   private add(category: string, count: number): void {
-    const slot = this.slots.get(category);
-    if (slot === undefined) {
-      this.slots.set(category, this.tallies.length);
-      this.tallies.push(count);
-    } else this.tallies[slot] = (this.tallies[slot] as number) + count;
+    const length = category.length;
+    const cell =
+      length === 0
+        ? 0
+        : (length + 7 * category.charCodeAt(0) + 31 * category.charCodeAt(length - 1)) & (RECENT_CELLS - 1);
+    let slot: number | undefined;
+    if (this.recentKeys[cell] === category) slot = this.recentSlots[cell] as number;
+    else {
+      slot = this.slots.get(category);
+      if (slot === undefined) {
+        slot = this.tallies.length;
+        this.slots.set(category, slot);
+        this.tallies.push(0);
+      }
+      this.recentKeys[cell] = category;
+      this.recentSlots[cell] = slot;
+    }
+    this.tallies[slot] = (this.tallies[slot] as number) + count;
     this.view = null;
   }
 

@@ -158,6 +158,20 @@ describe('CategoryCounts', () => {
     return c;
   }
 
+  it('shouldCountEachCategoryApartWhenTextsShareLengthAndEndsOrAreEmpty', () => {
+    // 'axb', 'ayb' and 'azb' fall in the same cell of the cache of recent categories; '' has no characters.
+    const texts = ['axb', 'ayb', 'axb', '', 'azb', 'axb', '', 'ayb', 'ba'];
+    const c = new CategoryCounts();
+    for (const t of texts) c.update([...t].join('')); // equal texts in other strings, as a decoder makes
+    expect(c.toJSON().counts).toEqual([
+      ['', 2],
+      ['axb', 3],
+      ['ayb', 2],
+      ['azb', 1],
+      ['ba', 1],
+    ]);
+  });
+
   it('shouldCountNonStringsByTheirTextWhenUpdatedWithMany', () => {
     const c = new CategoryCounts();
     c.updateMany(['x', ...values, 1, '1', true, undefined, 'y'], 1, values.length + 5);
