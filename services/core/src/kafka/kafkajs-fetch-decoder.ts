@@ -194,6 +194,9 @@ function decodeRecords(
   const records = new Array<FetchedRecord>(count);
   const logAppendTime = header.context.timestampType === LOG_APPEND_TIME;
   const isControlRecord = header.context.isControlBatch;
+  // A producer's records often share one timestamp: written once, the same string for each.
+  let lastCreateTime = Number.NaN;
+  let lastTimestamp = '';
   at = from;
   for (let i = 0; i < count; i++) {
     const length = varint(buffer, end);
@@ -213,10 +216,14 @@ function decodeRecords(
     if (value === undefined) return undefined;
     const headers = recordHeaders(buffer, recordEnd);
     if (headers === undefined) return undefined;
+    if (!logAppendTime && createTime !== lastCreateTime) {
+      lastCreateTime = createTime;
+      lastTimestamp = decimal(createTime);
+    }
     records[i] = {
       magicByte: MAGIC_V2,
       attributes,
-      timestamp: logAppendTime ? header.context.maxTimestamp : decimal(createTime),
+      timestamp: logAppendTime ? header.context.maxTimestamp : lastTimestamp,
       offset: decimal(offset),
       key,
       value,

@@ -3,13 +3,20 @@
  * first): the read_committed filter (kafkajs-read-committed-fix.ts), the Produce request encoder
  * (kafkajs-produce-encoder.ts) and a linear grouping of outgoing messages by partition (kafkajs copies the
  * partition's array for every message, quadratic in the batch), the Fetch response's record-batch decoder
- * (kafkajs-fetch-decoder.ts, falling back to kafkajs' own) and, around it, one that hands on a stand-in record
+ * (kafkajs-fetch-decoder.ts, falling back to kafkajs' own), the consumer's Batch without a BigInt per record
+ * (kafkajs-fetch-decoder-batch.ts) and, around the record-batch decoder, one that hands on a stand-in record
  * for a batch it cannot decode instead of failing every fetch at that offset (undecodable-batch.ts). Each keeps
  * kafkajs' calling convention.
  * @throws DriftlineError if kafkajs was loaded already; KafkajsVersionError if it is not the patched release
  */
 import { createRequire, Module } from 'node:module';
 import { DriftlineError } from '../errors.ts';
+import {
+  batchWithStringOffsets,
+  type AbortedFilter,
+  type BatchClass,
+  type LongClass,
+} from './kafkajs-fetch-decoder-batch.ts';
 import {
   recordBatchDecoder,
   type CodecLookup,
@@ -48,6 +55,15 @@ function replaceModule(file: string, loadedBy: string, make: (original: () => un
 }
 
 replaceModule('consumer/filterAbortedMessages.js', 'consumer/batch.js', () => filterAbortedMessages);
+
+replaceModule('consumer/batch.js', 'consumer/consumerGroup.js', (load) => {
+  // kafkajs' own Batch, loaded under our entry's path before we take it over: ours shares its prototype.
+  const original = load() as BatchClass;
+  const Long = require('kafkajs/src/utils/long.js') as LongClass;
+  const batch = batchWithStringOffsets(original, Long, filterAbortedMessages as unknown as AbortedFilter);
+  // Kept for the test that compares the two.
+  return Object.assign(batch, { original }) as unknown as Patched;
+});
 
 interface Request {
   encode: () => Promise<unknown>;
