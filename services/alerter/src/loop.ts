@@ -116,29 +116,72 @@ export async function runOnce(d: LoopDeps): Promise<number> {
 }
 
 /**
- * Runs rounds on a wall-clock timer until stopped. A retriable failure (a server away, an aborted
- * transaction) keeps the previous states and tries again next round; anything else stops the process.
+ * Between rounds, what tells the loop that a closed window was written since the last round began: a value that
+ * changes with every write to the tables of closed windows (closed-windows-mark.ts), read every `everyMs`.
  */
-export function startLoop(d: LoopDeps, pollMs: number, onFatal: (e: unknown) => void): () => Promise<void> {
+export interface WindowsMark {
+  read: () => Promise<string>;
+  everyMs: number;
+}
+
+/**
+ * Runs rounds until stopped: every `pollMs` (wall clock), and sooner when `mark` changed since the last round
+ * began (a drift or estimate window closed), so an alert follows its window by about the mark's interval rather
+ * than the poll's, while a quiet round costs one look at the table parts instead of every window query. A
+ * retriable failure (a server away, an aborted transaction) keeps the previous states and tries again next
+ * round; anything else stops the process. A mark that cannot be read just leaves the rounds to the timer.
+ */
+export function startLoop(
+  d: LoopDeps,
+  pollMs: number,
+  onFatal: (e: unknown) => void,
+  mark?: WindowsMark,
+): () => Promise<void> {
   let stopped = false;
   let timer: NodeJS.Timeout | undefined;
   let running: Promise<void> = Promise.resolve();
-  const tick = () => {
-    running = runOnce(d)
-      .then(() => undefined)
+  let seen: string | undefined;
+  let roundAt = 0;
+  const readMark = () => mark!.read().catch(() => undefined);
+  const round = () => {
+    roundAt = performance.now();
+    running = (async () => {
+      // Read before the round's own reads: a window written after them changes the mark, so it gets a round.
+      if (mark) seen = await readMark();
+      await runOnce(d);
+    })()
       .catch((error: unknown) => {
         // Fenced: another alerter with our transactional id took over; retrying cannot help, this one must stop.
         if (!isRetriable(error) || isFencedError(error)) return onFatal(error);
         d.logger.warn({ error: describe(error) }, 'alerter round failed; retrying next round');
       })
       .finally(() => {
-        if (!stopped) timer = setTimeout(tick, pollMs);
+        if (!stopped) wait();
       });
   };
-  tick();
+  const wait = () => {
+    const due = roundAt + pollMs - performance.now();
+    if (!mark || due <= mark.everyMs) {
+      timer = setTimeout(round, Math.max(0, due));
+      return;
+    }
+    timer = setTimeout(() => {
+      running = readMark().then((now) => {
+        if (stopped) return;
+        if (now !== undefined && now !== seen) round();
+        else wait();
+      });
+    }, mark.everyMs);
+  };
+  round();
   return async () => {
     stopped = true;
     clearTimeout(timer);
-    await running;
+    // A look at the mark may have started a round meanwhile: wait for whatever runs last.
+    let last: Promise<void>;
+    do {
+      last = running;
+      await last;
+    } while (last !== running);
   };
 }

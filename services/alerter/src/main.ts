@@ -5,6 +5,7 @@ import { openFencedProducer } from '../../core/src/kafka/fenced-producer.ts';
 import { withRetry } from '../../core/src/retry.ts';
 import { exitOnStartupError, startService } from '../../core/src/runtime/service-runtime.ts';
 import { createAlerterMetrics } from './metrics.ts';
+import { readClosedWindowsMark } from './closed-windows-mark.ts';
 import { startLoop } from './loop.ts';
 import { writeRows } from './outputs.ts';
 import { loadRules, type Rules } from './rules/load.ts';
@@ -83,11 +84,19 @@ async function main(): Promise<void> {
       logger.fatal({ error: describe(error) }, 'alerter stopped: cannot go on');
       process.exit(1);
     },
+    settings.checkMs > 0
+      ? { read: () => readClosedWindowsMark(clickhouse, database), everyMs: settings.checkMs }
+      : undefined,
   );
   rt.onShutdown(stop);
   rt.setReady(true);
   logger.info(
-    { pollMs: settings.pollMs, window: settings.performanceWindow, staleAfterMs: settings.staleAfter },
+    {
+      pollMs: settings.pollMs,
+      checkMs: settings.checkMs,
+      window: settings.performanceWindow,
+      staleAfterMs: settings.staleAfter,
+    },
     'alerter running',
   );
 }

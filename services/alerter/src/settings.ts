@@ -4,7 +4,7 @@ import { setting, settingKinds } from '../../core/src/config/settings.ts';
 import { normalDuration } from '../../core/src/windows/duration.ts';
 import { duration } from './rules/schema.ts';
 
-const { text, positiveInt } = settingKinds;
+const { text, positiveInt, nonNegativeInt } = settingKinds;
 
 /**
  * A window size in its normal form (`60m` → `1h`), the form the performance monitor writes to
@@ -29,7 +29,13 @@ export const ALERTER_SETTINGS = {
     'DRIFTLINE_ALERTER_POLL_MS',
     '1000',
     positiveInt,
-    'How often the alerter looks for newly closed windows in ClickHouse (a few small queries a round; at 5000 the wait alone put alerts 5-7 s after a window closed).',
+    'How often the alerter reads every source of closed windows from ClickHouse (a few queries a round; at 5000 the wait alone put alerts 5-7 s after a window closed); drift and estimate windows start a round sooner, see DRIFTLINE_ALERTER_CHECK_MS.',
+  ),
+  checkMs: setting(
+    'DRIFTLINE_ALERTER_CHECK_MS',
+    '200',
+    nonNegativeInt,
+    "How often, between rounds, the alerter looks at ClickHouse's part list (no table data) for a newly written drift or estimate window, and starts a round at once if there is one; 0: rounds only every DRIFTLINE_ALERTER_POLL_MS.",
   ),
   performanceWindow: setting(
     'DRIFTLINE_ALERTER_PERF_WINDOW',

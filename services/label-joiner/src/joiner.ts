@@ -33,7 +33,6 @@ export async function runJoiner(d: JoinerDeps): Promise<() => Promise<void>> {
     sessionTimeout: d.sessionTimeoutMs,
     heartbeatInterval: Math.floor(d.sessionTimeoutMs / 5),
     maxBytesPerPartition: settings.fetchBytesPerPartition,
-    maxWaitTimeInMs: 500,
   });
   consumer.on(consumer.events.GROUP_JOIN, ({ payload }) => {
     const partitions = [...new Set(Object.values(payload.memberAssignment).flat())].sort((a, b) => a - b);

@@ -79,6 +79,18 @@ export const SETTINGS = {
     positiveInt,
     'Consumer session timeout: how soon a crashed instance is replaced in its group.',
   ),
+  kafkaFetchMinBytes: setting(
+    'DRIFTLINE_KAFKA_FETCH_MIN_BYTES',
+    '65536',
+    positiveInt,
+    "Bytes a consumer's fetch waits for (up to DRIFTLINE_KAFKA_FETCH_MAX_WAIT_MS) before the broker answers: at a moderate rate each fetch then carries many records, so every service makes fewer batches, inserts, transactions and offset commits (1: answer at the first record, as kafkajs does).",
+  ),
+  kafkaFetchMaxWaitMs: setting(
+    'DRIFTLINE_KAFKA_FETCH_MAX_WAIT_MS',
+    '200',
+    positiveInt,
+    'Longest a fetch waits for DRIFTLINE_KAFKA_FETCH_MIN_BYTES: the most a quiet stream adds per consumer hop, and how often an idle consumer asks again (shorter costs Kafka and every service more when idle).',
+  ),
   registryUrl: setting(
     'DRIFTLINE_SCHEMA_REGISTRY_URL',
     'http://127.0.0.1:8081/apis/ccompat/v7',

@@ -63,7 +63,7 @@ type KafkaSettings = Pick<
   DriftlineConfig,
   'kafkaBrokers' | 'kafkaClientId' | 'kafkaSasl' | 'kafkaUsername' | 'kafkaPassword' | 'kafkaSsl'
 > &
-  Partial<Pick<DriftlineConfig, 'kafkaSslCaFile'>>;
+  Partial<Pick<DriftlineConfig, 'kafkaSslCaFile' | 'kafkaFetchMinBytes' | 'kafkaFetchMaxWaitMs'>>;
 
 export interface KafkaHooks {
   /** Called (after the log line) for each undecodable batch a consumer of this client meets: a metric. */
@@ -95,7 +95,11 @@ export function createKafka(
       password: config.kafkaPassword,
     } as KafkaConfig['sasl'];
   }
-  return new DriftlineKafka(options, logger, (seen) => {
+  const fetch = {
+    minBytes: config.kafkaFetchMinBytes ?? 1,
+    maxWaitTimeInMs: config.kafkaFetchMaxWaitMs ?? 5000,
+  };
+  return new DriftlineKafka(options, fetch, logger, (seen) => {
     logger.error(
       { ...seen, offset: seen.lastOffset },
       `${describeUndecodableBatch(seen)}; handed on as one rejected record`,
@@ -167,8 +171,12 @@ export const subscriptionAssigner: PartitionAssigner = ({ cluster }) => ({
   },
 });
 
+/** How long and for how many bytes a consumer's fetch waits by default (DRIFTLINE_KAFKA_FETCH_*). */
+type FetchDefaults = Pick<ConsumerConfig, 'minBytes' | 'maxWaitTimeInMs'>;
+
 /**
- * kafkajs' client with four additions: its consumers deal partitions only to members subscribed to them
+ * kafkajs' client with five additions: its consumers fetch with the deployment's fetch wait (DRIFTLINE_KAFKA_FETCH_*,
+ * unless a consumer sets its own), deal partitions only to members subscribed to them
  * (subscriptionAssigner, unless another is given), its consumers report stand-ins for undecodable batches, a handler that
  * gave up on a server still away has its batch read again in-process (outage-retry.ts), and admin and
  * subscribe calls retry transient broker answers kafkajs gives up on (transient-retry.ts).
@@ -176,6 +184,7 @@ export const subscriptionAssigner: PartitionAssigner = ({ cluster }) => ({
 class DriftlineKafka extends Kafka {
   constructor(
     options: KafkaConfig,
+    private readonly fetch: FetchDefaults,
     private readonly log: Logger,
     private readonly report: (seen: UndecodableBatchSeen) => void,
   ) {
@@ -189,7 +198,7 @@ class DriftlineKafka extends Kafka {
       kafkajs.PartitionAssigners.roundRobin,
     ];
     const consumer = retryTransient(
-      super.consumer({ ...config, partitionAssigners }),
+      super.consumer({ ...this.fetch, ...config, partitionAssigners }),
       RETRIED_CONSUMER_CALLS,
       this.log,
     );
