@@ -1,4 +1,5 @@
 import type { ProfileBootstrap } from './bootstrap.ts';
+import { describe } from '../../core/src/errors.ts';
 import type { Admin } from '../../core/src/kafka/client.ts';
 import type { Logger } from '../../core/src/logger.ts';
 import { WallClockPunctuator } from '../../core/src/windows/wall-clock-punctuator.ts';
@@ -6,11 +7,11 @@ import type { ModelMetrics } from '../../core/src/metrics/model-metrics.ts';
 import type { TumblingWindows } from '../../core/src/windows/tumbling-windows.ts';
 import { readSourceLag } from '../../core/src/windows/source-lag.ts';
 import { modelWatermark, type PartitionClock } from '../../core/src/windows/window-finality.ts';
-import { ownerPartition, windowsToClose, type WindowToClose } from './closer.ts';
+import { ownerPartition, passedAClosingPoint, windowsToClose, type WindowToClose } from './closer.ts';
 import type { DriftMetrics } from './metrics.ts';
 import type { ProfileCache } from './profile-cache.ts';
-import { windowRows } from './rows.ts';
-import type { DriftStore } from './store.ts';
+import { windowRows, type ModelWatermarkRow } from './rows.ts';
+import { DriftStore } from './store.ts';
 import { evaluateWindow, type DriftTestConfig } from './window-evaluation.ts';
 import { WindowPartial, type PartialStateJSON } from './window-partials.ts';
 
@@ -44,10 +45,16 @@ export interface CloseLoopDeps {
  */
 export class CloseLoop {
   private readonly punctuator: WallClockPunctuator;
+  /** The last stream time phase 1 wrote per model and partition, and whether one passed a closing point since. */
+  private readonly written = new Map<string, number>();
+  private passedClosingPoint = false;
+  private pass: Promise<unknown> = Promise.resolve();
+  private passQueued = false;
+  private stopped = false;
 
   constructor(private readonly deps: CloseLoopDeps) {
     this.punctuator = new WallClockPunctuator({
-      punctuate: () => this.tick(),
+      punctuate: () => this.serialPass(),
       logger: deps.logger,
       what: 'closing windows',
     });
@@ -57,8 +64,47 @@ export class CloseLoop {
     this.punctuator.start(intervalMs);
   }
 
-  stop(): Promise<void> {
-    return this.punctuator.stop();
+  async stop(): Promise<void> {
+    this.stopped = true;
+    await this.punctuator.stop();
+    await this.pass.catch(() => undefined);
+  }
+
+  /** Phase 1 wrote these model stream times (not committed yet): notes whether one passed a closing point. */
+  noteStreamTimes(rows: readonly ModelWatermarkRow[]): void {
+    const { sizeMs, graceMs } = this.deps.windows;
+    for (const r of rows) {
+      const key = `${r.model_id}\u0000${r.source_partition}`;
+      if (passedAClosingPoint(this.written.get(key), r.stream_time_ms, sizeMs, graceMs))
+        this.passedClosingPoint = true;
+      this.written.set(key, r.stream_time_ms);
+    }
+  }
+
+  /**
+   * Phase 1 committed a batch. If a stream time written since the last pass passed a window's closing point, a
+   * pass runs now rather than at the next tick of the timer: the window may be final (the committed offsets the
+   * pass reads now include the batch), and its alert should not wait for the timer.
+   */
+  afterCommit(): void {
+    if (!this.passedClosingPoint || this.stopped) return;
+    this.passedClosingPoint = false;
+    this.serialPass().catch((error: unknown) =>
+      this.deps.logger.warn({ error: describe(error) }, 'closing windows failed; retrying'),
+    );
+  }
+
+  /** One pass at a time: a pass asked for while one runs follows it, once. */
+  private serialPass(): Promise<unknown> {
+    if (this.passQueued) return this.pass;
+    this.passQueued = true;
+    this.pass = this.pass
+      .catch(() => undefined)
+      .then(() => {
+        this.passQueued = false;
+        return this.tick();
+      });
+    return this.pass;
   }
 
   /** One pass; returns the number of windows closed. */
@@ -159,5 +205,18 @@ export class CloseLoop {
       'window closed',
     );
     return true;
+  }
+}
+
+/**
+ * The drift store as phase 1 writes through it, telling the close loop which model stream times each batch
+ * wrote (after they are stored), so a batch that made a window closable gets a pass right after its commit.
+ */
+export class StreamTimeReportingStore extends DriftStore {
+  onStreamTimes: (rows: readonly ModelWatermarkRow[]) => void = () => undefined;
+
+  override async writeBatch(batch: Parameters<DriftStore['writeBatch']>[0]): Promise<void> {
+    await super.writeBatch(batch);
+    this.onStreamTimes(batch.models);
   }
 }

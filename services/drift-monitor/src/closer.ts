@@ -120,3 +120,19 @@ export function windowsToClose(args: {
   }
   return out.sort((a, b) => a.windowStartMs - b.windowStartMs);
 }
+
+/**
+ * Whether a model's stream time on one partition, moving from `before` to `after`, passed the closing point
+ * (end + grace) of a window of `sizeMs` (epoch-aligned): only then can the model's watermark have made a window
+ * final. Unknown before (a first batch after a start or a rebalance): no, the timer's pass covers it. Pure.
+ */
+export function passedAClosingPoint(
+  before: number | undefined,
+  after: number,
+  sizeMs: number,
+  graceMs: number,
+): boolean {
+  if (before === undefined || !Number.isFinite(before) || !Number.isFinite(after)) return false;
+  const closingPointsBy = (t: number) => Math.floor((t - graceMs) / sizeMs);
+  return closingPointsBy(after) > closingPointsBy(before);
+}

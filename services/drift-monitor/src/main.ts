@@ -6,13 +6,12 @@ import { exitOnStartupError, startService } from '../../core/src/runtime/service
 import { TumblingWindows } from '../../core/src/windows/tumbling-windows.ts';
 import { trackAssignment } from './assignment.ts';
 import { ProfileBootstrap } from './bootstrap.ts';
-import { CloseLoop } from './close-loop.ts';
+import { CloseLoop, StreamTimeReportingStore } from './close-loop.ts';
 import { ConceptStage } from './concept-stage.ts';
 import { InferenceStage } from './inference-stage.ts';
 import { createDriftMetrics } from './metrics.ts';
 import { ProfileCache } from './profile-cache.ts';
 import { DRIFT_SETTINGS } from './settings.ts';
-import { DriftStore } from './store.ts';
 
 /**
  * The drift monitor. Phase 1 (inference topic): partial window states per source partition into
@@ -28,7 +27,7 @@ async function main(): Promise<void> {
   const timeout = rt.config.kafkaSessionTimeoutMs;
   const session = { sessionTimeout: timeout, heartbeatInterval: Math.floor(timeout / 5) };
   const db = rt.config.clickhouseDatabase;
-  const store = new DriftStore(rt.clickhouse, db);
+  const store = new StreamTimeReportingStore(rt.clickhouse, db);
   const profiles = new ProfileCache(store, s.profileRefreshMs);
   const metrics = createDriftMetrics(rt.metrics.registry);
   const { maxModelVersions } = loadSettings(MODEL_METRICS_SETTINGS);
@@ -86,9 +85,17 @@ async function main(): Promise<void> {
     bootstrap,
   });
   rt.onShutdown(() => closer.stop());
+  store.onStreamTimes = (rows) => closer.noteStreamTimes(rows);
 
   const common = { logger, metrics: rt.metrics, maxBatch: s.batchSize };
-  await runCommittingConsumer({ ...common, consumer, topics: [topics.inference], handle: inference.handle });
+  await runCommittingConsumer({
+    ...common,
+    consumer,
+    topics: [topics.inference],
+    handle: inference.handle,
+    // A batch that made a window closable gets its closing pass now rather than at the timer's next tick.
+    afterCommit: () => closer.afterCommit(),
+  });
   await runCommittingConsumer({
     ...common,
     consumer: conceptConsumer,

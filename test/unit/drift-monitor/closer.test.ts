@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import {
   ownerPartition,
+  passedAClosingPoint,
   windowsToClose,
   type PartialMeta,
 } from '../../../services/drift-monitor/src/closer.ts';
@@ -69,5 +70,26 @@ describe('ownerPartition', () => {
   it('shouldBeStableAndWithinThePartitionCount', () => {
     expect(ownerPartition('fraud-model', 6)).toBe(ownerPartition('fraud-model', 6));
     for (const m of ['a', 'b', 'c', 'model-42']) expect(ownerPartition(m, 3)).toBeLessThan(3);
+  });
+});
+
+describe('passedAClosingPoint', () => {
+  const HOUR = 3_600_000;
+  const GRACE = 300_000;
+
+  it('shouldSayYesWhenAStreamTimePassesAWindowEndPlusGrace', () => {
+    expect(passedAClosingPoint(HOUR + GRACE - 1, HOUR + GRACE, HOUR, GRACE)).toBe(true);
+    expect(passedAClosingPoint(HOUR, 3 * HOUR + GRACE, HOUR, GRACE)).toBe(true);
+  });
+
+  it('shouldSayNoWhenTheStreamTimeMovesWithinOneClosingInterval', () => {
+    expect(passedAClosingPoint(HOUR + GRACE, 2 * HOUR + GRACE - 1, HOUR, GRACE)).toBe(false);
+    expect(passedAClosingPoint(HOUR, HOUR + GRACE - 1, HOUR, GRACE)).toBe(false);
+    expect(passedAClosingPoint(2 * HOUR, HOUR, HOUR, GRACE)).toBe(false);
+  });
+
+  it('shouldLeaveAnUnknownEarlierTimeToTheTimer', () => {
+    expect(passedAClosingPoint(undefined, 5 * HOUR, HOUR, GRACE)).toBe(false);
+    expect(passedAClosingPoint(-Infinity, 5 * HOUR, HOUR, GRACE)).toBe(false);
   });
 });

@@ -23,6 +23,8 @@ interface CommonOptions {
    * one topic's slices handled together. @default 5000
    */
   maxBatch?: number;
+  /** Called after each commit of offsets, with the batches it covered (e.g. to act on what is now committed). */
+  afterCommit?: (batches: PartitionBatch[]) => void;
 }
 
 export type CommittingConsumerOptions = CommonOptions &
@@ -80,6 +82,7 @@ export async function runCommittingConsumer(options: CommittingConsumerOptions):
     await effect();
     crashPoint('after-effect-before-commit');
     await commitOrRejoin(consumer, batches.map(nextOffset), logger);
+    options.afterCommit?.(batches);
     const seconds = (performance.now() - started) / 1000;
     const rowsPerTopic = new Map<string, number>();
     for (const b of batches) rowsPerTopic.set(b.topic, (rowsPerTopic.get(b.topic) ?? 0) + b.messages.length);
