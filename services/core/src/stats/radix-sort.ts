@@ -24,8 +24,8 @@ export function sortFinite(values: Float64Array): Float64Array {
   // The words of each value: low at 2i, high at 2i + 1 (little-endian, as every platform Node runs on).
   const keys = new Uint32Array(values.buffer, values.byteOffset, 2 * n);
   const counts = toKeysCounting(keys, n);
-  let from = keys;
-  let to = new Uint32Array(2 * n);
+  let from: Uint32Array = keys;
+  let to: Uint32Array = new Uint32Array(2 * n);
   for (let pass = 0; pass < BYTES; pass++) {
     const word = pass >> 2;
     const shift = (pass & 3) * 8;
@@ -52,14 +52,12 @@ function toKeysCounting(keys: Uint32Array, n: number): Int32Array {
     } else hi = (hi | 0x80000000) >>> 0;
     keys[2 * i] = lo;
     keys[2 * i + 1] = hi;
-    counts[lo & 255]++;
-    counts[256 + ((lo >>> 8) & 255)]++;
-    counts[512 + ((lo >>> 16) & 255)]++;
-    counts[768 + (lo >>> 24)]++;
-    counts[1024 + (hi & 255)]++;
-    counts[1280 + ((hi >>> 8) & 255)]++;
-    counts[1536 + ((hi >>> 16) & 255)]++;
-    counts[1792 + (hi >>> 24)]++;
+    for (let byte = 0; byte < 4; byte++) {
+      const low = byte * BUCKETS + ((lo >>> (8 * byte)) & 255);
+      const high = (byte + 4) * BUCKETS + ((hi >>> (8 * byte)) & 255);
+      counts[low] = (counts[low] as number) + 1;
+      counts[high] = (counts[high] as number) + 1;
+    }
   }
   return counts;
 }
