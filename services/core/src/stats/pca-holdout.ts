@@ -87,19 +87,11 @@ function chunkStatistics(
   const min = new Float64Array(d).fill(Infinity);
   const max = new Float64Array(d).fill(-Infinity);
   let complete = true;
+  const range = new Float64Array(2);
   for (let i = 0; i < d; i++) {
-    let sum = 0;
-    let count = 0;
-    for (let r = from; r < to; r++) {
-      const v = x[i * n + r] as number;
-      // v === v: present (not NaN)
-      if (v === v) {
-        sum += z[i * n + r] as number;
-        count += 1;
-        if (v < (min[i] as number)) min[i] = v;
-        if (v > (max[i] as number)) max[i] = v;
-      }
-    }
+    const { sum, count } = presentSum(x, z, i * n + from, i * n + to, range);
+    min[i] = range[0] as number;
+    max[i] = range[1] as number;
     if (count < to - from) complete = false;
     for (let j = 0; j < d; j++) {
       sums[i * d + j] = sum;
@@ -109,6 +101,37 @@ function chunkStatistics(
   // With missing values a pair's sums and counts run over the rows where both are present.
   if (!complete) pairwisePresence(rows, d, from, to, sums, present);
   return { rows: to - from, scatter, sums, present, min, max };
+}
+
+/**
+ * Over x[from … to − 1]: the sum of z where x is present, how many are, and their smallest and largest x
+ * (into range[0] and range[1]; ±Infinity when none). A function of its own, called once per column and
+ * chunk: compiled after a few calls, where the loop in a function called a few times ran unoptimized.
+ */
+function presentSum(
+  x: Float64Array,
+  z: Float64Array,
+  from: number,
+  to: number,
+  range: Float64Array,
+): { sum: number; count: number } {
+  let sum = 0;
+  let count = 0;
+  let min = Infinity;
+  let max = -Infinity;
+  for (let k = from; k < to; k++) {
+    const v = x[k] as number;
+    // v === v: present (not NaN)
+    if (v === v) {
+      sum += z[k] as number;
+      count += 1;
+      if (v < min) min = v;
+      if (v > max) max = v;
+    }
+  }
+  range[0] = min;
+  range[1] = max;
+  return { sum, count };
 }
 
 function pairwisePresence(
