@@ -1,3 +1,4 @@
+import type { RowBinaryBatch } from '../../core/src/clickhouse/row-binary.ts';
 import { ClickHouseWriter, type TableColumns } from '../../core/src/clickhouse/writer.ts';
 import { publishDeadLetters, type Rejected } from '../../core/src/kafka/dead-letter.ts';
 import { runCommittingConsumer, type PartitionBatch } from '../../core/src/kafka/committing-consumer.ts';
@@ -125,18 +126,19 @@ async function main(): Promise<void> {
   const handleMany = async (batches: PartitionBatch[]) => {
     const now = Date.now();
     const side = new InferenceSideRows();
-    const rowsByTable = new Map<TableColumns, object[]>();
+    // Rows are encoded as they are built (one RowBinary batch per table), so none outlives its event.
+    const batchesByTable = new Map<TableColumns, RowBinaryBatch>();
     const rejected: Rejected[] = [];
     for (const { topic, partition, messages } of batches) {
       const route = routes.get(topic)!;
+      let out = batchesByTable.get(route.target);
+      if (!out) batchesByTable.set(route.target, (out = writer.rowBinaryBatch(route.target)));
+      const batch = out;
       const decoded = await decodeBatch(topic, partition, messages, route.decode, (e, m) => {
         const at = { partition, offset: m.offset };
         if (topic === topics.inference) side.add(e as InferenceEvent, at, now);
-        return route.row(e, at, now);
+        batch.add(route.row(e, at, now));
       });
-      const rows = rowsByTable.get(route.target) ?? [];
-      for (const row of decoded.rows) rows.push(row);
-      rowsByTable.set(route.target, rows);
       for (const r of decoded.rejected) rejected.push(r);
     }
     await publishDeadLetters(producer, topics.deadLetter, rejected);
@@ -153,7 +155,7 @@ async function main(): Promise<void> {
         },
         'sent to dead-letter topic',
       );
-    for (const [target, rows] of rowsByTable) await writer.insertRowBinary(db, target, rows);
+    for (const [target, batch] of batchesByTable) await writer.insertRowBinary(db, target, batch);
     await writeSideRows(sideOut, side, now);
   };
 

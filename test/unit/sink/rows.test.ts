@@ -65,10 +65,12 @@ describe('decodeBatch', () => {
       if (v!.toString() === 'bad') throw new DecodeError('invalid_record', 'missing field prediction_id');
       return v!.toString();
     };
+    const rows: string[] = [];
     const out = await decodeBatch('t', 0, [msg('1', 'ok'), msg('2', 'bad'), msg('3', 'fine')], decode, (r) =>
-      r.toUpperCase(),
+      rows.push(r.toUpperCase()),
     );
-    expect(out.rows).toEqual(['OK', 'FINE']);
+    expect(rows).toEqual(['OK', 'FINE']);
+    expect(out.taken).toBe(2);
     expect(out.rejected.map((r) => [r.message.offset, r.reason, r.error])).toEqual([
       ['2', 'invalid_record', 'missing field prediction_id'],
     ]);
@@ -78,7 +80,7 @@ describe('decodeBatch', () => {
     const decode = async () => {
       throw new ServerUnavailableError('schema registry', 'connection refused');
     };
-    await expect(decodeBatch('t', 0, [msg('1', 'x')], decode, (r) => r)).rejects.toThrow(
+    await expect(decodeBatch('t', 0, [msg('1', 'x')], decode, () => undefined)).rejects.toThrow(
       'connection refused',
     );
   });

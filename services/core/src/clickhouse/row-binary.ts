@@ -172,8 +172,39 @@ function writerOf(type: string): Write {
   return scalar;
 }
 
+/**
+ * Rows encoded as they are added: the row objects die young (a batch of a few thousand held until the insert
+ * outlived the young generation and cost the collector more than building them), only the bytes are kept.
+ */
+export class RowBinaryBatch<R extends object = object> {
+  /** Rows added so far. */
+  count = 0;
+
+  constructor(
+    private readonly sink: Sink,
+    private readonly writeRow: (sink: Sink, row: object) => void,
+    private readonly learn: (bytes: number) => void,
+  ) {}
+
+  /** @throws RowEncodeError (not retriable) on a value that does not fit its column; the batch is then unusable. */
+  add(row: R): void {
+    this.writeRow(this.sink, row);
+    this.count++;
+  }
+
+  /** The RowBinary body of every row added, in order. */
+  bytes(): Buffer {
+    this.learn(this.sink.at);
+    return this.sink.bytes();
+  }
+}
+
 /** Encodes rows of a table's columns (every column present; a missing one fails like a wrong type). */
-export type RowBinaryEncoder<R> = (rows: readonly R[]) => Buffer;
+export interface RowBinaryEncoder<R extends object> {
+  (rows: readonly R[]): Buffer;
+  /** An empty batch to add rows to one at a time. */
+  batch(): RowBinaryBatch<R>;
+}
 
 /**
  * The encoder of `columns` (a core/tables declaration): rows in, the RowBinary body of
@@ -184,15 +215,20 @@ export function rowBinaryEncoder<R extends object>(columns: Columns): RowBinaryE
   const names = Object.keys(columns);
   const writers = names.map((name) => writerOf(columns[name] as ColumnType));
   const count = names.length;
-  let estimate = 256;
-  return (rows) => {
-    const sink = new Sink(Math.max(4096, estimate * rows.length));
-    for (const row of rows) {
-      const record = row as Record<string, unknown>;
-      for (let c = 0; c < count; c++) writers[c]!(sink, record[names[c]!], names[c]!);
-    }
-    // The next batch starts at this one's bytes per row, so a steady stream allocates once per insert.
-    if (rows.length > 0) estimate = Math.ceil((sink.at / rows.length) * 1.1);
-    return sink.bytes();
+  const writeRow = (sink: Sink, row: object) => {
+    const record = row as Record<string, unknown>;
+    for (let c = 0; c < count; c++) writers[c]!(sink, record[names[c]!], names[c]!);
   };
+  // The next batch starts at the size of the last, so a steady stream allocates about once per insert.
+  let lastBytes = 64 << 10;
+  const learn = (bytes: number) => {
+    lastBytes = Math.max(4096, Math.ceil(bytes * 1.1));
+  };
+  const batch = () => new RowBinaryBatch<R>(new Sink(lastBytes), writeRow, learn);
+  const encode = (rows: readonly R[]) => {
+    const b = batch();
+    for (const row of rows) b.add(row);
+    return b.bytes();
+  };
+  return Object.assign(encode, { batch });
 }

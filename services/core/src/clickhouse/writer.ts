@@ -1,7 +1,7 @@
 import { Readable } from 'node:stream';
 import { finished } from 'node:stream/promises';
 import type { ClickHouseClient } from './client.ts';
-import { rowBinaryEncoder, type RowBinaryEncoder } from './row-binary.ts';
+import { RowBinaryBatch, rowBinaryEncoder, type RowBinaryEncoder } from './row-binary.ts';
 import { describe, ServerUnavailableError } from '../errors.ts';
 import type { Columns } from '../tables/columns.ts';
 import type { Logger } from '../logger.ts';
@@ -75,20 +75,35 @@ export class ClickHouseWriter {
     this.options.metrics?.rowsWritten.inc({ table }, rows.length);
   }
 
+  /** An empty RowBinary batch of `target`'s rows, encoded as they are added, for `insertRowBinary`. */
+  rowBinaryBatch(target: TableColumns): RowBinaryBatch {
+    return this.encoderOf(target.columns).batch();
+  }
+
   /**
-   * Inserts `rows` into `<database>.<target.table>` in RowBinary, every column of `target.columns` in its order
-   * (each row must hold them all); nothing for no rows. The rows are encoded once, before the first attempt.
+   * Inserts rows into `<database>.<target.table>` in RowBinary, every column of `target.columns` in its order
+   * (each row must hold them all): row objects, or a batch of `rowBinaryBatch(target)`; nothing for no rows.
+   * The rows are encoded once, before the first attempt.
    * @throws RowEncodeError (not retriable) for a value that does not fit its column; else as `insert`.
    */
-  async insertRowBinary(database: string, target: TableColumns, rows: readonly object[]): Promise<void> {
-    if (rows.length === 0) return;
+  async insertRowBinary(
+    database: string,
+    target: TableColumns,
+    rows: readonly object[] | RowBinaryBatch,
+  ): Promise<void> {
+    const count = rows instanceof RowBinaryBatch ? rows.count : rows.length;
+    if (count === 0) return;
     const { table, columns } = target;
-    let encode = this.encoders.get(columns);
-    if (!encode) this.encoders.set(columns, (encode = rowBinaryEncoder(columns)));
-    const body = encode(rows);
+    const body = rows instanceof RowBinaryBatch ? rows.bytes() : this.encoderOf(columns)(rows);
     const query = `INSERT INTO ${database}.${table} (${Object.keys(columns).join(', ')}) FORMAT ${ROW_BINARY_FORMAT}`;
     await this.withAttempts(table, () => this.execOnce(table, query, body));
-    this.options.metrics?.rowsWritten.inc({ table }, rows.length);
+    this.options.metrics?.rowsWritten.inc({ table }, count);
+  }
+
+  private encoderOf(columns: Columns): RowBinaryEncoder<object> {
+    let encode = this.encoders.get(columns);
+    if (!encode) this.encoders.set(columns, (encode = rowBinaryEncoder(columns)));
+    return encode;
   }
 
   private async withAttempts(table: string, once: () => Promise<void>): Promise<void> {

@@ -106,6 +106,16 @@ describe('rowBinaryEncoder', () => {
     expect(at).toBe(bytes.length);
   });
 
+  it('shouldEncodeTheSameBytesWhenRowsAreAddedToABatchOneAtATime', () => {
+    const encode = rowBinaryEncoder<{ a: string; b: number[] }>({ a: 'String', b: 'Array(Float64)' });
+    const rows = Array.from({ length: 3000 }, (_, i) => ({ a: `row ${i} é`, b: [i, -i / 3] }));
+    const batch = encode.batch();
+    for (const row of rows) batch.add(row);
+    expect(batch.count).toBe(3000);
+    expect(batch.bytes()).toEqual(encode(rows));
+    expect(encode.batch().bytes()).toEqual(Buffer.alloc(0));
+  });
+
   it('shouldThrowANonRetriableErrorNamingTheColumnWhenAValueDoesNotFit', () => {
     const cases: [Columns[string], unknown][] = [
       ['String', null],

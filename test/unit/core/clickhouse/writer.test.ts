@@ -137,6 +137,27 @@ describe('ClickHouseWriter', () => {
     expect(await metric.count()).toEqual([['labels', 2]]);
   });
 
+  it('shouldSendTheRowsOfABatchAndCountThemWhenInsertingABatchEncodedAsRowsWereAdded', async () => {
+    const { client, calls } = fakeExecClient(0);
+    const metric = rowsMetric();
+    const writer = new ClickHouseWriter(client, { metrics: metric });
+    const rows = [
+      { id: 'a', n: 1, at: 2 },
+      { id: 'b', n: '3', at: 4 },
+    ];
+    const batch = writer.rowBinaryBatch(TABLE);
+    for (const row of rows) batch.add(row);
+    await writer.insertRowBinary('db', TABLE, batch);
+    await writer.insertRowBinary('db', TABLE, writer.rowBinaryBatch(TABLE)); // empty: nothing sent
+    expect(calls).toEqual([
+      {
+        query: 'INSERT INTO db.labels (id, n, at) FORMAT RowBinary',
+        body: rowBinaryEncoder(TABLE.columns)(rows),
+      },
+    ]);
+    expect(await metric.count()).toEqual([['labels', 2]]);
+  });
+
   it('shouldSendTheSameBytesAgainAndSucceedWhenARowBinaryInsertIsRetried', async () => {
     const { client, calls } = fakeExecClient(2);
     const writer = new ClickHouseWriter(client, { backoff: noWait });
