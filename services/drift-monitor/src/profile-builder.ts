@@ -27,24 +27,25 @@ type Raw = number | string | null;
 /**
  * One column's reference values. Numbers go into a typed array indexed by event (NaN: missing or absent), so
  * a numeric column costs 8 bytes per event and no boxed number, and the multivariate fit reads it as is.
- * The first string makes the column categorical: from then on every value is kept as its text.
+ * The first string makes the column categorical: from then on every value is counted by its text as it
+ * comes (only the counts are needed, not the values).
  */
 class Collected {
   /** Per event: the value when a finite number, else NaN; valid below `filled`. */
   numbers = new Float64Array(1024);
   filled = 0;
-  /** The values' texts (null: missing) once the column has a string; null while it is numeric. */
-  texts: (string | null)[] | null = null;
+  /** The counts of the values' texts once the column has a string; null while it is numeric. */
+  texts: CategoryCounts | null = null;
   constructor(readonly role: ColumnRole) {}
 
   push(event: number, value: Raw): void {
     if (typeof value === 'string') {
       if (this.texts === null) this.texts = this.textsSoFar();
-      this.texts.push(value);
+      this.texts.update(value);
       return;
     }
     if (this.texts !== null) {
-      this.texts.push(value === null ? null : String(value));
+      this.texts.update(value === null ? null : String(value));
       return;
     }
     if (event >= this.numbers.length) {
@@ -58,12 +59,12 @@ class Collected {
     this.filled = event + 1;
   }
 
-  /** The numbers so far as texts, when the first string arrives (their order does not matter to counts). */
-  private textsSoFar(): (string | null)[] {
-    const out: (string | null)[] = [];
+  /** The numbers so far counted as texts, when the first string arrives (missing ones are counted at build). */
+  private textsSoFar(): CategoryCounts {
+    const out = new CategoryCounts();
     for (let i = 0; i < this.filled; i++) {
       const v = this.numbers[i] as number;
-      if (v === v) out.push(String(v));
+      if (v === v) out.update(String(v));
     }
     return out;
   }
@@ -196,7 +197,7 @@ export class ProfileBuilder {
       const name =
         key === `${PREDICTION_COLUMN}#value` ? (hasLabel ? PREDICTION_VALUE_COLUMN : PREDICTION_COLUMN) : key;
       const column = c.texts === null ? c.column(this.events) : null;
-      const present = column === null ? presentTexts(c.texts as (string | null)[]) : presentNumbers(column);
+      const present = column === null ? (c.texts as CategoryCounts).n : presentNumbers(column);
       if (present === 0) {
         skipped.push({ name, reason: 'no value in the reference data' });
         continue;
@@ -259,12 +260,6 @@ function presentNumbers(column: Float64Array): number {
   return n;
 }
 
-function presentTexts(texts: readonly (string | null)[]): number {
-  let n = 0;
-  for (const t of texts) if (t !== null) n++;
-  return n;
-}
-
 /** Reference values per call of NumericHistogram#updateMany. */
 const HISTOGRAM_BLOCK = 4096;
 
@@ -280,9 +275,8 @@ function numeric(name: string, role: ColumnRole, column: Float64Array, bins: num
 }
 
 function categorical(name: string, c: Collected, events: number): ProfileColumn {
-  const texts = c.texts as (string | null)[];
-  const counts = new CategoryCounts();
-  for (const v of texts) counts.update(v);
-  counts.missing += events - texts.length;
+  const counts = c.texts as CategoryCounts;
+  // Events without the column, or with it missing before the column turned categorical.
+  counts.missing += events - counts.total;
   return { name, role: c.role, kind: 'categorical', reference: counts };
 }
