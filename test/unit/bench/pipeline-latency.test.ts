@@ -2,6 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { percentiles } from '../../../bench/lib/percentiles.ts';
 import { closableAt } from '../../../bench/pipeline/alerts.ts';
 import { buildTimedStream, T0, type TimedEvent } from '../../../bench/pipeline/stream.ts';
+import { BlockRanges } from '../../../bench/pipeline/visibility.ts';
 
 const HOUR = 3_600_000;
 const lateness = { driftMs: 5 * 60_000, performanceMs: HOUR };
@@ -83,5 +84,29 @@ describe('buildTimedStream', () => {
     const warmUp = buildTimedStream(() => Buffer.alloc(1), 300, 3.25 * HOUR, true);
     expect(new Set(warmUp.map((e) => e.modelId))).toEqual(new Set(['warm-up-0', 'warm-up-1', 'warm-up-2']));
     expect(Math.max(...warmUp.map((e) => e.timestamp))).toBeLessThan(T0);
+  });
+});
+
+describe('visibility poller block ranges', () => {
+  it('shouldCoverAMergedPartOnlyWhenEveryBlockOfItWasRead', () => {
+    const read = new BlockRanges();
+    read.add(1, 1);
+    read.add(2, 2);
+    read.add(4, 4);
+    expect(read.covers(1, 2)).toBe(true); // all_1_2_1, a merge of two parts read
+    expect(read.covers(1, 4)).toBe(false); // block 3 was never read
+    expect(read.covers(3, 3)).toBe(false);
+    read.add(3, 3);
+    expect(read.covers(1, 4)).toBe(true);
+    expect(read.covers(5, 5)).toBe(false);
+  });
+
+  it('shouldJoinRangesAddedOutOfOrder', () => {
+    const read = new BlockRanges();
+    read.add(7, 9);
+    read.add(1, 3);
+    read.add(4, 6);
+    expect(read.covers(1, 9)).toBe(true);
+    expect(read.covers(0, 1)).toBe(false);
   });
 });
