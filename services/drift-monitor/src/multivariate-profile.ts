@@ -76,11 +76,11 @@ export function buildMultivariate(
   const { means, scales } = standardizeColumns(standardized, n, d);
   const scatter = scatterMatrix(standardized, n, d);
   const reconstruction = fitPcaOnScatter(features, means, scales, scatter, varianceShare);
-  // By blocks of rows (see rowErrors).
+  // By blocks of rows (see rowErrors); the residuals' squares per feature from the scatter matrix.
   const errors = new Float64Array(n);
-  const contributions = new Float64Array(d);
   for (let from = 0; from < n; from += ERROR_ROWS)
-    reconstruction.rowErrors(x, n, from, Math.min(n, from + ERROR_ROWS), errors, 0, contributions);
+    reconstruction.rowErrors(x, n, from, Math.min(n, from + ERROR_ROWS), errors, 0, null);
+  const contributions = reconstruction.residualSquares(scatter);
   const chunkSize = Math.floor(n / REFERENCE_CHUNKS);
   const chunkValues = chunkMeans(errors, chunkSize);
   return {

@@ -160,6 +160,34 @@ export class PcaReconstruction {
     }
   }
 
+  /**
+   * Per feature, the sum over rows of the squared residual (what rowErrors adds to `contributions`), from the
+   * rows' scatter matrix Σ zzᵀ of standardized rows (d × d, row-major) instead of a pass over the rows: the
+   * residual is Pz with P = I − CᵀC, so the sums are the diagonal of P·S·P. Equal to the per-row sums to
+   * rounding (about 1e-13 relative).
+   */
+  residualSquares(scatter: Float64Array): Float64Array {
+    const { d, k, comps } = this;
+    const p = new Float64Array(d * d);
+    for (let i = 0; i < d; i++)
+      for (let j = 0; j < d; j++) {
+        let s = i === j ? 1 : 0;
+        for (let c = 0; c < k; c++) s -= (comps[c * d + i] as number) * (comps[c * d + j] as number);
+        p[i * d + j] = s;
+      }
+    const out = new Float64Array(d);
+    for (let i = 0; i < d; i++) {
+      let sum = 0;
+      for (let a = 0; a < d; a++) {
+        let row = 0;
+        for (let b = 0; b < d; b++) row += (scatter[a * d + b] as number) * (p[b * d + i] as number);
+        sum += (p[i * d + a] as number) * row;
+      }
+      out[i] = sum;
+    }
+    return out;
+  }
+
   /** Standardizes one raw value of feature i; a missing value is the reference mean (0). */
   standardize(i: number, value: number | null | undefined): number {
     if (typeof value !== 'number' || !Number.isFinite(value)) return 0;

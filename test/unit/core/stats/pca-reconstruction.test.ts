@@ -5,6 +5,8 @@ import { symmetricEigen } from '../../../../services/core/src/math/symmetric-eig
 import {
   fitPcaReconstruction,
   PcaReconstruction,
+  scatterMatrix,
+  standardizeColumns,
 } from '../../../../services/core/src/stats/pca-reconstruction.ts';
 import {
   ReconstructionErrorState,
@@ -105,7 +107,7 @@ describe('PCA reconstruction against NannyML DataReconstructionDriftCalculator',
     expect(small.upper - band.center).toBeCloseTo(2 * (nannyml.upper - band.center), 12);
   });
 
-  it('shouldGiveTheSameRowErrorsWhenTheResidualIsProjectedOnTheLeftOutComponents', () => {
+  it('shouldGiveTheSameRowErrorsAndResidualSquaresWhenComputedByEitherBasisOrTheScatterMatrix', () => {
     // Independent features: the fit keeps more components than it leaves out, so a fit made here projects
     // each row on the left-out ones, where one read back from JSON subtracts the kept ones' reconstruction.
     let seed = 5;
@@ -126,6 +128,14 @@ describe('PCA reconstruction against NannyML DataReconstructionDriftCalculator',
     read.rowErrors(x, n, 0, n, readErrors, 0, readContributions);
     errors.forEach((e, r) => expect(Math.abs(e - readErrors[r]!)).toBeLessThan(1e-12 * (1 + e)));
     contributions.forEach((c, i) => expect(Math.abs(c - readContributions[i]!)).toBeLessThan(1e-11 * c));
+    const z = x.slice();
+    standardizeColumns(z, n, d);
+    const fromScatter = fitted.residualSquares(scatterMatrix(z, n, d));
+    const fromJson = read.residualSquares(scatterMatrix(z, n, d));
+    contributions.forEach((c, i) => {
+      expect(Math.abs(fromScatter[i]! - c)).toBeLessThan(1e-11 * c);
+      expect(Math.abs(fromJson[i]! - c)).toBeLessThan(1e-11 * c);
+    });
     const heldOut = new Float64Array(n);
     fitted.rowErrors(x, n, 0, n, heldOut, 0, null);
     expect(heldOut).toEqual(errors);
