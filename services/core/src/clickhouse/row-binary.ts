@@ -147,7 +147,7 @@ const WRITE_SCALAR: Record<string, Write> = {
   },
 };
 
-/** The writer of one column type: Nullable(T) and Array(T) wrap T's. */
+/** The writer of one column type of core/tables: Nullable(T) wraps T's; arrays of strings or of floats. */
 function writerOf(type: string): Write {
   const nullable = /^Nullable\((.+)\)$/.exec(type);
   if (nullable) {
@@ -160,12 +160,32 @@ function writerOf(type: string): Write {
   }
   const array = /^Array\((.+)\)$/.exec(type);
   if (array) {
-    const inner = writerOf(array[1]!);
-    return (sink, value, column) => {
-      if (!Array.isArray(value)) return fail(column, value, type);
-      sink.varint(value.length);
-      for (const element of value) inner(sink, element, column);
-    };
+    // The two array types of core/tables, each element written in place (no call through an element writer).
+    if (array[1] === 'Float64')
+      return (sink, value, column) => {
+        if (!Array.isArray(value)) return fail(column, value, type);
+        const length = value.length;
+        sink.varint(length);
+        sink.reserve(8 * length);
+        const buf = sink.buf;
+        let at = sink.at;
+        for (let i = 0; i < length; i++) {
+          const element: unknown = value[i];
+          if (typeof element !== 'number') fail(column, element, 'Float64');
+          buf.writeDoubleLE(element as number, at);
+          at += 8;
+        }
+        sink.at = at;
+      };
+    if (array[1] === 'String')
+      return (sink, value, column) => {
+        if (!Array.isArray(value)) return fail(column, value, type);
+        sink.varint(value.length);
+        for (const element of value as unknown[]) {
+          if (typeof element !== 'string') fail(column, element, 'String');
+          sink.string(element as string);
+        }
+      };
   }
   const scalar = WRITE_SCALAR[type];
   if (!scalar) throw new DriftlineError(`RowBinary: no encoding for the column type ${type}`);

@@ -116,6 +116,13 @@ describe('rowBinaryEncoder', () => {
     expect(encode.batch().bytes()).toEqual(Buffer.alloc(0));
   });
 
+  it('shouldRefuseAColumnTypeItHasNoEncodingForWhenMadeNotWhenWriting', () => {
+    expect(() => rowBinaryEncoder({ c: 'Array(UInt8)' as Columns[string] })).toThrow(
+      /no encoding for .*Array\(UInt8\)/,
+    );
+    expect(() => rowBinaryEncoder({ c: 'Int32' as Columns[string] })).toThrow(/no encoding for .*Int32/);
+  });
+
   it('shouldThrowANonRetriableErrorNamingTheColumnWhenAValueDoesNotFit', () => {
     const cases: [Columns[string], unknown][] = [
       ['String', null],
@@ -130,6 +137,7 @@ describe('rowBinaryEncoder', () => {
       ['Float64', '1.5'],
       ['Array(String)', 'a'],
       ['Array(Float64)', [null]],
+      ['Array(String)', ['a', 1]],
     ];
     for (const [type, value] of cases) {
       const error = (() => {
