@@ -4,7 +4,7 @@ import {
   ERROR_ROWS,
   PcaReconstruction,
   fitPcaOnScatter,
-  scatterMatrix,
+  runScatters,
   standardizeColumns,
   type ReconstructionJSON,
 } from '../../core/src/stats/pca-reconstruction.ts';
@@ -74,14 +74,16 @@ export function buildMultivariate(
   // The fit standardizes a copy; the held-out fits are derived from it and its scatter matrix.
   const standardized = x.slice();
   const { means, scales } = standardizeColumns(standardized, n, d);
-  const scatter = scatterMatrix(standardized, n, d);
+  // The whole's scatter matrix and, from the same pass, each reference chunk's (for the held-out fits).
+  const chunkSize = Math.floor(n / REFERENCE_CHUNKS);
+  const ends = Array.from({ length: REFERENCE_CHUNKS }, (_, c) => (c + 1) * chunkSize);
+  const { whole: scatter, runs: chunkScatters } = runScatters(standardized, n, d, ends);
   const reconstruction = fitPcaOnScatter(features, means, scales, scatter, varianceShare);
   // By blocks of rows (see rowErrors); the residuals' squares per feature from the scatter matrix.
   const errors = new Float64Array(n);
   for (let from = 0; from < n; from += ERROR_ROWS)
     reconstruction.rowErrors(x, n, from, Math.min(n, from + ERROR_ROWS), errors, 0, null);
   const contributions = reconstruction.residualSquares(scatter);
-  const chunkSize = Math.floor(n / REFERENCE_CHUNKS);
   const chunkValues = chunkMeans(errors, chunkSize);
   return {
     reconstruction,
@@ -89,7 +91,12 @@ export function buildMultivariate(
     chunkValues,
     referenceContributions: Array.from(contributions, (c) => c / n),
     holdout: holdoutErrors(
-      holdoutFits(features, { x, z: standardized, n, means, scales, scatter }, chunkSize, varianceShare),
+      holdoutFits(
+        features,
+        { x, z: standardized, n, means, scales, scatter, chunkScatters },
+        chunkSize,
+        varianceShare,
+      ),
       { x, n },
       chunkSize,
     ),

@@ -16,6 +16,8 @@ export interface StandardizedRows {
   scales: Float64Array;
   /** scatterMatrix(z, n, d): Σ zzᵀ over all rows. */
   scatter: Float64Array;
+  /** When known, each chunk's Σ zzᵀ in order (see runScatters); else computed here. */
+  chunkScatters?: readonly Float64Array[];
 }
 
 /** Per chunk of rows: what the fit on the other rows subtracts from the totals. */
@@ -50,8 +52,8 @@ export function holdoutFits(
   const { n } = rows;
   const d = features.length;
   const chunks: ChunkStatistics[] = [];
-  for (let start = 0; start + chunkSize <= n; start += chunkSize)
-    chunks.push(chunkStatistics(rows, d, start, start + chunkSize));
+  for (let start = 0, c = 0; start + chunkSize <= n; start += chunkSize, c++)
+    chunks.push(chunkStatistics(rows, d, start, start + chunkSize, rows.chunkScatters?.[c]));
   const whole = chunkStatistics(rows, d, 0, n, rows.scatter);
   const tail = chunks.length * chunkSize < n ? chunkStatistics(rows, d, chunks.length * chunkSize, n) : null;
   return chunks.map((held, c) => {
@@ -79,8 +81,9 @@ function chunkStatistics(
   d: number,
   from: number,
   to: number,
-  scatter = scatterMatrix(rows.z, rows.n, d, { from, to }),
+  known?: Float64Array,
 ): ChunkStatistics {
+  const scatter = known ?? scatterMatrix(rows.z, rows.n, d, { from, to });
   const { x, z, n } = rows;
   const sums = new Float64Array(d * d);
   const present = new Float64Array(d * d);

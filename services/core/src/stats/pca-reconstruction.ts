@@ -309,12 +309,57 @@ export function scatterMatrix(
   d: number,
   rows = { from: 0, to: n },
 ): Float64Array {
+  const sums = new Float64Array(d * d + 1);
+  addScatter(z, n, d, rows, sums);
+  return symmetric(sums, d);
+}
+
+/**
+ * Σ zzᵀ of each run of rows between consecutive `ends` (ascending, the last n) and over all rows, in one pass:
+ * the whole's sums run on from run to run, so the whole is scatterMatrix(z, n, d) bit for bit, and a run's
+ * matrix is the difference of the running sums at its ends (to rounding of the running sums).
+ */
+export function runScatters(
+  z: Float64Array,
+  n: number,
+  d: number,
+  ends: readonly number[],
+): { whole: Float64Array; runs: Float64Array[] } {
+  const sums = new Float64Array(d * d + 1);
+  const runs: Float64Array[] = [];
+  let before: Float64Array = new Float64Array(d * d);
+  let from = 0;
+  for (const to of ends) {
+    addScatter(z, n, d, { from, to }, sums);
+    const now = symmetric(sums, d);
+    runs.push(now.map((v, k) => v - (before[k] as number)));
+    before = now;
+    from = to;
+  }
+  if (from < n) addScatter(z, n, d, { from, to: n }, sums);
+  return { whole: symmetric(sums, d), runs };
+}
+
+/** The d × d symmetric matrix of the upper-triangle sums (see addScatter). */
+function symmetric(sums: Float64Array, d: number): Float64Array {
   const cov = new Float64Array(d * d);
+  for (let i = 0; i < d; i++)
+    for (let j = i; j < d; j++) cov[i * d + j] = cov[j * d + i] = sums[i * d + j] as number;
+  return cov;
+}
+
+/** Adds Σ z_i z_j over rows [rows.from, rows.to) to sums[i·d + j] (j ≥ i), as scatterMatrix describes. */
+function addScatter(
+  z: Float64Array,
+  n: number,
+  d: number,
+  rows: { from: number; to: number },
+  sums: Float64Array,
+): void {
   // Past the last column the extra sums read column d − 1 again and are dropped (into the slot d·d), as are
   // the second column's sums below the diagonal.
   const last = (j: number) => Math.min(j, d - 1) * n;
   const at = (i: number, j: number) => (i < d && j < d && j >= i ? i * d + j : d * d);
-  const sums = new Float64Array(d * d + 1);
   for (let from = rows.from; from < rows.to; from += SCATTER_BLOCK) {
     const to = Math.min(rows.to, from + SCATTER_BLOCK);
     for (let i = 0; i < d; i += 2) {
@@ -328,9 +373,6 @@ export function scatterMatrix(
       }
     }
   }
-  for (let i = 0; i < d; i++)
-    for (let j = i; j < d; j++) cov[i * d + j] = cov[j * d + i] = sums[i * d + j] as number;
-  return cov;
 }
 
 /**

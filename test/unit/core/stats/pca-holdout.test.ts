@@ -2,6 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { holdoutFits } from '../../../../services/core/src/stats/pca-holdout.ts';
 import {
   fitPcaOnColumns,
+  runScatters,
   scatterMatrix,
   standardizeColumns,
   type PcaReconstruction,
@@ -76,6 +77,27 @@ describe('holdoutFits', () => {
       });
     });
   }
+
+  it('shouldMatchARefitWhenTheChunksScattersComeFromOnePassOverTheRows', () => {
+    const n = 5003;
+    const d = 6;
+    const size = Math.floor(n / 10);
+    const features = Array.from({ length: d }, (_, i) => `f${i}`);
+    const x = rows(n, d, 0.02);
+    const z = x.slice();
+    const { means, scales } = standardizeColumns(z, n, d);
+    const ends = Array.from({ length: 10 }, (_, c) => (c + 1) * size);
+    const { whole, runs } = runScatters(z, n, d, ends);
+    expect(whole).toEqual(scatterMatrix(z, n, d));
+    runs.forEach((run, c) => {
+      const direct = scatterMatrix(z, n, d, { from: c * size, to: (c + 1) * size });
+      run.forEach((v, k) => expect(Math.abs(v - direct[k]!)).toBeLessThan(1e-9 * (1 + Math.abs(direct[k]!))));
+    });
+    const fits = holdoutFits(features, { x, z, n, means, scales, scatter: whole, chunkScatters: runs }, size);
+    fits.forEach((fit, c) =>
+      expect(difference(fit, refit(features, x, n, c * size, size))).toBeLessThan(1e-12),
+    );
+  });
 
   it('shouldKeepScaleOneWhenAFeatureIsConstantOnTheOtherRows', () => {
     const n = 1000;
