@@ -45,9 +45,40 @@ export interface Arm {
 }
 
 /**
- * The (baseline, candidate) version pairs of a model. `auto`: each later version against the first version
- * seen (the incumbent that canaries, A/B arms and shadows are measured against); configured pairs apply to
- * their model or to every model (`*`). Versions not seen yet are left out. Pure.
+ * Version names in release order: digit runs compare as numbers (`v2` before `v10`, `1.9.0` before `1.10.0`,
+ * ISO dates in date order), anything else by code unit, so the order is total and the same on every machine.
+ */
+export function compareVersionNames(a: string, b: string): number {
+  const pa = a.match(VERSION_PARTS) ?? [];
+  const pb = b.match(VERSION_PARTS) ?? [];
+  for (let i = 0; i < Math.min(pa.length, pb.length); i++) {
+    const x = pa[i]!;
+    const y = pb[i]!;
+    if (x === y) continue;
+    if (DIGITS.test(x) && DIGITS.test(y)) {
+      const xs = x.replace(LEADING_ZEROS, '');
+      const ys = y.replace(LEADING_ZEROS, '');
+      // Longer digit runs are larger numbers; equal lengths compare digit by digit.
+      if (xs.length !== ys.length) return xs.length - ys.length;
+      if (xs !== ys) return xs < ys ? -1 : 1;
+      continue;
+    }
+    return x < y ? -1 : 1;
+  }
+  if (pa.length !== pb.length) return pa.length - pb.length;
+  return a < b ? -1 : a > b ? 1 : 0;
+}
+
+const VERSION_PARTS = /\d+|\D+/g;
+const DIGITS = /^\d/;
+const LEADING_ZEROS = /^0+(?=\d)/;
+
+/**
+ * The (baseline, candidate) version pairs of a model. `auto`: each other version against the first in release
+ * order (`compareVersionNames`), the incumbent that canaries, A/B arms and shadows are measured against. The
+ * order of names, not of arrival, decides: joined pairs arrive in label order, which a restart or a rebalance
+ * changes, and the rows written must not. Configured pairs apply to their model or to every model (`*`).
+ * Versions not seen yet are left out. Pure.
  */
 export function versionPairs(
   mode: ProcessorOptions['comparisons'],
@@ -55,8 +86,10 @@ export function versionPairs(
   versions: readonly string[],
 ): [string, string][] {
   if (mode.mode === 'off') return [];
-  const first = versions[0];
-  if (mode.mode === 'auto') return first === undefined ? [] : versions.slice(1).map((v) => [first, v]);
+  if (mode.mode === 'auto') {
+    const [first, ...later] = [...versions].sort(compareVersionNames);
+    return first === undefined ? [] : later.map((v) => [first, v]);
+  }
   const seen = new Set(versions);
   return mode.pairs
     .filter((p) => (p.model === '*' || p.model === modelId) && seen.has(p.baseline) && seen.has(p.candidate))

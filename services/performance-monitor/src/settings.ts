@@ -75,7 +75,7 @@ export const PERFORMANCE_SETTINGS = {
     'DRIFTLINE_PERF_COMPARE',
     'auto',
     parseComparisons,
-    'Version comparisons: `auto` (each later version against the first one seen), `off`, or `model:baseline:candidate,...` (`*` for any model).',
+    'Version comparisons: `auto` (each version against the first in release order of names: `v2` before `v10`; name versions so, or list pairs), `off`, or `model:baseline:candidate,...` (`*` for any model).',
   ),
   armTag: setting(
     'DRIFTLINE_PERF_ARM_TAG',

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import type { JoinedPrediction } from '../../../services/core/src/records/records.generated.ts';
 import { twoProportionZTest } from '../../../services/core/src/performance/index.ts';
-import { versionPairs } from '../../../services/performance-monitor/src/comparisons.ts';
+import { compareVersionNames, versionPairs } from '../../../services/performance-monitor/src/comparisons.ts';
 import type { ComparisonMode } from '../../../services/performance-monitor/src/settings-parse.ts';
 import { PerformanceProcessor } from '../../../services/performance-monitor/src/processor.ts';
 import { T0, cls, options, reg } from './helpers.ts';
@@ -82,5 +82,24 @@ describe('version comparison', () => {
       ['v1', 'v3'],
     ]);
     expect(versionPairs({ mode: 'off' }, 'm', ['v1', 'v2'])).toEqual([]);
+  });
+
+  it('shouldPickTheSameBaselineWhicheverVersionArrivesFirstWhenAuto', () => {
+    // Joined pairs arrive in label order, which restarts change: the rows must not depend on it.
+    expect(versionPairs({ mode: 'auto' }, 'm', ['v2', 'v1'])).toEqual([['v1', 'v2']]);
+    expect(versionPairs({ mode: 'auto' }, 'm', ['v10', 'v9', 'v2'])).toEqual([
+      ['v2', 'v9'],
+      ['v2', 'v10'],
+    ]);
+  });
+
+  it('shouldOrderVersionNamesByTheirNumbersWhenTheyHaveDigitRuns', () => {
+    const sorted = (names: string[]) => [...names].sort(compareVersionNames);
+    expect(sorted(['v10', 'v2', 'v1'])).toEqual(['v1', 'v2', 'v10']);
+    expect(sorted(['1.10.0', '1.9.3', '1.9.0'])).toEqual(['1.9.0', '1.9.3', '1.10.0']);
+    expect(sorted(['2026-11-01', '2026-02-15', '2025-12-31'])).toEqual(['2025-12-31', '2026-02-15', '2026-11-01']);
+    expect(sorted(['v1-hotfix', 'v1', 'v01'])).toEqual(['v01', 'v1', 'v1-hotfix']);
+    expect(sorted(['b', 'a', 'B'])).toEqual(['B', 'a', 'b']);
+    expect(compareVersionNames('v1', 'v1')).toBe(0);
   });
 });
