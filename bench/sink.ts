@@ -1,6 +1,6 @@
 // The sink alone over the real local Kafka and ClickHouse:
 //   npx tsx bench/sink.ts [predictions=100000] [runs=1] [live|backlog]
-// Starts the sink as `driftline up` runs it (node --import tsx services/sink/src/main.ts) with its own topic
+// Starts the sink as `driftline up` runs it (node with the services' flags, services/sink/src/main.ts) with its own topic
 // prefix, consumer group and database, waits until it is ready, then produces a pre-encoded Avro stream as
 // fast as kafkajs goes: three models with 20 numeric features and one categorical, labels for 90% of the
 // predictions (`backlog`: produced while the sink is paused, which then catches up as fast as it can, the way
@@ -18,6 +18,7 @@ import { fileURLToPath } from 'node:url';
 import { createClient } from '@clickhouse/client';
 import { Kafka, logLevel, type Message } from 'kafkajs';
 import { topicNames } from '../services/core/src/config/topics.ts';
+import { serviceArgs } from '../services/core/src/runtime/service-command.ts';
 import { classifierTraffic } from '../services/simulator/src/classifier-traffic.ts';
 import { avroEncoder } from './lib/avro-encoder.ts';
 import { cpuSeconds, peakRssMb, serverPids } from './lib/process-stats.ts';
@@ -131,7 +132,7 @@ async function run(): Promise<RunResult> {
   const port = 38_000 + Math.floor(Math.random() * 2_000);
   const sink = spawn(
     process.execPath,
-    [...nodeArgs, '--import', 'tsx', path.join(ROOT, 'services', 'sink', 'src', 'main.ts')],
+    serviceArgs('sink', nodeArgs),
     {
       cwd: ROOT,
       env: {
