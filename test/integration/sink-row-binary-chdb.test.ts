@@ -11,25 +11,20 @@ import { trickySinkTables } from './utils/sink-tricky-rows.ts';
 /**
  * The sink's RowBinary on current ClickHouse (26.x, embedded by PyPI's chdb): the tricky rows of the sink's
  * tables loaded from a JSONEachRow file (the format the sink wrote before) and from the sink's RowBinary read
- * back the same, in tables made by the project's migrations. Needs a Python with chdb: DRIFTLINE_CHDB_PYTHON
- * (default python3); skipped, saying so, where none is installed.
+ * back the same, in tables made by the project's migrations. chdb comes with the test environment
+ * (infra/python-env.sh); DRIFTLINE_CHDB_PYTHON names another Python with chdb.
  */
 const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
-const PYTHON = process.env.DRIFTLINE_CHDB_PYTHON ?? 'python3';
-
-function hasChdb(): boolean {
-  try {
-    execFileSync(PYTHON, ['-c', 'import chdb'], { stdio: 'ignore' });
-    return true;
-  } catch {
-    console.warn(`no chdb for ${PYTHON}: set DRIFTLINE_CHDB_PYTHON to a Python with chdb to run this test`);
-    return false;
-  }
-}
+const PYTHON =
+  process.env.DRIFTLINE_CHDB_PYTHON ??
+  execFileSync('bash', [path.join(ROOT, 'infra', 'python-env.sh')], { encoding: 'utf8' })
+    .trim()
+    .split('\n')
+    .pop()!;
 
 const statements = (database: string) => loadMigrations(database).flatMap((m) => m.statements);
 
-describe.skipIf(!hasChdb())('sink rows in RowBinary on current ClickHouse (chdb)', () => {
+describe('sink rows in RowBinary on current ClickHouse (chdb)', () => {
   const dir = mkdtempSync(path.join(tmpdir(), 'driftline-chdb-'));
   afterAll(() => rmSync(dir, { recursive: true, force: true }));
 
