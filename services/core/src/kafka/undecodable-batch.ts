@@ -9,6 +9,7 @@
  */
 import { describe } from '../errors.ts';
 import { codecOfAttributes } from './compression-codecs.ts';
+import type { RecordBatchContext } from './kafkajs-fetch-decoder.ts';
 
 /** Header of the stand-in record: JSON of UndecodableBatch. */
 export const UNDECODABLE_BATCH_HEADER = 'driftline.undecodable.batch';
@@ -34,18 +35,7 @@ export interface UndecodableBatch {
 }
 
 /** The fields of kafkajs' record and batch context the consumer reads. */
-export interface StandInBatch {
-  firstOffset: string;
-  firstTimestamp: string;
-  partitionLeaderEpoch: number;
-  inTransaction: boolean;
-  isControlBatch: boolean;
-  lastOffsetDelta: number;
-  producerId: string;
-  producerEpoch: number;
-  firstSequence: number;
-  maxTimestamp: string;
-  timestampType: number;
+export interface StandInBatch extends RecordBatchContext {
   records: Record<string, unknown>[];
 }
 
