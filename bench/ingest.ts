@@ -18,7 +18,8 @@ const CLIENTS = Number(process.argv[4] ?? 4);
 const BROKERS = process.env.DRIFTLINE_KAFKA_BROKERS ?? '127.0.0.1:9092';
 const id = randomBytes(4).toString('hex');
 const TOKEN = randomBytes(16).toString('hex');
-const PORT = 20_000 + Math.floor(Math.random() * 20_000);
+// Below 32768, where Linux's ephemeral ports begin: any client socket may hold a port above it.
+const PORT = 20_000 + Math.floor(Math.random() * 12_000);
 const env = {
   DRIFTLINE_KAFKA_BROKERS: BROKERS,
   DRIFTLINE_TOPIC_PREFIX: `bench${id}.`,

@@ -18,7 +18,8 @@ const env: Record<string, string> = {
   DRIFTLINE_STATE_DIR: path.join(runDir, 'state'),
   DRIFTLINE_TOPIC_PREFIX: `restart${id}.`,
   DRIFTLINE_CLICKHOUSE_DATABASE: `restart_${id}`,
-  DRIFTLINE_SERVICES_BASE_PORT: String(36_000 + Math.floor(Math.random() * 1_000) * 5),
+  // Below 32768, where Linux's ephemeral ports begin: any client socket may hold a port above it.
+  DRIFTLINE_SERVICES_BASE_PORT: String(20_000 + Math.floor(Math.random() * 2_400) * 5),
 } as Record<string, string>;
 
 interface Supervised {

@@ -129,24 +129,21 @@ async function run(): Promise<RunResult> {
   const topics = topicNames({ topicPrefix: prefix });
   const stream = await buildStream(prefix);
   const events = stream.inference.length + stream.truth.length;
-  const port = 38_000 + Math.floor(Math.random() * 2_000);
-  const sink = spawn(
-    process.execPath,
-    serviceArgs('sink', nodeArgs),
-    {
-      cwd: ROOT,
-      env: {
-        ...process.env,
-        DRIFTLINE_TOPIC_PREFIX: prefix,
-        DRIFTLINE_CLICKHOUSE_DATABASE: db,
-        DRIFTLINE_SINK_GROUP_ID: `sinkbench-${id}`,
-        DRIFTLINE_HTTP_PORT: String(port),
-        DRIFTLINE_STATE_DIR: path.join(tmpdir(), `sinkbench-${id}`),
-        DRIFTLINE_LOG_LEVEL: process.env.DRIFTLINE_LOG_LEVEL ?? 'warn',
-      },
-      stdio: ['ignore', 'inherit', 'inherit'],
+  // Below 32768, where Linux's ephemeral ports begin: any client socket may hold a port above it.
+  const port = 20_000 + Math.floor(Math.random() * 12_000);
+  const sink = spawn(process.execPath, serviceArgs('sink', nodeArgs), {
+    cwd: ROOT,
+    env: {
+      ...process.env,
+      DRIFTLINE_TOPIC_PREFIX: prefix,
+      DRIFTLINE_CLICKHOUSE_DATABASE: db,
+      DRIFTLINE_SINK_GROUP_ID: `sinkbench-${id}`,
+      DRIFTLINE_HTTP_PORT: String(port),
+      DRIFTLINE_STATE_DIR: path.join(tmpdir(), `sinkbench-${id}`),
+      DRIFTLINE_LOG_LEVEL: process.env.DRIFTLINE_LOG_LEVEL ?? 'warn',
     },
-  );
+    stdio: ['ignore', 'inherit', 'inherit'],
+  });
   try {
     await waitReady(port, sink);
     await sleep(3_000); // the group's first join and fetch settle before the clock starts

@@ -36,7 +36,8 @@ export class Deployment {
       DRIFTLINE_STATE_DIR: path.join(this.runDir, 'state'),
       DRIFTLINE_TOPIC_PREFIX: `pipe${this.id}.`,
       DRIFTLINE_CLICKHOUSE_DATABASE: this.database,
-      DRIFTLINE_SERVICES_BASE_PORT: String(37_000 + Math.floor(Math.random() * 1_000) * 5),
+      // Below 32768, where Linux's ephemeral ports begin: any client socket may hold a port above it.
+      DRIFTLINE_SERVICES_BASE_PORT: String(20_000 + Math.floor(Math.random() * 2_400) * 5),
     };
     this.topics = topicNames({ topicPrefix: this.env.DRIFTLINE_TOPIC_PREFIX! });
     this.ch = createClient({ url: CLICKHOUSE, database: this.database });

@@ -41,7 +41,8 @@ export function newPipeline(name: string): Pipeline {
     DRIFTLINE_RUN_DIR: runDir,
     DRIFTLINE_DATA_DIR: process.env.DRIFTLINE_DATA_DIR ?? path.join(ROOT, '.infra-data'),
     DRIFTLINE_STATE_DIR: path.join(runDir, 'state'),
-    DRIFTLINE_SERVICES_BASE_PORT: String(40_000 + Math.floor(Math.random() * 4_000) * 5),
+    // Below 32768, where Linux's ephemeral ports begin: any client socket may hold a port above it.
+    DRIFTLINE_SERVICES_BASE_PORT: String(20_000 + Math.floor(Math.random() * 2_400) * 5),
     DRIFTLINE_KAFKA_SESSION_TIMEOUT_MS: process.env.DRIFTLINE_KAFKA_SESSION_TIMEOUT_MS ?? '10000',
     DRIFTLINE_LOG_LEVEL: 'info',
     DRIFTLINE_SINK_GROUP_ID: `${prefix}sink`,

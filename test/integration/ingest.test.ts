@@ -9,7 +9,8 @@ import { consumeAll, testKafka } from './utils/kafka.ts';
 import { startServiceProcess, waitReady, type ServiceProcess } from './utils/service-process.ts';
 
 const TOKEN = randomBytes(16).toString('hex');
-const PORT = 20_000 + Math.floor(Math.random() * 20_000);
+// Below 32768, where Linux's ephemeral ports begin: any client socket may hold a port above it.
+const PORT = 20_000 + Math.floor(Math.random() * 12_000);
 const MAX_BODY = 256 * 1024;
 const env = isolatedEnv({
   DRIFTLINE_INGEST_TOKEN: TOKEN,

@@ -322,7 +322,8 @@ describe('driftline mcp over stdio (Python mcp package)', () => {
 
 describe('driftline mcp --http (Streamable HTTP)', () => {
   it('shouldRefuseRequestsWithoutTheTokenAndServeThoseWithIt', async () => {
-    const port = 20_000 + Math.floor(Math.random() * 20_000);
+    // Below 32768, where Linux's ephemeral ports begin: any client socket may hold a port above it.
+    const port = 20_000 + Math.floor(Math.random() * 12_000);
     const token = randomBytes(16).toString('hex');
     const child: ChildProcess = spawn(DRIFTLINE, ['mcp', '--http'], {
       env: { ...env, DRIFTLINE_MCP_PORT: String(port), DRIFTLINE_MCP_TOKEN: token },

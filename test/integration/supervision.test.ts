@@ -16,7 +16,8 @@ const runDir = mkdtempSync(path.join(tmpdir(), 'driftline-supervised-'));
 const env: Record<string, string> = {
   ...isolatedEnv({ DRIFTLINE_STATE_DIR: path.join(runDir, 'state') }),
   DRIFTLINE_RUN_DIR: runDir,
-  DRIFTLINE_SERVICES_BASE_PORT: String(30_000 + Math.floor(Math.random() * 5_000) * 5),
+  // Below 32768, where Linux's ephemeral ports begin: any client socket may hold a port above it.
+  DRIFTLINE_SERVICES_BASE_PORT: String(20_000 + Math.floor(Math.random() * 2_400) * 5),
   // A restarted member waits for the group to drop its killed predecessor: Kafka's shortest session.
   DRIFTLINE_KAFKA_SESSION_TIMEOUT_MS: '6000',
 };
