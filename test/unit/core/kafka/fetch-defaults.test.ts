@@ -16,7 +16,7 @@ describe('consumer fetch defaults', () => {
   afterEach(() => vi.restoreAllMocks());
 
   it('shouldFetchWithTheDeploymentsMinimumBytesAndWaitWhenTheConsumerSetsNone', () => {
-    expect(consumerOptions({})).toMatchObject({ minBytes: 65_536, maxWaitTimeInMs: 200 });
+    expect(consumerOptions({})).toMatchObject({ minBytes: 1_048_576, maxWaitTimeInMs: 200 });
     const set = { DRIFTLINE_KAFKA_FETCH_MIN_BYTES: '1', DRIFTLINE_KAFKA_FETCH_MAX_WAIT_MS: '5000' };
     expect(consumerOptions(set)).toMatchObject({ minBytes: 1, maxWaitTimeInMs: 5000 });
   });
