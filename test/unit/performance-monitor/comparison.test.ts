@@ -97,7 +97,11 @@ describe('version comparison', () => {
     const sorted = (names: string[]) => [...names].sort(compareVersionNames);
     expect(sorted(['v10', 'v2', 'v1'])).toEqual(['v1', 'v2', 'v10']);
     expect(sorted(['1.10.0', '1.9.3', '1.9.0'])).toEqual(['1.9.0', '1.9.3', '1.10.0']);
-    expect(sorted(['2026-11-01', '2026-02-15', '2025-12-31'])).toEqual(['2025-12-31', '2026-02-15', '2026-11-01']);
+    expect(sorted(['2026-11-01', '2026-02-15', '2025-12-31'])).toEqual([
+      '2025-12-31',
+      '2026-02-15',
+      '2026-11-01',
+    ]);
     expect(sorted(['v1-hotfix', 'v1', 'v01'])).toEqual(['v01', 'v1', 'v1-hotfix']);
     expect(sorted(['b', 'a', 'B'])).toEqual(['B', 'a', 'b']);
     expect(compareVersionNames('v1', 'v1')).toBe(0);
