@@ -11,6 +11,7 @@ import type { InferenceEvent } from '../services/core/src/records/records.genera
 import { classifierTraffic, take } from '../services/simulator/src/classifier-traffic.ts';
 import { createClient } from '@clickhouse/client';
 import { startServiceProcess, waitReady } from '../test/integration/utils/service-process.ts';
+import { randomServicePort } from '../test/integration/utils/ports.ts';
 
 const EVENTS = Number(process.argv[2] ?? 50_000);
 const BATCH = Number(process.argv[3] ?? 500);
@@ -18,8 +19,7 @@ const CLIENTS = Number(process.argv[4] ?? 4);
 const BROKERS = process.env.DRIFTLINE_KAFKA_BROKERS ?? '127.0.0.1:9092';
 const id = randomBytes(4).toString('hex');
 const TOKEN = randomBytes(16).toString('hex');
-// Below 32768, where Linux's ephemeral ports begin: any client socket may hold a port above it.
-const PORT = 20_000 + Math.floor(Math.random() * 12_000);
+const PORT = randomServicePort();
 const env = {
   DRIFTLINE_KAFKA_BROKERS: BROKERS,
   DRIFTLINE_TOPIC_PREFIX: `bench${id}.`,

@@ -8,6 +8,7 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { randomBytes } from 'node:crypto';
+import { randomServicePort } from '../test/integration/utils/ports.ts';
 
 const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
 const runDir = mkdtempSync(path.join(tmpdir(), 'driftline-restart-bench-'));
@@ -18,8 +19,7 @@ const env: Record<string, string> = {
   DRIFTLINE_STATE_DIR: path.join(runDir, 'state'),
   DRIFTLINE_TOPIC_PREFIX: `restart${id}.`,
   DRIFTLINE_CLICKHOUSE_DATABASE: `restart_${id}`,
-  // Below 32768, where Linux's ephemeral ports begin: any client socket may hold a port above it.
-  DRIFTLINE_SERVICES_BASE_PORT: String(20_000 + Math.floor(Math.random() * 2_400) * 5),
+  DRIFTLINE_SERVICES_BASE_PORT: String(randomServicePort(5)),
 } as Record<string, string>;
 
 interface Supervised {

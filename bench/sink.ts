@@ -1,6 +1,6 @@
 // The sink alone over the real local Kafka and ClickHouse:
 //   npx tsx bench/sink.ts [predictions=100000] [runs=1] [live|backlog]
-// Starts the sink as `driftline up` runs it (node with the services' flags, services/sink/src/main.ts) with its own topic
+// Starts the sink as `driftline up` runs it (node with the services' flags) with its own topic
 // prefix, consumer group and database, waits until it is ready, then produces a pre-encoded Avro stream as
 // fast as kafkajs goes: three models with 20 numeric features and one categorical, labels for 90% of the
 // predictions (`backlog`: produced while the sink is paused, which then catches up as fast as it can, the way
@@ -23,6 +23,7 @@ import { classifierTraffic } from '../services/simulator/src/classifier-traffic.
 import { avroEncoder } from './lib/avro-encoder.ts';
 import { cpuSeconds, peakRssMb, serverPids } from './lib/process-stats.ts';
 import { produceFlatOut } from './pipeline/stream.ts';
+import { randomServicePort } from '../test/integration/utils/ports.ts';
 
 const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
 const PREDICTIONS = Number(process.argv[2] ?? 100_000);
@@ -129,8 +130,7 @@ async function run(): Promise<RunResult> {
   const topics = topicNames({ topicPrefix: prefix });
   const stream = await buildStream(prefix);
   const events = stream.inference.length + stream.truth.length;
-  // Below 32768, where Linux's ephemeral ports begin: any client socket may hold a port above it.
-  const port = 20_000 + Math.floor(Math.random() * 12_000);
+  const port = randomServicePort();
   const sink = spawn(process.execPath, serviceArgs('sink', nodeArgs), {
     cwd: ROOT,
     env: {

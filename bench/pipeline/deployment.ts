@@ -11,6 +11,7 @@ import { Kafka, logLevel } from 'kafkajs';
 import { topicNames, type TopicNames } from '../../services/core/src/config/topics.ts';
 import { buildReferenceCommand } from '../../services/drift-monitor/src/reference-build.ts';
 import { classifierTraffic, take } from '../../services/simulator/src/classifier-traffic.ts';
+import { randomServicePort } from '../../test/integration/utils/ports.ts';
 
 export const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
 export const BROKERS = process.env.DRIFTLINE_KAFKA_BROKERS ?? '127.0.0.1:9092';
@@ -36,8 +37,7 @@ export class Deployment {
       DRIFTLINE_STATE_DIR: path.join(this.runDir, 'state'),
       DRIFTLINE_TOPIC_PREFIX: `pipe${this.id}.`,
       DRIFTLINE_CLICKHOUSE_DATABASE: this.database,
-      // Below 32768, where Linux's ephemeral ports begin: any client socket may hold a port above it.
-      DRIFTLINE_SERVICES_BASE_PORT: String(20_000 + Math.floor(Math.random() * 2_400) * 5),
+      DRIFTLINE_SERVICES_BASE_PORT: String(randomServicePort(5)),
     };
     this.topics = topicNames({ topicPrefix: this.env.DRIFTLINE_TOPIC_PREFIX! });
     this.ch = createClient({ url: CLICKHOUSE, database: this.database });

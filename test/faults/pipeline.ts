@@ -12,6 +12,7 @@ import { SchemaRegistryClient } from '../../services/core/src/serde/schema-regis
 import { classifierTraffic, take } from '../../services/simulator/src/classifier-traffic.ts';
 import { demoTraffic } from '../../services/simulator/src/demo-scenario.ts';
 import { publishLive, type ArrivalChunk } from '../../services/simulator/src/publish.ts';
+import { randomServicePort } from '../integration/utils/ports.ts';
 
 export const ROOT = path.resolve(import.meta.dirname, '../..');
 /** The same event time for every run, so a faulty run and its fault-free twin are the same stream. */
@@ -41,8 +42,7 @@ export function newPipeline(name: string): Pipeline {
     DRIFTLINE_RUN_DIR: runDir,
     DRIFTLINE_DATA_DIR: process.env.DRIFTLINE_DATA_DIR ?? path.join(ROOT, '.infra-data'),
     DRIFTLINE_STATE_DIR: path.join(runDir, 'state'),
-    // Below 32768, where Linux's ephemeral ports begin: any client socket may hold a port above it.
-    DRIFTLINE_SERVICES_BASE_PORT: String(20_000 + Math.floor(Math.random() * 2_400) * 5),
+    DRIFTLINE_SERVICES_BASE_PORT: String(randomServicePort(5)),
     DRIFTLINE_KAFKA_SESSION_TIMEOUT_MS: process.env.DRIFTLINE_KAFKA_SESSION_TIMEOUT_MS ?? '10000',
     DRIFTLINE_LOG_LEVEL: 'info',
     DRIFTLINE_SINK_GROUP_ID: `${prefix}sink`,

@@ -7,10 +7,10 @@ import { countOrZero, rows, testClickHouse } from './utils/clickhouse.ts';
 import { isolatedEnv, waitFor } from './utils/env.ts';
 import { consumeAll, testKafka } from './utils/kafka.ts';
 import { startServiceProcess, waitReady, type ServiceProcess } from './utils/service-process.ts';
+import { randomServicePort } from './utils/ports.ts';
 
 const TOKEN = randomBytes(16).toString('hex');
-// Below 32768, where Linux's ephemeral ports begin: any client socket may hold a port above it.
-const PORT = 20_000 + Math.floor(Math.random() * 12_000);
+const PORT = randomServicePort();
 const MAX_BODY = 256 * 1024;
 const env = isolatedEnv({
   DRIFTLINE_INGEST_TOKEN: TOKEN,

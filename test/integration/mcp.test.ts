@@ -23,6 +23,7 @@ import {
   requestPredictionRows,
   T0,
 } from '../unit/mcp/fixture-rows.ts';
+import { randomServicePort } from './utils/ports.ts';
 
 const run = promisify(execFile);
 const ROOT = path.resolve(import.meta.dirname, '../..');
@@ -322,8 +323,7 @@ describe('driftline mcp over stdio (Python mcp package)', () => {
 
 describe('driftline mcp --http (Streamable HTTP)', () => {
   it('shouldRefuseRequestsWithoutTheTokenAndServeThoseWithIt', async () => {
-    // Below 32768, where Linux's ephemeral ports begin: any client socket may hold a port above it.
-    const port = 20_000 + Math.floor(Math.random() * 12_000);
+    const port = randomServicePort();
     const token = randomBytes(16).toString('hex');
     const child: ChildProcess = spawn(DRIFTLINE, ['mcp', '--http'], {
       env: { ...env, DRIFTLINE_MCP_PORT: String(port), DRIFTLINE_MCP_TOKEN: token },

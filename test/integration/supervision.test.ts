@@ -10,14 +10,14 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { availableServices } from '../../services/cli/src/supervisor.ts';
 import { testClickHouse } from './utils/clickhouse.ts';
 import { isolatedEnv, waitFor } from './utils/env.ts';
+import { randomServicePort } from './utils/ports.ts';
 
 const ROOT = path.resolve(import.meta.dirname, '../..');
 const runDir = mkdtempSync(path.join(tmpdir(), 'driftline-supervised-'));
 const env: Record<string, string> = {
   ...isolatedEnv({ DRIFTLINE_STATE_DIR: path.join(runDir, 'state') }),
   DRIFTLINE_RUN_DIR: runDir,
-  // Below 32768, where Linux's ephemeral ports begin: any client socket may hold a port above it.
-  DRIFTLINE_SERVICES_BASE_PORT: String(20_000 + Math.floor(Math.random() * 2_400) * 5),
+  DRIFTLINE_SERVICES_BASE_PORT: String(randomServicePort(5)),
   // A restarted member waits for the group to drop its killed predecessor: Kafka's shortest session.
   DRIFTLINE_KAFKA_SESSION_TIMEOUT_MS: '6000',
 };
