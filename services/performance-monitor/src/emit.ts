@@ -170,14 +170,20 @@ function comparisons(ctx: EmitContext, revision: number): ComparisonRow[] {
   const rows: ComparisonRow[] = [];
   const done = new Set<string>();
   const options = ctx.options;
+  // A model's pairs are the same for all its dirty windows of the batch: ordered once per model.
+  const pairsByModel = new Map<string, [string, string][]>();
   for (const d of ctx.dirtyWindows.values()) {
     const model = ctx.models.get(d.series.model);
     if (!model) continue;
-    const pairs = versionPairs(
-      options.comparisons,
-      model.id,
-      model.versions.map((v) => v.version),
-    );
+    let pairs = pairsByModel.get(model.id);
+    if (!pairs) {
+      pairs = versionPairs(
+        options.comparisons,
+        model.id,
+        model.versions.map((v) => v.version),
+      );
+      pairsByModel.set(model.id, pairs);
+    }
     for (const [a, b] of pairs) {
       if (d.series.version !== a && d.series.version !== b) continue;
       const key = `${model.id}\u0000${a}\u0000${b}\u0000${d.series.segment}\u0000${d.size.ms}\u0000${d.start}`;
