@@ -1,6 +1,7 @@
 import avro from 'avsc';
 import { DecodeError, DriftlineError } from '../errors.ts';
 import type { AvroSchema } from '../records/schema-files.ts';
+import { compileAvroReader, type AvroReader } from './avro-reader.ts';
 import { applyDefaults } from './defaults.ts';
 import { parseJsonEvent } from './json-event.ts';
 import { checkAgainstType } from './validate.ts';
@@ -37,7 +38,10 @@ const MAX_SCRATCH = 1 << 20;
  */
 export class RecordCodec<T> {
   readonly type: avro.Type;
-  private readonly resolvers = new Map<number, avro.Resolver>();
+  /** Per writer schema id: our compiled reader when the writer's schema is ours, else avsc resolving it. */
+  private readonly readers = new Map<number, AvroReader>();
+  /** Our compiled reader of bodies written with our own schema (undefined: avsc reads them). */
+  private readonly ownReader: AvroReader | undefined;
   private readonly timestampFields: string[];
   /** The schema's fields minus `skipFields`, when there are fields to skip. */
   private readonly keptFields: readonly string[] | undefined;
@@ -45,6 +49,7 @@ export class RecordCodec<T> {
 
   constructor(private readonly options: RecordCodecOptions<T>) {
     this.type = avro.Type.forSchema(options.schema as avro.Schema);
+    this.ownReader = compileAvroReader(this.type);
     this.schemaId = options.schemaId;
     this.timestampFields = timestampFieldsOf(options.schema);
     const skip = options.skipFields ?? [];
@@ -93,9 +98,9 @@ export class RecordCodec<T> {
 
   private async decodeAvro(value: Buffer): Promise<unknown> {
     const id = readSchemaId(value);
-    const resolver = await this.resolverFor(id);
+    const read = await this.readerFor(id);
     try {
-      return this.type.fromBuffer(value.subarray(HEADER_LENGTH), resolver);
+      return read(value.subarray(HEADER_LENGTH));
     } catch (error) {
       throw new DecodeError(
         'avro_decode_failed',
@@ -111,22 +116,28 @@ export class RecordCodec<T> {
     return record;
   }
 
-  private async resolverFor(id: number): Promise<avro.Resolver> {
-    const cached = this.resolvers.get(id);
+  private async readerFor(id: number): Promise<AvroReader> {
+    const cached = this.readers.get(id);
     if (cached) return cached;
     const writer = await this.options.writerSchemas.writerType(id);
-    let resolver: avro.Resolver;
-    try {
-      resolver = this.type.createResolver(writer);
-    } catch (error) {
-      throw new DecodeError(
-        'schema_mismatch',
-        `writer schema id ${id} cannot be read as ${this.type.name}: ${(error as Error).message}`,
-        error,
-      );
+    let read: AvroReader;
+    // The same canonical schema (docs and defaults aside): the body is read as written, by the compiled reader.
+    if (this.ownReader && writer.equals(this.type)) read = this.ownReader;
+    else {
+      let resolver: avro.Resolver;
+      try {
+        resolver = this.type.createResolver(writer);
+      } catch (error) {
+        throw new DecodeError(
+          'schema_mismatch',
+          `writer schema id ${id} cannot be read as ${this.type.name}: ${(error as Error).message}`,
+          error,
+        );
+      }
+      read = (body) => this.type.fromBuffer(body, resolver);
     }
-    this.resolvers.set(id, resolver);
-    return resolver;
+    this.readers.set(id, read);
+    return read;
   }
 }
 
