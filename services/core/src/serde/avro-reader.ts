@@ -17,6 +17,26 @@ import type avro from 'avsc';
  */
 export type AvroReader = (body: Buffer) => unknown;
 
+/**
+ * What a plain value stays within: no string (or map key) longer than `maxStringBytes` bytes, no map or array
+ * of more than `maxItems` entries.
+ */
+export interface PlainBounds {
+  maxStringBytes: number;
+  maxItems: number;
+}
+
+/**
+ * Whether the last value read was plain: every string and map key ASCII (so it holds no U+FFFD, the mark of
+ * invalid UTF-8, and has as many characters as bytes) and within its reader's PlainBounds. The reader notes it
+ * as it reads, at no cost to speak of; a caller whose limits these bounds imply may skip walking the value to
+ * check them (record-codec.ts skips checkSizeLimits, which cost as much as the decode itself). Valid until the
+ * next read.
+ */
+export function lastValueWasPlain(): boolean {
+  return plain;
+}
+
 /** Bytes that are not a value of the schema: what avsc's fromBuffer refuses. */
 export class AvroBodyError extends Error {}
 
@@ -29,6 +49,9 @@ let buf: Buffer = Buffer.alloc(0);
 let view: DataView | undefined;
 let pos = 0;
 let end = 0;
+/** Whether the value read so far is plain (see `lastValueWasPlain`), and the bounds of the reader reading it. */
+let plain = true;
+let bounds: PlainBounds = { maxStringBytes: Infinity, maxItems: Infinity };
 
 const truncated = () => new AvroBodyError('truncated buffer');
 
@@ -87,14 +110,26 @@ const SHORT_STRING = 24;
 
 /** The bytes [start, stop) as UTF-8 text (invalid sequences become U+FFFD, as avsc and Node decode them). */
 function text(start: number, stop: number): string {
-  if (stop - start > SHORT_STRING) return buf.toString('utf8', start, stop);
+  if (stop - start > bounds.maxStringBytes) plain = false;
+  if (stop - start > SHORT_STRING) {
+    if (plain && !isAscii(start, stop)) plain = false;
+    return buf.toString('utf8', start, stop);
+  }
   let s = '';
   for (let i = start; i < stop; i++) {
     const c = buf[i]!;
-    if (c > 0x7f) return buf.toString('utf8', start, stop);
+    if (c > 0x7f) {
+      plain = false;
+      return buf.toString('utf8', start, stop);
+    }
     s += String.fromCharCode(c);
   }
   return s;
+}
+
+function isAscii(start: number, stop: number): boolean {
+  for (let i = start; i < stop; i++) if (buf[i]! > 0x7f) return false;
+  return true;
 }
 
 /** Reads a string's length and checks the body holds it; the cursor is left on its first byte. */
@@ -199,6 +234,7 @@ function compileArray(itemsType: avro.Type): NodeReader | undefined {
     for (let n = readBlockCount(1); n > 0; n = readBlockCount(1)) {
       for (; n > 0; n--) out.push(readItem());
     }
+    if (out.length > bounds.maxItems) plain = false;
     return out;
   };
 }
@@ -232,8 +268,10 @@ function compileMap(valuesType: avro.Type): NodeReader | undefined {
         const len = stringLength();
         if (first) shape = shapes.find(len, n);
         first = false;
-        if (shape !== undefined && shape.keyIs(index, len)) names.push(shape.names[index]!);
-        else {
+        if (shape !== undefined && shape.keyIs(index, len)) {
+          names.push(shape.names[index]!);
+          if (!shape.plain) plain = false;
+        } else {
           shape = undefined;
           names.push(text(pos, pos + len));
         }
@@ -241,6 +279,7 @@ function compileMap(valuesType: avro.Type): NodeReader | undefined {
         values.push(readValue());
       }
     }
+    if (names.length > bounds.maxItems) plain = false;
     if (shape !== undefined && shape.names.length === names.length) return shape.build(values);
     shapes.add(names);
     return assemble(names, values, names.length);
@@ -259,10 +298,14 @@ class MapShape {
   private builder: ObjectBuilder | undefined;
   private seen = 1;
 
+  /** Whether every key is ASCII and within the bounds: a map reusing them stays plain. */
+  readonly plain: boolean;
+
   constructor(readonly names: readonly string[]) {
     const encoded = names.map((n) => Buffer.from(n, 'utf8'));
     for (const b of encoded) this.offsets.push(this.offsets[this.offsets.length - 1]! + b.length);
     this.bytes = Buffer.concat(encoded);
+    this.plain = encoded.every((b) => b.length <= bounds.maxStringBytes && b.every((c) => c <= 0x7f));
   }
 
   /** Whether the key at the cursor (of `len` bytes) is this sequence's `index`-th. */
@@ -308,10 +351,15 @@ class MapShapes {
 }
 
 /** A reader of bodies written with `type`'s own schema, or undefined when the schema uses what it does not compile. */
-export function compileAvroReader(type: avro.Type): AvroReader | undefined {
+export function compileAvroReader(
+  type: avro.Type,
+  plainBounds: PlainBounds = { maxStringBytes: Infinity, maxItems: Infinity },
+): AvroReader | undefined {
   const root = compileNode(type);
   if (!root) return undefined;
   return (body) => {
+    bounds = plainBounds;
+    plain = true;
     buf = body;
     view = undefined;
     pos = 0;

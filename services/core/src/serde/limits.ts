@@ -3,9 +3,10 @@ import { DecodeError } from '../errors.ts';
 /**
  * The limits every input event must respect, whatever its encoding or the service reading it. They keep one
  * crafted event from costing a service its memory or its stack, and are generous: real models send ids of a
- * few dozen characters and features by the hundred. Enforced in `checkInference` / `checkGroundTruth`
- * (validate.ts), which every reader of the user topics runs (sink, label joiner, drift monitor, estimator,
- * ingest), and, for JSON nesting, before JSON.parse (json-event.ts). An event over a limit is dead-lettered
+ * few dozen characters and features by the hundred. Enforced by the input topics' codecs (codecs.ts, option
+ * `limits`), which every reader of the user topics runs (sink, label joiner, drift monitor, estimator,
+ * ingest): checkSizeLimits after the checks of validate.ts, unless the compiled Avro reader found the body
+ * plain within these limits (avro-reader.ts); and, for JSON nesting, before JSON.parse (json-event.ts). An event over a limit is dead-lettered
  * with reason `invalid_record` (nesting: `json_parse_failed`); the consumer moves on.
  *
  * Event time must also lie between 2000-01-01 and 2100-01-01 (validate.ts). Kafka keys are not interpreted

@@ -1,9 +1,10 @@
 import avro from 'avsc';
 import { DecodeError, DriftlineError } from '../errors.ts';
 import type { AvroSchema } from '../records/schema-files.ts';
-import { compileAvroReader, type AvroReader } from './avro-reader.ts';
+import { compileAvroReader, lastValueWasPlain, type AvroReader } from './avro-reader.ts';
 import { applyDefaults } from './defaults.ts';
 import { parseJsonEvent } from './json-event.ts';
+import { checkSizeLimits, INPUT_LIMITS } from './limits.ts';
 import { checkAgainstType } from './validate.ts';
 import { readSchemaId, sniffEncoding, withHeader, HEADER_LENGTH, MAGIC_BYTE } from './wire-format.ts';
 
@@ -21,12 +22,27 @@ export interface RecordCodecOptions<T> {
   /** Contract rules beyond the Avro type. @throws DecodeError */
   check?: (record: T) => void;
   /**
+   * Whether records must respect INPUT_LIMITS (checkSizeLimits, after `check`): the user topics' records do.
+   * An Avro body the compiled reader found plain within the limits needs no walk. @default false
+   */
+  limits?: boolean;
+  /**
    * Fields of the schema this reader leaves out of the records it returns. They are still decoded and checked
    * (INPUT_LIMITS included), so every reader of a topic passes the same verdict on an event: a projection that
    * skipped their bytes would let the label joiner join an event that the sink dead-letters.
    */
   skipFields?: readonly string[];
 }
+
+/**
+ * Bounds within which a plain value (ASCII strings: no U+FFFD, as many characters as bytes) is within
+ * INPUT_LIMITS: no string longer than maxStringChars, no map or array longer than the smaller of their limits.
+ * Ids are longer than maxIdChars only in values the checks of validate.ts refuse on their own.
+ */
+const PLAIN_WITHIN_LIMITS = {
+  maxStringBytes: INPUT_LIMITS.maxStringChars,
+  maxItems: Math.min(INPUT_LIMITS.maxMapEntries, INPUT_LIMITS.maxArrayItems),
+};
 
 /** Where every codec encodes (encoding is synchronous); grows up to MAX_SCRATCH. */
 let encodeScratch = Buffer.allocUnsafe(16 * 1024);
@@ -49,7 +65,7 @@ export class RecordCodec<T> {
 
   constructor(private readonly options: RecordCodecOptions<T>) {
     this.type = avro.Type.forSchema(options.schema as avro.Schema);
-    this.ownReader = compileAvroReader(this.type);
+    this.ownReader = compileAvroReader(this.type, PLAIN_WITHIN_LIMITS);
     this.schemaId = options.schemaId;
     this.timestampFields = timestampFieldsOf(options.schema);
     const skip = options.skipFields ?? [];
@@ -62,8 +78,11 @@ export class RecordCodec<T> {
     if (value === null) throw new DecodeError('unknown_encoding', 'value is null (tombstone)');
     const encoding = sniffEncoding(value);
     let record: unknown;
-    if (encoding === 'avro') record = await this.decodeAvro(value);
-    else if (encoding === 'json') record = this.decodeJson(value);
+    let plain = false;
+    if (encoding === 'avro') {
+      record = await this.decodeAvro(value);
+      plain = lastValueWasPlain();
+    } else if (encoding === 'json') record = this.decodeJson(value);
     else {
       const first =
         value.length === 0 ? 'empty value' : `first byte 0x${value[0]!.toString(16).padStart(2, '0')}`;
@@ -73,6 +92,7 @@ export class RecordCodec<T> {
       );
     }
     this.options.check?.(record as T);
+    if (this.options.limits && !plain) checkSizeLimits(record);
     return (this.keptFields ? pick(record as Record<string, unknown>, this.keptFields) : record) as T;
   }
 

@@ -1,7 +1,7 @@
 import avro from 'avsc';
 import { DecodeError } from '../errors.ts';
 import type { GroundTruthEvent, InferenceEvent } from '../records/records.generated.ts';
-import { checkIdLength, checkSizeLimits } from './limits.ts';
+import { checkIdLength } from './limits.ts';
 
 /**
  * Checks a decoded value against its Avro type and the contract's rules that Avro cannot express, and
@@ -45,7 +45,6 @@ export function checkInference(e: Omit<InferenceEvent, 'features'>): void {
   if (e.latency_ms !== null && e.latency_ms !== undefined && !(e.latency_ms >= 0)) {
     throw new DecodeError('invalid_record', `latency_ms must be >= 0, got ${e.latency_ms}`);
   }
-  checkSizeLimits(e);
 }
 
 export function checkGroundTruth(e: GroundTruthEvent): void {
@@ -54,7 +53,6 @@ export function checkGroundTruth(e: GroundTruthEvent): void {
   if (typeof e.label === 'number' && !Number.isFinite(e.label)) {
     throw new DecodeError('invalid_record', `label is not finite: ${e.label}`);
   }
-  checkSizeLimits(e);
 }
 
 function requireId(value: string, field: string): void {

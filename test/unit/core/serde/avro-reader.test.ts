@@ -1,7 +1,11 @@
 import avro from 'avsc';
 import { describe, expect, it } from 'vitest';
 import { readSchema, type RecordName } from '../../../../services/core/src/records/schema-files.ts';
-import { compileAvroReader, type AvroReader } from '../../../../services/core/src/serde/avro-reader.ts';
+import {
+  compileAvroReader,
+  lastValueWasPlain,
+  type AvroReader,
+} from '../../../../services/core/src/serde/avro-reader.ts';
 import { mulberry32 } from '../../../../services/core/src/stats/random.ts';
 
 // Parity of the compiled reader with avsc (the library it stands in for), on the values of our schemas and on
@@ -202,5 +206,46 @@ describe('compileAvroReader', () => {
       expect(Object.getPrototypeOf(value)).toBe(Object.prototype);
       expect(value).toEqual(type.fromBuffer(body));
     }
+  });
+
+  it('shouldCallAValuePlainOnlyWhenEveryStringIsAsciiAndEveryCountWithinItsBounds', () => {
+    // Plain lets a codec skip walking the value for INPUT_LIMITS: it must never be said of a value over them.
+    const type = avro.Type.forSchema({
+      type: 'record',
+      name: 'R',
+      fields: [
+        { name: 's', type: 'string' },
+        { name: 'm', type: { type: 'map', values: 'string' } },
+        { name: 'a', type: { type: 'array', items: 'float' } },
+      ],
+    });
+    const read = compileAvroReader(type, { maxStringBytes: 30, maxItems: 3 })!;
+    const plainAfter = (value: object) => {
+      read(type.toBuffer(value));
+      return lastValueWasPlain();
+    };
+    const ok = { s: 'a'.repeat(30), m: { k: 'v', k2: 'x'.repeat(26) }, a: [1, 2, 3] };
+    // Twice: the second read builds the map from its compiled key sequence.
+    expect([plainAfter(ok), plainAfter(ok)]).toEqual([true, true]);
+    const over = [
+      { ...ok, s: 'a'.repeat(31) },
+      { ...ok, s: 'é' },
+      { ...ok, s: '\uFFFD' },
+      { ...ok, s: `${'a'.repeat(25)}é` },
+      { ...ok, m: { k: 'é' } },
+      { ...ok, m: { ['k'.repeat(31)]: 'v' } },
+      { ...ok, m: { a: '', b: '', c: '', d: '' } },
+      { ...ok, a: [1, 2, 3, 4] },
+    ];
+    for (const value of over)
+      expect([plainAfter(value), plainAfter(value)], JSON.stringify(value)).toEqual([false, false]);
+    // A non-ASCII key taken from the cached sequence, after a plain read, still makes the value not plain.
+    const keyed = { ...ok, m: { ä: 'v' } };
+    expect([plainAfter(keyed), plainAfter(ok), plainAfter(keyed), plainAfter(keyed)]).toEqual([
+      false,
+      true,
+      false,
+      false,
+    ]);
   });
 });
