@@ -3,7 +3,8 @@
 // The pipeline benchmark's events (three models interleaved, 20 numeric features and a categorical one; their
 // labels), each body read by avsc through a resolver of the writer's schema (as every codec read them before)
 // and by the compiled reader (core/src/serde/avro-reader.ts), which a codec now uses when the writer's schema
-// is its own; then the whole codec decode a service awaits per record (wire-format header, checks, limits).
+// is its own; then the whole codec decode a service awaits per record (wire-format header, checks, limits),
+// and the inference codec that leaves the features out (read past, never made).
 // Rounds alternate the passes; each pass's least CPU time is its cost (a neighbour's load only adds).
 import avro from 'avsc';
 import { readSchema } from '../services/core/src/records/schema-files.ts';
@@ -83,6 +84,10 @@ for (let round = 0; round < ROUNDS; round++) {
   }
   keep('inference codec', await cpuPerRecord(wire.inference, (v) => codecs.inference.decode(v)));
   keep('truth codec', await cpuPerRecord(wire.truth, (v) => codecs.groundTruth.decode(v)));
+  keep(
+    'projection codec',
+    await cpuPerRecord(wire.inference, (v) => codecs.inferenceWithoutFeatures.decode(v)),
+  );
 }
 
 const fixed = (x: number) => x.toFixed(2);
@@ -97,3 +102,6 @@ for (const topic of ['inference', 'truth'] as const) {
     `${topic.padEnd(13)}${fixed(avsc).padStart(15)}${fixed(compiled).padStart(18)}${`${(avsc / compiled).toFixed(1)}x`.padStart(8)}${fixed(least.get(`${topic} codec`)!).padStart(12)}`,
   );
 }
+console.log(
+  `inference without its features (the label joiner's and the estimator's codec): ${fixed(least.get('projection codec')!)} µs`,
+);

@@ -215,14 +215,97 @@ function compileNode(type: avro.Type): NodeReader | undefined {
   }
 }
 
-function compileRecord(fields: readonly { name: string; type: avro.Type }[]): NodeReader | undefined {
-  const readers = fields.map((f) => compileNode(f.type));
+/** `skip`: fields read past (checked as a reader checks them, and noted in `plain`) but left out of the record. */
+function compileRecord(
+  fields: readonly { name: string; type: avro.Type }[],
+  skip: readonly string[] = [],
+): NodeReader | undefined {
+  const readers = fields.map((f) => (skip.includes(f.name) ? compileSkipper(f.type) : compileNode(f.type)));
   if (readers.some((r) => r === undefined)) return undefined;
   const read = readers as NodeReader[];
-  // An object literal's values are evaluated in the order they are written: the fields' order in the body.
-  const body = fields.map((f, i) => `${JSON.stringify(f.name)}: r[${i}]()`).join(', ');
-  const build = new Function('r', `return { ${body} };`) as (r: NodeReader[]) => Record<string, unknown>;
+  // Each field is read into a local in the order of the body; the object literal then names the kept ones.
+  const steps = fields.map((_, i) => `const v${i} = r[${i}]();`).join(' ');
+  const kept = fields.flatMap((f, i) => (skip.includes(f.name) ? [] : [`${JSON.stringify(f.name)}: v${i}`]));
+  const build = new Function('r', `${steps} return { ${kept.join(', ')} };`) as (
+    r: NodeReader[],
+  ) => Record<string, unknown>;
   return () => build(read);
+}
+
+/** Moves past a string, noting whether it is plain, without making it. */
+function skipString(): void {
+  const len = stringLength();
+  if (len > bounds.maxStringBytes || (plain && !isAscii(pos, pos + len))) plain = false;
+  pos += len;
+}
+
+function skipBytes(n: number): () => void {
+  return () => {
+    if (pos + n > end) throw truncated();
+    pos += n;
+  };
+}
+
+/**
+ * A reader that moves past a value of `type` and returns nothing: it refuses what compileNode's reader refuses
+ * and notes what that reader notes in `plain`, so a projection passes the same verdict on a body as a full read.
+ */
+function compileSkipper(type: avro.Type): NodeReader | undefined {
+  const t = type as avro.Type & Record<string, unknown>;
+  switch (type.typeName) {
+    case 'null':
+      return () => undefined;
+    case 'boolean':
+      return skipBytes(1);
+    case 'int':
+      return readLong;
+    case 'long':
+      return readSafeLong;
+    case 'float':
+      return skipBytes(4);
+    case 'double':
+      return skipBytes(8);
+    case 'string':
+      return skipString;
+    case 'record': {
+      const fields = (t.fields as { type: avro.Type }[]).map((f) => compileSkipper(f.type));
+      if (fields.some((f) => f === undefined)) return undefined;
+      return () => {
+        for (const f of fields) f!();
+      };
+    }
+    case 'map':
+    case 'array': {
+      const isMap = type.typeName === 'map';
+      const itemType = (isMap ? t.valuesType : t.itemsType) as avro.Type;
+      const skipItem = compileSkipper(itemType);
+      if (!skipItem || (!isMap && minBytes(itemType) === 0)) return undefined;
+      const minEntry = (isMap ? 1 : 0) + minBytes(itemType);
+      return () => {
+        let count = 0;
+        for (let n = readBlockCount(minEntry); n > 0; n = readBlockCount(minEntry)) {
+          count += n;
+          for (; n > 0; n--) {
+            if (isMap) skipString();
+            skipItem();
+          }
+        }
+        if (count > bounds.maxItems) plain = false;
+      };
+    }
+    case 'union:unwrapped': {
+      const branches = (t.types as avro.Type[]).map(compileSkipper);
+      if (branches.some((b) => b === undefined)) return undefined;
+      return () => {
+        const index = readLong();
+        const branch = branches[index];
+        if (branch === undefined) throw new AvroBodyError(`invalid union index: ${index}`);
+        branch();
+      };
+    }
+    default:
+      return undefined;
+  }
 }
 
 function compileArray(itemsType: avro.Type): NodeReader | undefined {
@@ -270,7 +353,7 @@ function compileMap(valuesType: avro.Type): NodeReader | undefined {
         first = false;
         if (shape !== undefined && shape.keyIs(index, len)) {
           names.push(shape.names[index]!);
-          if (!shape.plain) plain = false;
+          if (!shape.plainKeys[index]) plain = false;
         } else {
           shape = undefined;
           names.push(text(pos, pos + len));
@@ -298,14 +381,14 @@ class MapShape {
   private builder: ObjectBuilder | undefined;
   private seen = 1;
 
-  /** Whether every key is ASCII and within the bounds: a map reusing them stays plain. */
-  readonly plain: boolean;
+  /** Per key, whether it is ASCII and within the bounds: a map reusing only such keys stays plain. */
+  readonly plainKeys: boolean[];
 
   constructor(readonly names: readonly string[]) {
     const encoded = names.map((n) => Buffer.from(n, 'utf8'));
     for (const b of encoded) this.offsets.push(this.offsets[this.offsets.length - 1]! + b.length);
     this.bytes = Buffer.concat(encoded);
-    this.plain = encoded.every((b) => b.length <= bounds.maxStringBytes && b.every((c) => c <= 0x7f));
+    this.plainKeys = encoded.map((b) => b.length <= bounds.maxStringBytes && b.every((c) => c <= 0x7f));
   }
 
   /** Whether the key at the cursor (of `len` bytes) is this sequence's `index`-th. */
@@ -350,12 +433,20 @@ class MapShapes {
   }
 }
 
-/** A reader of bodies written with `type`'s own schema, or undefined when the schema uses what it does not compile. */
+/**
+ * A reader of bodies written with `type`'s own schema, or undefined when the schema uses what it does not
+ * compile. `skipFields`: fields of the (record) type left out of the values it returns: read past, refused and
+ * noted in `lastValueWasPlain` as if read, but never made (the label joiner and the estimator need no features).
+ */
 export function compileAvroReader(
   type: avro.Type,
   plainBounds: PlainBounds = { maxStringBytes: Infinity, maxItems: Infinity },
+  skipFields: readonly string[] = [],
 ): AvroReader | undefined {
-  const root = compileNode(type);
+  const root =
+    skipFields.length > 0 && type.typeName === 'record'
+      ? compileRecord((type as unknown as { fields: { name: string; type: avro.Type }[] }).fields, skipFields)
+      : compileNode(type);
   if (!root) return undefined;
   return (body) => {
     bounds = plainBounds;

@@ -27,9 +27,10 @@ export interface RecordCodecOptions<T> {
    */
   limits?: boolean;
   /**
-   * Fields of the schema this reader leaves out of the records it returns. They are still decoded and checked
-   * (INPUT_LIMITS included), so every reader of a topic passes the same verdict on an event: a projection that
-   * skipped their bytes would let the label joiner join an event that the sink dead-letters.
+   * Fields of the schema this reader leaves out of the records it returns. They are still checked (INPUT_LIMITS
+   * included), so every reader of a topic passes the same verdict on an event: a projection that skipped their
+   * bytes unchecked would let the label joiner join an event that the sink dead-letters. The compiled reader
+   * reads past them without making them; a value it finds not plain is read whole for the limits' walk.
    */
   skipFields?: readonly string[];
 }
@@ -55,9 +56,11 @@ const MAX_SCRATCH = 1 << 20;
 export class RecordCodec<T> {
   readonly type: avro.Type;
   /** Per writer schema id: our compiled reader when the writer's schema is ours, else avsc resolving it. */
-  private readonly readers = new Map<number, AvroReader>();
+  private readonly readers = new Map<number, BodyReader>();
   /** Our compiled reader of bodies written with our own schema (undefined: avsc reads them). */
   private readonly ownReader: AvroReader | undefined;
+  /** The same, leaving `skipFields` out of the records, when there are fields to skip. */
+  private readonly ownProjection: AvroReader | undefined;
   private readonly timestampFields: string[];
   /** The schema's fields minus `skipFields`, when there are fields to skip. */
   private readonly keptFields: readonly string[] | undefined;
@@ -69,6 +72,8 @@ export class RecordCodec<T> {
     this.schemaId = options.schemaId;
     this.timestampFields = timestampFieldsOf(options.schema);
     const skip = options.skipFields ?? [];
+    this.ownProjection =
+      skip.length > 0 && this.ownReader ? compileAvroReader(this.type, PLAIN_WITHIN_LIMITS, skip) : undefined;
     const fields = ((options.schema.fields ?? []) as { name: string }[]).map((f) => f.name);
     this.keptFields = skip.length > 0 ? fields.filter((f) => !skip.includes(f)) : undefined;
   }
@@ -79,9 +84,14 @@ export class RecordCodec<T> {
     const encoding = sniffEncoding(value);
     let record: unknown;
     let plain = false;
+    let projected = false;
     if (encoding === 'avro') {
-      record = await this.decodeAvro(value);
-      plain = lastValueWasPlain();
+      const id = readSchemaId(value);
+      const reader = await this.readerFor(id);
+      record = readBody(reader.read, value, id);
+      // Only our compiled readers note it; avsc's values are walked.
+      plain = reader.compiled && lastValueWasPlain();
+      projected = reader.projects;
     } else if (encoding === 'json') record = this.decodeJson(value);
     else {
       const first =
@@ -92,8 +102,13 @@ export class RecordCodec<T> {
       );
     }
     this.options.check?.(record as T);
-    if (this.options.limits && !plain) checkSizeLimits(record);
-    return (this.keptFields ? pick(record as Record<string, unknown>, this.keptFields) : record) as T;
+    if (this.options.limits && !plain) {
+      // A projection left fields out: the limits are checked on the whole record, as every reader checks them.
+      checkSizeLimits(projected ? readBody(this.ownReader!, value, readSchemaId(value)) : record);
+    }
+    return (
+      this.keptFields && !projected ? pick(record as Record<string, unknown>, this.keptFields) : record
+    ) as T;
   }
 
   /** Avro body in the Confluent wire format under our registered schema id. */
@@ -116,34 +131,23 @@ export class RecordCodec<T> {
     return out;
   }
 
-  private async decodeAvro(value: Buffer): Promise<unknown> {
-    const id = readSchemaId(value);
-    const read = await this.readerFor(id);
-    try {
-      return read(value.subarray(HEADER_LENGTH));
-    } catch (error) {
-      throw new DecodeError(
-        'avro_decode_failed',
-        `Avro body does not decode with schema id ${id}: ${(error as Error).message}`,
-        error,
-      );
-    }
-  }
-
   private decodeJson(value: Buffer): unknown {
     const record = applyDefaults(this.type, parseJsonEvent(value, this.timestampFields));
     checkAgainstType(this.type, record);
     return record;
   }
 
-  private async readerFor(id: number): Promise<AvroReader> {
+  private async readerFor(id: number): Promise<BodyReader> {
     const cached = this.readers.get(id);
     if (cached) return cached;
     const writer = await this.options.writerSchemas.writerType(id);
-    let read: AvroReader;
+    let reader: BodyReader;
     // The same canonical schema (docs and defaults aside): the body is read as written, by the compiled reader.
-    if (this.ownReader && writer.equals(this.type)) read = this.ownReader;
-    else {
+    if (this.ownReader && writer.equals(this.type)) {
+      reader = this.ownProjection
+        ? { read: this.ownProjection, compiled: true, projects: true }
+        : { read: this.ownReader, compiled: true, projects: false };
+    } else {
       let resolver: avro.Resolver;
       try {
         resolver = this.type.createResolver(writer);
@@ -154,10 +158,32 @@ export class RecordCodec<T> {
           error,
         );
       }
-      read = (body) => this.type.fromBuffer(body, resolver);
+      reader = { read: (body) => this.type.fromBuffer(body, resolver), compiled: false, projects: false };
     }
-    this.readers.set(id, read);
-    return read;
+    this.readers.set(id, reader);
+    return reader;
+  }
+}
+
+/** How the bodies of one writer schema are read. */
+interface BodyReader {
+  read: AvroReader;
+  /** Read by our compiled reader, which notes whether the value was plain (else by avsc). */
+  compiled: boolean;
+  /** The record leaves out the codec's skipFields already. */
+  projects: boolean;
+}
+
+/** The record of an Avro value in the wire format. @throws DecodeError('avro_decode_failed') */
+function readBody(read: AvroReader, value: Buffer, id: number): unknown {
+  try {
+    return read(value.subarray(HEADER_LENGTH));
+  } catch (error) {
+    throw new DecodeError(
+      'avro_decode_failed',
+      `Avro body does not decode with schema id ${id}: ${(error as Error).message}`,
+      error,
+    );
   }
 }
 

@@ -199,4 +199,32 @@ describe('RecordCodec', () => {
     );
     expect([a.label, a.model_id, b.label, b.model_id]).toEqual(['yes', null, 3.25, 'm']);
   });
+
+  it('shouldWalkTheLimitsOfAnEventAvscReadEvenRightAfterAPlainOne', async () => {
+    // Only the compiled reader notes plain values: an older writer's body (read by avsc) is always walked.
+    const olderType = writers.get(2)!;
+    const { tags: _tags, latency_ms: _latency, ...olderEvent } = event;
+    const bad = { ...olderEvent, features: { ...event.features, plan: '\uFFFD' } };
+    expect(await reasonOf(codecs.inference.decode(withHeader(1, writers.get(1)!.toBuffer(event))))).toBe(
+      'decoded',
+    );
+    expect(await reasonOf(codecs.inference.decode(withHeader(2, olderType.toBuffer(bad))))).toMatch(
+      /^invalid_record: features.plan is not valid UTF-8/,
+    );
+  });
+
+  it('shouldLeaveTheFeaturesOutButRefuseTheEventAsAFullReadDoesWhenTheyAreOverALimit', async () => {
+    const ourType = writers.get(1)!;
+    const without = codecs.inferenceWithoutFeatures;
+    const read = await without.decode(withHeader(1, ourType.toBuffer(event)));
+    expect(read).not.toHaveProperty('features');
+    const { features: _features, ...rest } = event;
+    expect(read).toEqual(rest);
+    for (const features of [{ plan: '\uFFFD' }, { plan: 'x'.repeat(70_000) }, { ['k'.repeat(70_000)]: 1 }]) {
+      const body = withHeader(1, ourType.toBuffer({ ...event, features }));
+      const full = await reasonOf(codecs.inference.decode(body));
+      expect(full).toMatch(/^invalid_record: features/);
+      expect(await reasonOf(without.decode(body))).toBe(full);
+    }
+  });
 });
