@@ -21,7 +21,8 @@ export interface ConceptStageDeps {
 /**
  * The concept-drift consumer's batch handler: detectors restored per partition from drift_detector_state,
  * fed the batch's errors; detections written to drift_metrics, then the detector states, then the offset
- * is committed. A replay recomputes the same detections (same rows) and skips what stored states hold.
+ * is committed. A replay recomputes the same detections (same rows) and skips what stored states hold. The
+ * batches of one fetch (one per partition) are written together: one insert per table, not per partition.
  */
 export class ConceptStage {
   private readonly processors = new Map<number, ConceptDriftProcessor>();
@@ -32,7 +33,24 @@ export class ConceptStage {
     this.processors.clear();
   }
 
-  handle = async ({ partition, messages }: PartitionBatch): Promise<void> => {
+  /** The batches of one fetch, of different partitions (runCommittingConsumer's handleMany). */
+  handleMany = async (batches: readonly PartitionBatch[]): Promise<void> => {
+    const now = (this.deps.now ?? Date.now)();
+    const detections: ReturnType<typeof detectionRow>[] = [];
+    const states: ReturnType<typeof ConceptDriftProcessor.stateRows> = [];
+    const afterWrite: (() => void)[] = [];
+    for (const batch of batches) {
+      const out = await this.process(batch);
+      for (const d of out.detections) detections.push(detectionRow(d, now));
+      for (const s of ConceptDriftProcessor.stateRows(out.touched, batch.partition, now)) states.push(s);
+      afterWrite.push(() => this.report(out));
+    }
+    await this.deps.store.writeDriftRows(detections);
+    await this.deps.store.writeDetectorStates(states);
+    for (const f of afterWrite) f();
+  };
+
+  private async process({ partition, messages }: PartitionBatch): Promise<ConceptOutcome> {
     const { deps } = this;
     let processor = this.processors.get(partition);
     if (!processor) {
@@ -49,10 +67,11 @@ export class ConceptStage {
         decoded.push({ offset: Number(m.offset), record: null });
       }
     }
-    const out = processor.process(decoded);
-    const now = (deps.now ?? Date.now)();
-    await deps.store.writeDriftRows(out.detections.map((d) => detectionRow(d, now)));
-    await deps.store.writeDetectorStates(ConceptDriftProcessor.stateRows(out.touched, partition, now));
+    return processor.process(decoded);
+  }
+
+  private report(out: ConceptOutcome): void {
+    const { deps } = this;
     if (out.unconfirmed > 0) deps.metrics.unconfirmedSignals.inc(out.unconfirmed);
     for (const d of out.detections) {
       deps.metrics.detections.inc({ model_id: d.modelId, detector: d.detector });
@@ -67,5 +86,7 @@ export class ConceptStage {
         'concept drift detected',
       );
     }
-  };
+  }
 }
+
+type ConceptOutcome = ReturnType<ConceptDriftProcessor['process']>;

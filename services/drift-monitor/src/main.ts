@@ -92,7 +92,7 @@ async function main(): Promise<void> {
     ...common,
     consumer,
     topics: [topics.inference],
-    handle: inference.handle,
+    handleMany: inference.handleMany,
     // A batch that made a window closable gets its closing pass now rather than at the timer's next tick.
     afterCommit: () => closer.afterCommit(),
   });
@@ -100,7 +100,7 @@ async function main(): Promise<void> {
     ...common,
     consumer: conceptConsumer,
     topics: [topics.joined],
-    handle: concept.handle,
+    handleMany: concept.handleMany,
   });
   closer.start(s.closeIntervalMs);
   rt.setReady(true);

@@ -178,12 +178,12 @@ export class DriftStore {
     ids: WindowIdsRow[];
     partials: PartialRow[];
     models: ModelWatermarkRow[];
-    watermark: WatermarkRow | null;
+    watermarks: WatermarkRow[];
   }): Promise<void> {
     await this.insert('drift_window_ids', batch.ids);
     await this.insert('drift_window_partials', batch.partials);
     await this.insert('drift_model_watermarks', batch.models);
-    if (batch.watermark) await this.insert('drift_watermarks', [batch.watermark]);
+    await this.insert('drift_watermarks', batch.watermarks);
   }
 
   /** Every model's stream time on every partition, with when (wall clock) it was last written. */

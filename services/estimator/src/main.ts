@@ -77,7 +77,12 @@ async function main(): Promise<void> {
     topics: [topics.joined],
     handle: calibration.handle,
   });
-  await runCommittingConsumer({ ...common, consumer, topics: [topics.inference], handle: estimates.handle });
+  await runCommittingConsumer({
+    ...common,
+    consumer,
+    topics: [topics.inference],
+    handleMany: estimates.handleMany,
+  });
   closer.start(s.closeIntervalMs);
   rt.setReady(true);
   logger.info(
