@@ -345,7 +345,9 @@ function compileMap(valuesType: avro.Type): NodeReader | undefined {
     const values: unknown[] = [];
     let shape: MapShape | undefined;
     let first = true;
+    let blocks = 0;
     for (let n = readBlockCount(minEntry); n > 0; n = readBlockCount(minEntry)) {
+      blocks++;
       for (; n > 0; n--) {
         const index = names.length;
         const len = stringLength();
@@ -364,7 +366,9 @@ function compileMap(valuesType: avro.Type): NodeReader | undefined {
     }
     if (names.length > bounds.maxItems) plain = false;
     if (shape !== undefined && shape.names.length === names.length) return shape.build(values);
-    shapes.add(names);
+    // `find` matches a sequence by the count of its first block: one written in several blocks never would, and
+    // adding it at every read would push out the sequences that do match.
+    if (blocks === 1) shapes.add(names);
     return assemble(names, values, names.length);
   };
 }
