@@ -208,9 +208,13 @@ describe('the estimator over the real services', () => {
       expect(at(w)).toMatchObject({ revision: 0, realized: null });
       expect(Number(at(w).sample_count)).toBe(PER_WINDOW);
     }
-    // Calibrated scores: about 0.87 before the shift, about 0.67 after it, each within its band's reach.
+    // Calibrated scores: about 0.9 before the shift, clearly lower after it. The calibration learns from the
+    // first 2,000 labeled pairs to arrive, which the joiner's partitions order differently from run to run: over
+    // six runs the shifted window's estimate lay between 0.71 and 0.76 (the pre-shift one 0.90-0.91), so the
+    // drop is asserted rather than a fixed level a run may cross.
     expect(at(LABELED).estimate).toBeGreaterThan(0.82);
-    expect(at(SHIFT).estimate).toBeLessThan(0.75);
+    expect(at(SHIFT).estimate).toBeLessThan(0.8);
+    expect(at(LABELED).estimate - at(SHIFT).estimate).toBeGreaterThan(0.1);
     expect(at(SHIFT).band_high - at(SHIFT).band_low).toBeGreaterThan(0);
     const auc = await estimates('roc_auc');
     expect(auc.find((x) => Number(x.window_start_ms) === windowStart(SHIFT))!.estimate).toBeGreaterThan(0.5);
