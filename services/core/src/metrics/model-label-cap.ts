@@ -1,10 +1,11 @@
 /** The label value every model/version pair beyond the cap is counted under (model_id and model_version). */
 export const OTHER_MODEL = '__other__';
 
-export interface ModelLabels {
+// A type, not an interface: a label set (Record<string, string>) takes it.
+export type ModelLabels = {
   model_id: string;
   model_version: string;
-}
+};
 
 /**
  * Bounds the model_id/model_version label pairs of per-model series: the first `maxPairs` pairs seen keep their

@@ -1,6 +1,7 @@
-import { Counter, Gauge, Histogram, type Registry } from 'prom-client';
+import { Counter, Gauge, type Registry } from 'prom-client';
 import { CLASSIFICATION_METRICS, REGRESSION_METRICS } from '../performance/metric-names.ts';
 import { ModelLabelCap, type ModelLabels } from './model-label-cap.ts';
+import { SeriesHistogram, type HistogramSeries } from './series-histogram.ts';
 
 /**
  * Window figures exported as Prometheus gauges: the ones an SLO is written on. Per-class figures are left out
@@ -53,8 +54,11 @@ export class ModelMetrics {
   private readonly samples: Gauge<'model_id' | 'model_version' | 'window'>;
   private readonly driftShare: Gauge<'model_id' | 'model_version'>;
   private readonly driftedFeatures: Gauge<'model_id' | 'model_version'>;
-  private readonly confidence: Histogram<'model_id' | 'model_version'>;
-  private readonly latency: Histogram<'model_id' | 'model_version'>;
+  private readonly confidence: SeriesHistogram;
+  private readonly latency: SeriesHistogram;
+  /** The histogram series of each admitted pair, by model and version: two lookups per event, no label hashing. */
+  private readonly admittedSeries = new Map<string, Map<string, PairSeries>>();
+  private otherSeries: PairSeries | undefined;
   private readonly overflow: Counter;
 
   constructor(registry: Registry, maxPairs: number) {
@@ -85,17 +89,15 @@ export class ModelMetrics {
       labelNames: pair,
       registers,
     });
-    this.confidence = new Histogram({
+    this.confidence = new SeriesHistogram({
       name: 'driftline_model_prediction_confidence',
       help: "The predicted class's score (the largest of `scores`) of classifier predictions that carry scores.",
-      labelNames: pair,
       buckets: CONFIDENCE_BUCKETS,
       registers,
     });
-    this.latency = new Histogram({
+    this.latency = new SeriesHistogram({
       name: 'driftline_model_inference_latency_seconds',
       help: 'Serving latency the model server reported (latency_ms) per prediction.',
-      labelNames: pair,
       buckets: LATENCY_BUCKETS,
       registers,
     });
@@ -131,12 +133,28 @@ export class ModelMetrics {
   /** One inference event's confidence and latency, into the histograms. */
   inference(modelId: string, modelVersion: string, o: InferenceObservation): void {
     if (o.confidence === undefined && o.latencyMs === undefined) return;
-    const { overflow, ...labels } = this.cap.labels(modelId, modelVersion);
-    if (overflow) this.overflow.inc();
-    if (o.confidence !== undefined && Number.isFinite(o.confidence))
-      this.confidence.observe(labels, o.confidence);
+    const series = this.seriesOf(modelId, modelVersion);
+    if (series === this.otherSeries) this.overflow.inc();
+    if (o.confidence !== undefined && Number.isFinite(o.confidence)) series.confidence.observe(o.confidence);
     if (o.latencyMs !== undefined && Number.isFinite(o.latencyMs) && o.latencyMs >= 0)
-      this.latency.observe(labels, o.latencyMs / 1000);
+      series.latency.observe(o.latencyMs / 1000);
+  }
+
+  /** The pair's histogram series, or `__other__`'s beyond the cap (never kept per pair: those are unbounded). */
+  private seriesOf(modelId: string, modelVersion: string): PairSeries {
+    const known = this.admittedSeries.get(modelId)?.get(modelVersion);
+    if (known) return known;
+    const { overflow, ...labels } = this.cap.labels(modelId, modelVersion);
+    if (overflow) return (this.otherSeries ??= this.pairSeries(labels));
+    const series = this.pairSeries(labels);
+    let versions = this.admittedSeries.get(modelId);
+    if (!versions) this.admittedSeries.set(modelId, (versions = new Map()));
+    versions.set(modelVersion, series);
+    return series;
+  }
+
+  private pairSeries(labels: ModelLabels): PairSeries {
+    return { confidence: this.confidence.series(labels), latency: this.latency.series(labels) };
   }
 
   private admitted(modelId: string, modelVersion: string): ModelLabels | undefined {
@@ -147,9 +165,18 @@ export class ModelMetrics {
   }
 }
 
-/** The largest class score of a classifier prediction, or undefined without scores. */
+interface PairSeries {
+  confidence: HistogramSeries;
+  latency: HistogramSeries;
+}
+
+/** The largest finite class score of a classifier prediction, or undefined without one. Once per event. */
 export function confidenceOf(scores: Record<string, number> | null | undefined): number | undefined {
   if (!scores) return undefined;
-  const values = Object.values(scores).filter(Number.isFinite);
-  return values.length > 0 ? Math.max(...values) : undefined;
+  let largest: number | undefined;
+  for (const name in scores) {
+    const score = scores[name]!;
+    if (Number.isFinite(score) && (largest === undefined || score > largest)) largest = score;
+  }
+  return largest;
 }
