@@ -9,6 +9,7 @@
  * before kafkajs is loaded (`kafkajs-patches.ts` does that).
  */
 import { createRequire } from 'node:module';
+import { crc32c } from './crc32c.ts';
 
 const require = createRequire(import.meta.url);
 
@@ -49,7 +50,6 @@ interface LongClass {
 }
 
 const Long = require('kafkajs/src/utils/long.js') as LongClass;
-const crc32C = require('kafkajs/src/protocol/recordBatch/crc32C/index.js') as (b: Buffer) => number;
 
 const MAGIC = 2;
 const TRANSACTIONAL = 16;
@@ -222,7 +222,7 @@ function writeBatch(w: Writer, b: PreparedBatch, args: ProduceRequestArgs): void
       w.varBytes(v);
     }
   });
-  w.buf.writeUInt32BE(crc32C(w.buf.subarray(start + CRC_START, w.offset)), crcAt);
+  w.buf.writeUInt32BE(crc32c(w.buf.subarray(start + CRC_START, w.offset)), crcAt);
 }
 
 /**
