@@ -4,7 +4,7 @@
 // servers if they run, else starting them); streams are generated and encoded before any clock starts.
 // 1. Throughput: Avro predictions of three models (20 numeric features and one categorical), labels for 90% of
 //    them 1-61 s later in event time, the third model's x0 shifted by one standard deviation half way, produced
-//    as fast as kafkajs goes. Reports events/s end to end and per stage (the sink's inference_log rows, the
+//    as fast as librdkafka goes (bench/pipeline/librdkafka-producer.ts). Reports events/s end to end and per stage (the sink's inference_log rows, the
 //    joiner's pairs in labeled_predictions, the performance monitor's 5-minute windows), CPU ms per 1,000
 //    events of each service and server (from /proc) and peak RSS; then, services stopped, the floor: a plain
 //    kafkajs consume-and-insert of the same topics into ClickHouse, its events/s and CPU.
@@ -31,10 +31,10 @@ const fixed = (x: number, digits = 1) => (Number.isFinite(x) ? x.toFixed(digits)
 function printThroughput(r: ThroughputResult): number | undefined {
   const events = r.predictions + r.labels;
   console.log(
-    `\nTHROUGHPUT: ${r.predictions} predictions + ${r.labels} labels = ${events} events, as fast as kafkajs goes`,
+    `\nTHROUGHPUT: ${r.predictions} predictions + ${r.labels} labels = ${events} events, as fast as librdkafka goes`,
   );
   console.log(
-    `load average at start ${fixed(r.load)}; produced in ${fixed(r.producedIn)} s (${Math.round(events / r.producedIn)} events/s)`,
+    `load average at start ${fixed(r.load)}; produced in ${fixed(r.producedIn)} s (${Math.round(events / r.producedIn)} events/s; the producer's CPU ${fixed(r.producerCpuSeconds)} s)`,
   );
   console.log('stage                               holds everything after   events/s');
   for (const s of STAGES) {

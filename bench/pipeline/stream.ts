@@ -1,5 +1,6 @@
-// The benchmark's streams, encoded before any clock starts, and the two ways it produces them: as fast as kafkajs
-// goes (throughput) and paced at a fixed rate in event-time order (latency).
+// The benchmark's streams, encoded before any clock starts, and two ways to produce them from this process with
+// kafkajs: as fast as it goes (bench/sink.ts; the pipeline's throughput run uses librdkafka-producer.ts) and
+// paced at a fixed rate in event-time order (latency).
 import type { Kafka, Message } from 'kafkajs';
 import type { TopicNames } from '../../services/core/src/config/topics.ts';
 import { classifierTraffic, type SimulatedPair } from '../../services/simulator/src/classifier-traffic.ts';
