@@ -89,7 +89,7 @@ function printLatency(r: LatencyResult): void {
   const idle = [...r.idleCores].map(([name, c]) => `${name} ${fixed(c * 100, 0)}%`).join(', ');
   console.log(`idle before the warm-up (ready, no traffic), CPU share of a core: ${idle}`);
   console.log(
-    `(ClickHouse polled every ${r.pollMs} ms for the rows of table parts it had not read (part list, then those parts); slowest poll ${fixed(r.slowestPollMs, 0)} ms; ${r.failedPolls} failed; this process, producer and poller and alert reader, ${fixed(r.benchCpuSeconds)} CPU s)`,
+    `(ClickHouse polled every ${r.pollMs} ms for the rows of table parts it had not read (part list, then those parts); slowest poll ${fixed(r.slowestPollMs, 0)} ms; ${r.failedPolls} failed; this process, poller and alert reader, ${fixed(r.benchCpuSeconds)} CPU s; the producer, librdkafka, ${fixed(r.producerCpuSeconds)} CPU s)`,
   );
   console.log(
     `\n${'alerts on the topic'.padEnd(40)}model    window (event time)  severity  window closable → alert`,

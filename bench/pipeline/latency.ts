@@ -1,4 +1,4 @@
-// The latency run: a time-ordered stream produced at a fixed rate into a fresh default `driftline up` with a
+// The latency run: a time-ordered stream produced at a fixed rate (librdkafka, librdkafka-producer.ts) into a fresh default `driftline up` with a
 // reference profile per model; while it flows, a poller notes when each row becomes visible in ClickHouse and a
 // consumer notes when each alert lands on the alerts topic.
 import { loadavg } from 'node:os';
@@ -10,7 +10,8 @@ import { percentiles, type Percentiles } from '../lib/percentiles.ts';
 import { closableAt, watchAlerts, type Lateness, type SeenAlert } from './alerts.ts';
 import { REGISTRY, ROOT, type Deployment } from './deployment.ts';
 import { cpuSince, cpuSnapshot, measuredProcesses } from '../lib/process-stats.ts';
-import { buildTimedStream, MODELS, producePaced, type TimedEvent } from './stream.ts';
+import { LibrdkafkaProducer } from './librdkafka-producer.ts';
+import { buildTimedStream, MODELS, type TimedEvent } from './stream.ts';
 import { VisibilityPoller } from './visibility.ts';
 
 /** Three hours and a quarter of event time per model: the default one-hour windows up to [02:00, 03:00) close. */
@@ -53,8 +54,10 @@ export interface LatencyResult {
   pollMs: number;
   slowestPollMs: number;
   failedPolls: number;
-  /** CPU seconds of this process (producer, poller, alert reader) from the first produce to the last row seen. */
+  /** CPU seconds of this process (poller, alert reader) from the first produce to the last row seen. */
   benchCpuSeconds: number;
+  /** CPU seconds of the producer (librdkafka's process) while it produced. */
+  producerCpuSeconds: number;
   /** CPU share of a core of each service and server, ready and with no traffic, over a few seconds. */
   idleCores: Map<string, number>;
   /** CPU seconds of each service and server from the first produce to the last row seen. */
@@ -127,18 +130,19 @@ export async function runLatency(d: Deployment, rate: number, seconds: number): 
   );
   poller.start();
   // Warm-up: the same rate for a few seconds on other models, until ClickHouse holds it all.
-  await producePaced(d.kafka, d.topics, warmUp, rate, new Float64Array(warmUp.length));
+  await (await LibrdkafkaProducer.prepare(d.runDir, 'warm-up', d.topics, warmUp, rate)).run();
   const warmUpEnd = performance.now();
   const warmUpCounts = counts(warmUp);
   await drain(poller, warmUpCounts, 120_000);
   const warmUpDrainSeconds = (performance.now() - warmUpEnd) / 1000;
 
-  const sentAt = new Float64Array(events.length);
+  const producer = await LibrdkafkaProducer.prepare(d.runDir, 'paced', d.topics, events, rate);
   const load = loadavg()[0]!;
   const pidsCpu = cpuSnapshot(pids);
   const cpu = process.cpuUsage();
   const start = performance.now();
-  await producePaced(d.kafka, d.topics, events, rate, sentAt);
+  const produced = await producer.run();
+  const sentAt = produced.sentAt!;
   const producedIn = (performance.now() - start) / 1000;
   await drain(poller, counts(events, warmUpCounts), 120_000);
   await poller.stop();
@@ -160,6 +164,7 @@ export async function runLatency(d: Deployment, rate: number, seconds: number): 
     slowestPollMs: poller.slowestPollMs,
     failedPolls: poller.failedPolls,
     benchCpuSeconds: (benchCpu.user + benchCpu.system) / 1e6,
+    producerCpuSeconds: produced.cpuSeconds,
     processCpuSeconds,
     idleCores: new Map([...idleCpuSeconds].map(([name, cpu]) => [name, cpu / IDLE_SECONDS])),
     alerts: watcher.alerts.map((a) => {

@@ -1,10 +1,10 @@
-// The benchmark's streams, encoded before any clock starts, and two ways to produce them from this process with
-// kafkajs: as fast as it goes (bench/sink.ts; the pipeline's throughput run uses librdkafka-producer.ts) and
-// paced at a fixed rate in event-time order (latency).
+// The benchmark's streams, encoded before any clock starts (the pipeline's runs produce them with
+// librdkafka-producer.ts), and produceFlatOut, as fast as kafkajs goes from this process (bench/sink.ts).
 import type { Kafka, Message } from 'kafkajs';
 import type { TopicNames } from '../../services/core/src/config/topics.ts';
 import { classifierTraffic, type SimulatedPair } from '../../services/simulator/src/classifier-traffic.ts';
 import type { Encode } from '../lib/avro-encoder.ts';
+import type { OutgoingRecord } from './librdkafka-producer.ts';
 
 export const T0 = Date.parse('2026-06-01T00:00:00Z');
 export const MODELS = ['model-0', 'model-1', 'model-2'] as const;
@@ -31,6 +31,19 @@ export function buildStream(encode: Encode, predictions: number): Stream {
     }
   });
   return stream;
+}
+
+/** The throughput stream in produce order: each chunk of 5,000 predictions, then its share of the labels. */
+export function flatOutOrder(stream: Stream): OutgoingRecord[] {
+  const out: OutgoingRecord[] = [];
+  const chunk = 5_000;
+  const ratio = stream.truth.length / stream.inference.length;
+  for (let i = 0; i < stream.inference.length; i += chunk) {
+    for (const message of stream.inference.slice(i, i + chunk)) out.push({ topic: 'inference', message });
+    for (const message of stream.truth.slice(Math.floor(i * ratio), Math.floor((i + chunk) * ratio)))
+      out.push({ topic: 'truth', message });
+  }
+  return out;
 }
 
 /** Produces both topics in step, chunk by chunk (labels of a chunk after its predictions), a few in flight. */
@@ -128,48 +141,4 @@ export function buildTimedStream(
     }
   });
   return events.sort((a, b) => a.timestamp - b.timestamp);
-}
-
-/**
- * Produces `events` in order at `rate` events/s: every 10 ms, whatever is due in one request over both topics,
- * up to 16 requests in flight. `sentAt[i]` gets the wall time (performance.now()) event i was handed to kafkajs.
- */
-export async function producePaced(
-  kafka: Kafka,
-  topics: TopicNames,
-  events: readonly TimedEvent[],
-  rate: number,
-  sentAt: Float64Array,
-): Promise<void> {
-  const producer = kafka.producer();
-  await producer.connect();
-  const inFlight = new Set<Promise<unknown>>();
-  let failure: unknown;
-  const start = performance.now();
-  let next = 0;
-  while (next < events.length && failure === undefined) {
-    const due = Math.min(events.length, Math.floor(((performance.now() - start) / 1000) * rate));
-    if (due > next) {
-      const now = performance.now();
-      const byTopic = { inference: [] as Message[], truth: [] as Message[] };
-      for (; next < due; next++) {
-        sentAt[next] = now;
-        byTopic[events[next]!.topic].push(events[next]!.message);
-      }
-      const topicMessages = [
-        { topic: topics.inference, messages: byTopic.inference },
-        { topic: topics.groundTruth, messages: byTopic.truth },
-      ].filter((t) => t.messages.length > 0);
-      const sent: Promise<unknown> = producer.sendBatch({ topicMessages }).then(
-        () => inFlight.delete(sent),
-        (e: unknown) => (failure = e),
-      );
-      inFlight.add(sent);
-      if (inFlight.size >= 16) await Promise.race(inFlight);
-    }
-    await new Promise((r) => setTimeout(r, 10));
-  }
-  await Promise.all(inFlight);
-  await producer.disconnect();
-  if (failure !== undefined) throw failure;
 }

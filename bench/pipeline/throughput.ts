@@ -8,7 +8,7 @@ import { REGISTRY, ROOT } from './deployment.ts';
 import { consumeAndInsert } from './floor.ts';
 import { cpuSince, cpuSnapshot, measuredProcesses, peakRssMb } from '../lib/process-stats.ts';
 import { LibrdkafkaProducer } from './librdkafka-producer.ts';
-import { buildStream, type Stream } from './stream.ts';
+import { buildStream, flatOutOrder, type Stream } from './stream.ts';
 
 /**
  * Each stage's count of what it holds (`query`, with FINAL: duplicates count once) and a cheap upper bound of it
@@ -77,7 +77,7 @@ export async function runThroughput(d: Deployment, predictions: number): Promise
   const stream = buildStream(await avroEncoder(d.env.DRIFTLINE_TOPIC_PREFIX!, REGISTRY), predictions);
   const events = stream.inference.length + stream.truth.length;
   d.up();
-  const producer = await LibrdkafkaProducer.prepare(d.runDir, d.topics, stream);
+  const producer = await LibrdkafkaProducer.prepare(d.runDir, 'throughput', d.topics, flatOutOrder(stream));
   const pids = measuredProcesses(ROOT, d.runDir);
   const before = cpuSnapshot(pids);
   const load = loadavg()[0]!;
