@@ -169,10 +169,10 @@ export const SETTINGS = {
   ),
   // 20,000, not 5,000: a part per insert is what ClickHouse pays for (writing, then merging); in the pipeline
   // benchmark (npx tsx bench/pipeline.ts) flat out, ClickHouse took 11.3-13.0 CPU ms per 1,000 events against
-  // 13.6-20.0 at 5,000 (three runs each, the same minutes;
-  // DRIFTLINE_SINK_BATCH_SIZE=5000 npx tsx bench/pipeline.ts runs the old value). A fetch (10 MiB at most) holds fewer rows than that
-  // at moderate rates, so latency is not touched; rows are encoded as they are decoded, so memory hardly is
-  // (the sink's peak RSS 389-427 MB in three runs, 409 MB at 5,000 in the previous round's).
+  // 13.6-20.0 at 5,000 (three runs each, the same minutes; DRIFTLINE_SINK_BATCH_SIZE=5000 runs the old value).
+  // A fetch (10 MiB at most) holds fewer rows than that at moderate rates, so latency is not touched; rows are
+  // encoded as they are decoded, so memory hardly is (the sink's peak RSS 389-427 MB in three runs, 409 MB at
+  // 5,000 in the previous round's).
   sinkBatchSize: setting(
     'DRIFTLINE_SINK_BATCH_SIZE',
     '20000',
