@@ -94,12 +94,15 @@ describe('per-model Prometheus series on a running drift monitor (real Kafka, re
     );
     const pair = (v: string) => ({ model_id: v === '__other__' ? v : 'fraud', model_version: v });
     const scrape = async () => scrapeMetrics(await p.port());
+    // The window's drift_metrics rows are written before its close record and then the gauges: a scrape right
+    // after the rows appear can come before the gauges are set, so the wait includes them.
     const text = await waitFor(
-      'every event in the histograms',
+      'every event in the histograms and the closed window in the gauges',
       scrape,
       (t) =>
         sample(t, 'driftline_model_prediction_confidence_count', pair('v1')) === 2500 &&
-        sample(t, 'driftline_model_prediction_confidence_count', pair('__other__')) === 40,
+        sample(t, 'driftline_model_prediction_confidence_count', pair('__other__')) === 40 &&
+        sample(t, 'driftline_model_drift_share', pair('v1')) !== undefined,
       120_000,
     );
     const confidenceSum = v1.reduce((s, e) => s + confidenceOf(e.prediction.scores)!, 0);
