@@ -1,13 +1,15 @@
 // Benchmark (not a test) of the per-event Prometheus observations: npm run bench -- model-metrics
 // (or npx tsx bench/model-metrics.ts [events=1000000])
 // The drift monitor observes every inference event's confidence and latency in per-model histograms
-// (ModelMetrics.inference, three models); the label joiner every joined pair's label delay. Each pass against
-// prom-client's Histogram observed with its label object, which hashes the labels at every call (what both
-// services did before core/metrics/series-histogram.ts). Rounds alternate the passes; each pass's least CPU
-// time is its cost (a neighbour's load only adds).
-import { Histogram, Registry } from 'prom-client';
+// (ModelMetrics.inference, three models); the label joiner every joined pair's label delay (its histogram and
+// the model's quantile sketch: observeLabelDelay). Each against prom-client's Histogram observed with its label
+// object, which hashes the labels at every call (what both services did before
+// core/metrics/series-histogram.ts). Rounds alternate the passes; each pass's least CPU time is its cost (a
+// neighbour's load only adds).
+import { Counter, Histogram, Registry } from 'prom-client';
 import { ModelMetrics } from '../services/core/src/metrics/model-metrics.ts';
-import { SeriesHistogram } from '../services/core/src/metrics/series-histogram.ts';
+import { DelaySketch } from '../services/label-joiner/src/delay-sketch.ts';
+import { createJoinerMetrics } from '../services/label-joiner/src/joiner-metrics.ts';
 
 const EVENTS = Number(process.argv[2] ?? 1_000_000);
 const ROUNDS = 5;
@@ -37,22 +39,25 @@ function ourInference(): (i: number) => void {
     metrics.inference(MODELS[i % 3]!, 'v1', { confidence: confidence(i), latencyMs: latencyMs(i) });
 }
 
-const DELAY = [1, 10, 60, 300, 900, 3600, 14_400, 86_400];
+const DELAY = [1, 10, 60, 300, 900, 3600, 4 * 3600, 86_400, 3 * 86_400, 7 * 86_400, 14 * 86_400, 30 * 86_400];
 
+/** The joiner's label delay as it was: prom-client's Histogram with a label object, and the model's sketch. */
 function promClientDelay(): (i: number) => void {
   const h = new Histogram({ name: 'd', help: 'd', labelNames: ['model_id'], buckets: DELAY, registers: [] });
-  return (i) => h.observe({ model_id: MODELS[i % 3]! }, i % 100);
-}
-
-function ourDelay(): (i: number) => void {
-  const h = new SeriesHistogram({ name: 'd', help: 'd', buckets: DELAY, registers: [] });
-  const series = new Map<string, ReturnType<SeriesHistogram['series']>>();
+  const sketches = new Map(MODELS.map((m) => [m, new DelaySketch()]));
   return (i) => {
     const model = MODELS[i % 3]!;
-    let s = series.get(model);
-    if (!s) series.set(model, (s = h.series({ model_id: model })));
-    s.observe(i % 100);
+    h.observe({ model_id: model }, i % 100);
+    sketches.get(model)!.add(i % 100);
   };
+}
+
+/** The joiner's own metrics (its histogram of series handles and the model's sketch). */
+function ourDelay(): (i: number) => void {
+  const registry = new Registry();
+  const deadLetters = new Counter({ name: 'x', help: 'x', labelNames: ['topic', 'reason'], registers: [] });
+  const metrics = createJoinerMetrics(registry, deadLetters);
+  return (i) => metrics.observeLabelDelay(MODELS[i % 3]!, i % 100);
 }
 
 /** CPU ns per event of `observe` over EVENTS events. */
@@ -67,7 +72,7 @@ const passes = {
   'inference event, prom-client': promClientInference,
   'inference event, ModelMetrics': ourInference,
   'label delay, prom-client': promClientDelay,
-  'label delay, SeriesHistogram': ourDelay,
+  'label delay, joiner metrics': ourDelay,
 };
 const best = new Map<string, number>();
 for (let round = 0; round < ROUNDS; round++)
@@ -79,5 +84,5 @@ console.log(`${EVENTS} events, best of ${ROUNDS} rounds, CPU ns per event`);
 for (const [name, ns] of best) console.log(`${name.padEnd(34)}${ns.toFixed(0).padStart(8)}`);
 const ratio = (a: string, b: string) => (best.get(a)! / best.get(b)!).toFixed(1);
 console.log(
-  `prom-client / ours: inference ${ratio('inference event, prom-client', 'inference event, ModelMetrics')}x, label delay ${ratio('label delay, prom-client', 'label delay, SeriesHistogram')}x`,
+  `prom-client / ours: inference ${ratio('inference event, prom-client', 'inference event, ModelMetrics')}x, label delay ${ratio('label delay, prom-client', 'label delay, joiner metrics')}x`,
 );

@@ -33,15 +33,23 @@ export function buildStream(encode: Encode, predictions: number): Stream {
   return stream;
 }
 
-/** The throughput stream in produce order: each chunk of 5,000 predictions, then its share of the labels. */
-export function flatOutOrder(stream: Stream): OutgoingRecord[] {
-  const out: OutgoingRecord[] = [];
+/** The throughput stream's chunks in produce order: 5,000 predictions, then their share of the labels. */
+function* chunks(stream: Stream): Generator<{ predictions: Message[]; labels: Message[] }> {
   const chunk = 5_000;
   const ratio = stream.truth.length / stream.inference.length;
-  for (let i = 0; i < stream.inference.length; i += chunk) {
-    for (const message of stream.inference.slice(i, i + chunk)) out.push({ topic: 'inference', message });
-    for (const message of stream.truth.slice(Math.floor(i * ratio), Math.floor((i + chunk) * ratio)))
-      out.push({ topic: 'truth', message });
+  for (let i = 0; i < stream.inference.length; i += chunk)
+    yield {
+      predictions: stream.inference.slice(i, i + chunk),
+      labels: stream.truth.slice(Math.floor(i * ratio), Math.floor((i + chunk) * ratio)),
+    };
+}
+
+/** The throughput stream in produce order, record by record (for librdkafka-producer.ts). */
+export function flatOutOrder(stream: Stream): OutgoingRecord[] {
+  const out: OutgoingRecord[] = [];
+  for (const { predictions, labels } of chunks(stream)) {
+    for (const message of predictions) out.push({ topic: 'inference', message });
+    for (const message of labels) out.push({ topic: 'truth', message });
   }
   return out;
 }
@@ -50,12 +58,9 @@ export function flatOutOrder(stream: Stream): OutgoingRecord[] {
 export async function produceFlatOut(kafka: Kafka, topics: TopicNames, stream: Stream): Promise<void> {
   const producer = kafka.producer();
   await producer.connect();
-  const chunk = 5_000;
   const inFlight: Promise<unknown>[] = [];
-  const ratio = stream.truth.length / stream.inference.length;
-  for (let i = 0; i < stream.inference.length; i += chunk) {
-    const labels = stream.truth.slice(Math.floor(i * ratio), Math.floor((i + chunk) * ratio));
-    inFlight.push(producer.send({ topic: topics.inference, messages: stream.inference.slice(i, i + chunk) }));
+  for (const { predictions, labels } of chunks(stream)) {
+    inFlight.push(producer.send({ topic: topics.inference, messages: predictions }));
     inFlight.push(producer.send({ topic: topics.groundTruth, messages: labels }));
     if (inFlight.length >= 4) await Promise.all(inFlight.splice(0));
   }
