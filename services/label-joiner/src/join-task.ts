@@ -250,6 +250,8 @@ export class JoinTask implements PartitionTask {
       groundTruthTopic: t.groundTruth,
       deadLetterOrphans: this.d.deadLetterOrphans,
       now: Date.now(),
+      task: this.partition,
+      tasks: this.d.partitions,
     });
     const changelog: Message[] = this.logging
       .drain()

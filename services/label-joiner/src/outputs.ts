@@ -2,6 +2,7 @@ import type { Message } from '../../core/src/kafka/client.ts';
 import { DEAD_LETTER_HEADERS, toDeadLetter, type Rejected } from '../../core/src/kafka/dead-letter.ts';
 import { encodeJoinExpiration } from '../../core/src/kafka/join-expiration.ts';
 import type { Codecs } from '../../core/src/serde/codecs.ts';
+import { encodeJoinerTask, JOINER_TASK_HEADER } from '../../core/src/serde/joiner-task-header.ts';
 import { encodePreviousLabel, PREVIOUS_LABEL_HEADER } from '../../core/src/serde/previous-label-header.ts';
 import type { JoinOutput } from './join-processor.ts';
 import type { JoinerMetrics } from './joiner-metrics.ts';
@@ -17,6 +18,9 @@ export interface OutputContext {
   groundTruthTopic: string;
   deadLetterOrphans: boolean;
   now: number;
+  /** The partition task joining, of `tasks`: named on every pair (JOINER_TASK_HEADER). */
+  task: number;
+  tasks: number;
 }
 
 /** Turns a batch's join outputs and rejected inputs into Kafka messages. Pure. */
@@ -30,12 +34,14 @@ export function toMessages(
     expired: [],
     deadLetters: rejected.map((r) => toDeadLetter(r, ctx.now)),
   };
+  const task = encodeJoinerTask(ctx.task, ctx.tasks);
+  const plain = { [JOINER_TASK_HEADER]: task }; // one object for every pair that is no correction
   for (const o of outputs) {
     if (o.type === 'joined') {
       const headers =
         o.previousLabel === null
-          ? undefined
-          : { [PREVIOUS_LABEL_HEADER]: encodePreviousLabel(o.previousLabel) };
+          ? plain
+          : { [JOINER_TASK_HEADER]: task, [PREVIOUS_LABEL_HEADER]: encodePreviousLabel(o.previousLabel) };
       out.joined.push({ key: o.pair.model_id, value: ctx.codecs.joined.encode(o.pair), headers });
     } else if (o.type === 'expired') {
       out.expired.push({ key: o.expiration.prediction_id, value: encodeJoinExpiration(o.expiration) });

@@ -10,6 +10,7 @@ import { toDeadLetter, type Rejected } from '../../core/src/kafka/dead-letter.ts
 import { commitTransaction, type OutgoingRecords } from '../../core/src/kafka/transactional-batch.ts';
 import type { Logger } from '../../core/src/logger.ts';
 import type { JoinedPrediction } from '../../core/src/records/records.generated.ts';
+import { decodeJoinerTask, JOINER_TASK_HEADER } from '../../core/src/serde/joiner-task-header.ts';
 import { decodePreviousLabel, PREVIOUS_LABEL_HEADER } from '../../core/src/serde/previous-label-header.ts';
 import type { FlushResult } from './emit.ts';
 import type { PerformanceMetrics } from './perf-metrics.ts';
@@ -77,7 +78,8 @@ export async function prepareBatch(
     const previous = record.correction
       ? decodePreviousLabel(message.headers?.[PREVIOUS_LABEL_HEADER])
       : undefined;
-    const { outcome, detail } = processor.process(record, previous);
+    const task = decodeJoinerTask(message.headers?.[JOINER_TASK_HEADER]);
+    const { outcome, detail } = processor.process(record, previous, task);
     outcomes[outcome] += 1;
     if (outcome === 'invalid') {
       const error = detail ?? 'unusable joined prediction';

@@ -1,5 +1,7 @@
 import { RegressionState } from '../../core/src/performance/index.ts';
 import { CLASSIFICATION_DEFAULTS } from '../../core/src/performance/index.ts';
+import type { JoinerTask } from '../../core/src/serde/joiner-task-header.ts';
+import { MergedStreamTime } from '../../core/src/windows/merged-stream-time.ts';
 import type { Baseline } from './baseline.ts';
 import { ClassificationBucket } from './classification-bucket.ts';
 import { emptyState, type Kind, type KindState } from './kind-state.ts';
@@ -91,17 +93,37 @@ export interface VersionInfo {
 export interface ModelStateJson {
   streamTime: number | null;
   versions: VersionInfo[];
+  /** Each label-joiner task's largest prediction time of the model (absent in states stored before). */
+  tasks?: Record<string, number>;
+  taskCount?: number;
 }
 
 /** A model's clock and versions, and its series by version and segment. */
 export class ModelState {
-  /** The largest prediction time seen for this model: windows close on it, so replays close them alike. */
-  streamTime = Number.NEGATIVE_INFINITY;
+  /**
+   * The model's prediction times merged over the joiner tasks that bring its pairs: windows close on it, so
+   * replays close them alike.
+   */
+  private readonly clock: MergedStreamTime;
   readonly versions: VersionInfo[] = [];
   private readonly byVersion = new Map<string, VersionInfo>();
   readonly series = new Map<string, Series>();
 
-  constructor(readonly id: string) {}
+  constructor(
+    readonly id: string,
+    maxTaskSkewMs: number,
+  ) {
+    this.clock = new MergedStreamTime(maxTaskSkewMs);
+  }
+
+  get streamTime(): number {
+    return this.clock.time;
+  }
+
+  /** Takes a pair's prediction time, joined by the joiner's task `from`. */
+  observe(from: JoinerTask, predictedAt: number): void {
+    this.clock.observe(from.task, predictedAt, from.taskCount);
+  }
 
   version(version: string): VersionInfo | undefined {
     return this.byVersion.get(version);
@@ -120,11 +142,12 @@ export class ModelState {
   }
 
   toJSON(): ModelStateJson {
-    return { streamTime: Number.isFinite(this.streamTime) ? this.streamTime : null, versions: this.versions };
+    const { time, tasks, taskCount } = this.clock.toJSON();
+    return { streamTime: time, versions: this.versions, tasks, taskCount };
   }
 
   restore(json: ModelStateJson): void {
-    this.streamTime = json.streamTime ?? Number.NEGATIVE_INFINITY;
+    this.clock.restore({ time: json.streamTime, tasks: json.tasks, taskCount: json.taskCount });
     this.versions.length = 0;
     this.byVersion.clear();
     for (const v of json.versions) this.addVersion(v);

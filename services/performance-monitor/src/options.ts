@@ -19,6 +19,8 @@ export interface ProcessorOptions {
   bucketMs: number;
   /** A labeled prediction older than the model's stream time minus this is dropped (counted). */
   allowedLatenessMs: number;
+  /** How far a joiner task may lag the model's fastest one and still hold its windows open (MergedStreamTime). */
+  maxJoinerSkewMs: number;
   /** 0: no rolling window. */
   rollingSize: number;
   rollingEvery: number;
@@ -62,6 +64,7 @@ export function resolveProcessorOptions(
     windows: perf.windows.map((ms) => ({ ms, name: durationName(ms) })),
     bucketMs,
     allowedLatenessMs: perf.allowedLateness ?? core.allowedLatenessMs,
+    maxJoinerSkewMs: perf.maxJoinerSkew,
     rollingSize: perf.rollingSize,
     rollingEvery: perf.rollingEvery === 0 ? perf.rollingSize : perf.rollingEvery,
     segmentTags: perf.segmentTags,

@@ -1,4 +1,5 @@
 import { ClassificationState, RegressionState } from '../../core/src/performance/index.ts';
+import { UNNAMED_JOINER_TASK, type JoinerTask } from '../../core/src/serde/joiner-task-header.ts';
 import { isLate } from '../../core/src/windows/window-finality.ts';
 import type { JoinedPrediction } from '../../core/src/records/records.generated.ts';
 import { Baseline } from './baseline.ts';
@@ -62,9 +63,14 @@ export class PerformanceProcessor {
    * bucket and segments it went into and the new pair added, as if the first label had been the corrected
    * one. Without it the correction is skipped (`correction`). A correction beyond the allowed lateness is
    * `late`, like any late record. If the earlier pair was never counted (rejected, or a version this
-   * processor never saw), the new pair is simply added.
+   * processor never saw), the new pair is simply added. `from` is the label joiner's partition task that
+   * joined the pair (its JOINER_TASK_HEADER): the model's stream time waits for the slowest task.
    */
-  process(r: JoinedPrediction, previousLabel?: string | number): ProcessResult {
+  process(
+    r: JoinedPrediction,
+    previousLabel?: string | number,
+    from: JoinerTask = UNNAMED_JOINER_TASK,
+  ): ProcessResult {
     if (r.correction && previousLabel === undefined) return { outcome: 'correction' };
     const kind = recordKind(r);
     if (typeof kind !== 'string') return { outcome: 'invalid', detail: kind.detail };
@@ -85,7 +91,7 @@ export class PerformanceProcessor {
     const replaced = earlier && recordKind(earlier) === kind ? earlier : undefined;
     const ts = r.predicted_at;
     const late = isLate(ts, this.options.allowedLatenessMs, model.streamTime);
-    if (ts > model.streamTime) model.streamTime = ts;
+    model.observe(from, ts);
     const bucketStart = floorTo(ts, this.options.bucketMs);
     for (const segment of segmentsOf(r.tags, this.options.segmentTags)) {
       const series = model.seriesFor(r.model_version, segment, kind);
@@ -147,7 +153,7 @@ export class PerformanceProcessor {
 
   model(id: string): ModelState {
     let model = this.models.get(id);
-    if (!model) this.models.set(id, (model = new ModelState(id)));
+    if (!model) this.models.set(id, (model = new ModelState(id, this.options.maxJoinerSkewMs)));
     return model;
   }
 

@@ -8,7 +8,7 @@ import {
   parseOptionalDuration,
 } from './settings-parse.ts';
 
-const { text, positiveInt, nonNegativeInt } = settingKinds;
+const { text, positiveInt, nonNegativeInt, duration } = settingKinds;
 
 /** A comma-separated list that may be empty (core's `list` requires one item). */
 const optionalList = z.string().transform((s) =>
@@ -46,6 +46,12 @@ export const PERFORMANCE_SETTINGS = {
     '',
     parseOptionalDuration,
     "How far behind the model's stream time a labeled prediction may be and still update its windows; empty: DRIFTLINE_ALLOWED_LATENESS_MS.",
+  ),
+  maxJoinerSkew: setting(
+    'DRIFTLINE_PERF_MAX_JOINER_SKEW',
+    '6h',
+    duration,
+    "A model's windows close on the slowest label-joiner task bringing its pairs (a backfill runs the tasks at different paces), unless that task lags the fastest by more than this: it then no longer holds them open, and its pairs beyond the allowed lateness are counted late. `0`: the fastest task's time, as Kafka Streams' stream time.",
   ),
   rollingSize: setting(
     'DRIFTLINE_PERF_ROLLING_N',

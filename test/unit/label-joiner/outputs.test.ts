@@ -6,6 +6,7 @@ import { decodeJoinExpiration } from '../../../services/core/src/kafka/join-expi
 import type { JoinedPrediction } from '../../../services/core/src/records/records.generated.ts';
 import { readSchema } from '../../../services/core/src/records/schema-files.ts';
 import { createCodecs } from '../../../services/core/src/serde/codecs.ts';
+import { JOINER_TASK_HEADER } from '../../../services/core/src/serde/joiner-task-header.ts';
 import { PREVIOUS_LABEL_HEADER } from '../../../services/core/src/serde/previous-label-header.ts';
 import type { JoinOutput } from '../../../services/label-joiner/src/join-processor.ts';
 import { createJoinerMetrics } from '../../../services/label-joiner/src/joiner-metrics.ts';
@@ -28,7 +29,7 @@ const pair: JoinedPrediction = {
   tags: { region: 'eu' },
   correction: false,
 };
-const ctx = { codecs, groundTruthTopic: 'gt', deadLetterOrphans: true, now: 5 };
+const ctx = { codecs, groundTruthTopic: 'gt', deadLetterOrphans: true, now: 5, task: 3, tasks: 6 };
 const orphan: JoinOutput = {
   type: 'expired',
   expiration: {
@@ -43,12 +44,12 @@ const orphan: JoinOutput = {
 };
 
 describe('toMessages', () => {
-  it('shouldKeyJoinedPairsByModelInTheConfluentWireFormat', async () => {
+  it('shouldKeyJoinedPairsByModelInTheConfluentWireFormatNamingTheirTask', async () => {
     const { joined } = toMessages([{ type: 'joined', pair, previousLabel: null }], [], ctx);
     expect(joined[0]!.key).toBe('churn');
     expect((joined[0]!.value as Buffer).readUInt32BE(1)).toBe(42);
     expect(await codecs.joined.decode(joined[0]!.value as Buffer)).toEqual(pair);
-    expect(joined[0]!.headers).toBeUndefined();
+    expect(joined[0]!.headers).toEqual({ [JOINER_TASK_HEADER]: Buffer.from('3/6') });
   });
 
   it('shouldNameThePreviousLabelOnACorrection', () => {
@@ -57,7 +58,10 @@ describe('toMessages', () => {
       [],
       ctx,
     );
-    expect(joined[0]!.headers).toEqual({ [PREVIOUS_LABEL_HEADER]: '"a"' });
+    expect(joined[0]!.headers).toEqual({
+      [JOINER_TASK_HEADER]: Buffer.from('3/6'),
+      [PREVIOUS_LABEL_HEADER]: '"a"',
+    });
   });
 
   it('shouldEmitAnExpirationAndDeadLetterTheOrphanWithItsOriginalBytesWhenEnabled', () => {

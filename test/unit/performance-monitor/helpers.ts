@@ -1,3 +1,4 @@
+import { UNNAMED_JOINER_TASK, type JoinerTask } from '../../../services/core/src/serde/joiner-task-header.ts';
 import type { JoinedPrediction } from '../../../services/core/src/records/records.generated.ts';
 import type { ProcessorOptions } from '../../../services/performance-monitor/src/options.ts';
 import type { MetricRow } from '../../../services/performance-monitor/src/rows.ts';
@@ -18,6 +19,7 @@ export function options(overrides: Partial<ProcessorOptions> = {}): ProcessorOpt
     ],
     bucketMs: MIN,
     allowedLatenessMs: 10 * MIN,
+    maxJoinerSkewMs: 6 * 60 * MIN,
     rollingSize: 0,
     rollingEvery: 0,
     segmentTags: [],
@@ -62,16 +64,20 @@ export function reg(at: number, target: number, prediction: number, extra: Parti
   return cls(at, '', '', { label: target, predicted_label: null, predicted_value: prediction, ...extra });
 }
 
-/** Runs records through a processor in batches of `batch`, flushing after each; revision = records seen. */
+/**
+ * Runs records through a processor in batches of `batch`, flushing after each; revision = records seen.
+ * `taskOf` names the joiner task of each record (none: the header-less clock).
+ */
 export function run(
   records: readonly JoinedPrediction[],
   o: ProcessorOptions,
   batch = records.length,
   processor = new PerformanceProcessor(o),
+  taskOf: (r: JoinedPrediction) => JoinerTask = () => UNNAMED_JOINER_TASK,
 ): { processor: PerformanceProcessor; flushes: FlushResult[] } {
   const flushes: FlushResult[] = [];
   for (let i = 0; i < records.length; i += batch) {
-    for (const r of records.slice(i, i + batch)) processor.process(r);
+    for (const r of records.slice(i, i + batch)) processor.process(r, undefined, taskOf(r));
     const seen = Math.min(i + batch, records.length);
     flushes.push(processor.flush(seen, String(seen)));
   }

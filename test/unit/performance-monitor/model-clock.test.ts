@@ -1,8 +1,14 @@
 import { describe, expect, it } from 'vitest';
 import type { JoinedPrediction } from '../../../services/core/src/records/records.generated.ts';
+import { decodeJoinerTask, type JoinerTask } from '../../../services/core/src/serde/joiner-task-header.ts';
+import { PerformanceProcessor } from '../../../services/performance-monitor/src/processor.ts';
 import { MIN, T0, cls, finalRows, options, run } from './helpers.ts';
 
 const DAY = 24 * 60 * MIN;
+
+/** Pair i was joined by the joiner's task i mod 2, of two (the header the joiner writes: `0/2`, `1/2`). */
+const taskOf = (r: JoinedPrediction): JoinerTask =>
+  decodeJoinerTask(`${Number(r.prediction_id.split('-')[1]) % 2}/2`);
 
 /** 40 minutes of one model's labeled predictions from `startMs`, two a minute, every third one wrong. */
 function stream(model: string, startMs: number): JoinedPrediction[] {
@@ -43,5 +49,33 @@ describe('PerformanceProcessor: each model on its own clock', () => {
     const counts = got.filter((r) => r.metric === 'count');
     expect(counts.filter((r) => r.window_size === '5m').map((r) => r.value)).toEqual(Array(8).fill(10));
     expect(counts.filter((r) => r.is_final === 1).length).toBeGreaterThan(0);
+  });
+
+  it('shouldCountNoPairLateWhenOneJoinerTaskRunsFortyMinutesAheadOfAnother', () => {
+    // A backfill: task 0 emits all its pairs (the even ones) before task 1 emits any (the odd ones).
+    const o = options({ allowedLatenessMs: 5 * MIN });
+    const pairs = stream('m', T0);
+    const skewed = [
+      ...pairs.filter((r) => taskOf(r).task === '0'),
+      ...pairs.filter((r) => taskOf(r).task === '1'),
+    ];
+    const processor = new PerformanceProcessor(o);
+    const outcomes = skewed.map((r) => processor.process(r, undefined, taskOf(r)).outcome);
+    expect(outcomes.filter((x) => x === 'late')).toEqual([]);
+    const merged = run(skewed, o, 16, new PerformanceProcessor(o), taskOf);
+    expect(figures(merged.flushes, 'm')).toEqual(figures(run(pairs, o, 16).flushes, 'm'));
+  });
+
+  it('shouldDropTheSlowTasksPairsAsLateWhenTheSkewAllowedIsZero', () => {
+    const o = options({ allowedLatenessMs: 5 * MIN, maxJoinerSkewMs: 0 });
+    const pairs = stream('m', T0);
+    const skewed = [
+      ...pairs.filter((r) => taskOf(r).task === '0'),
+      ...pairs.filter((r) => taskOf(r).task === '1'),
+    ];
+    const processor = new PerformanceProcessor(o);
+    const late = skewed.filter((r) => processor.process(r, undefined, taskOf(r)).outcome === 'late');
+    // Task 1's pairs more than 5 minutes behind task 0's last (39 min): minutes 0.5 to 33.5.
+    expect(late.length).toBe(34);
   });
 });

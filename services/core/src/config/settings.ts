@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { durationMs } from '../windows/duration.ts';
 
 /**
  * Every setting Driftline reads, with its environment variable, default and meaning. This table is the single
@@ -27,6 +28,13 @@ const list = z
 const url = z.string().url('must be a URL such as http://127.0.0.1:8123');
 const bool = z.enum(['true', 'false', '1', '0']).transform((s) => s === 'true' || s === '1');
 const logLevel = z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']);
+/** A span of time in the project's one grammar (`500ms`, `30s`, `5m`, `1h`, `1d`; `0` allowed), in ms. */
+const duration = z.string().transform((s, ctx) => {
+  const ms = durationMs(s);
+  if (ms !== undefined) return ms;
+  ctx.addIssue({ code: 'custom', message: 'not a duration (use e.g. 500ms, 30s, 5m, 1h, 1d)' });
+  return z.NEVER;
+});
 
 export function setting<T>(
   env: string,
@@ -38,7 +46,7 @@ export function setting<T>(
 }
 
 /** Value kinds for settings tables, shared with the services' own tables. */
-export const settingKinds = { text, port, positiveInt, nonNegativeInt, list, url, bool, logLevel };
+export const settingKinds = { text, port, positiveInt, nonNegativeInt, list, url, bool, logLevel, duration };
 
 export const SETTINGS = {
   kafkaBrokers: setting(

@@ -83,6 +83,17 @@ class NotPlain extends Error {}
 const toBytes = (v: Bytes): Buffer | null =>
   v == null ? null : Buffer.isBuffer(v) ? v : Buffer.from(String(v), 'utf8');
 
+/** Header names as bytes: a service writes the same few names on every record. */
+const headerNames = new Map<string, Buffer>();
+function headerName(name: string): Buffer {
+  let bytes = headerNames.get(name);
+  if (bytes === undefined) {
+    bytes = Buffer.from(name, 'utf8');
+    if (headerNames.size < 256) headerNames.set(name, bytes);
+  }
+  return bytes;
+}
+
 function zigzag32(n: number): number {
   return ((n << 1) ^ (n >> 31)) >>> 0;
 }
@@ -112,7 +123,7 @@ function prepareRecord(message: ProduceMessage, index: number, first: number, no
   for (const [name, raw] of Object.entries(message.headers ?? {})) {
     for (const v of Array.isArray(raw) ? raw : [raw]) {
       if (v == null) throw new NotPlain(); // kafkajs fails on these; let it say so
-      headers.push([Buffer.from(name, 'utf8'), toBytes(v)!]);
+      headers.push([headerName(name), toBytes(v)!]);
     }
   }
   let bodySize =
