@@ -5,8 +5,9 @@
  * partition's array for every message, quadratic in the batch), the Fetch response's record-batch decoder
  * (kafkajs-fetch-decoder.ts, falling back to kafkajs' own), the consumer's Batch without a BigInt per record
  * (kafkajs-fetch-decoder-batch.ts) and, around the record-batch decoder, one that hands on a stand-in record
- * for a batch it cannot decode instead of failing every fetch at that offset (undecodable-batch.ts). Each keeps
- * kafkajs' calling convention.
+ * for a batch it cannot decode instead of failing every fetch at that offset (undecodable-batch.ts), and a
+ * connection's queue of waiting requests checked only while one waits (scheduleCheckPendingRequests below).
+ * Each keeps kafkajs' calling convention.
  * @throws DriftlineError if kafkajs was loaded already; KafkajsVersionError if it is not the patched release
  */
 import { createRequire, Module } from 'node:module';
@@ -148,3 +149,37 @@ replaceModule(
     return Object.assign(standingIn(recordBatchDecoder(lookupCodecByAttributes, original)), { original });
   },
 );
+
+interface RequestQueue {
+  pending: unknown[];
+  throttledUntil: number;
+  throttleCheckTimeoutId: NodeJS.Timeout | null;
+  checkPendingRequests: () => void;
+}
+
+/** kafkajs' wait before it looks at queued requests again when no throttle time says otherwise. */
+const CHECK_PENDING_REQUESTS_INTERVAL_MS = 10;
+
+/**
+ * kafkajs 2.2.4 checks each connection's queue of requests waiting to be sent on a timer that, with nothing
+ * queued and no throttling, is set to a negative delay and re-arms itself from its own callback: a timer every
+ * millisecond per broker connection for the life of the client (kafkajs issues #1556 and #1704, fix proposed
+ * in pull request #1667, never released). Here the check is scheduled only while a request waits: a request
+ * that cannot be sent at once is queued by `push`, which schedules it, and every response checks the queue.
+ */
+export function scheduleCheckPendingRequests(this: RequestQueue): void {
+  if (this.throttleCheckTimeoutId || this.pending.length === 0) return;
+  const untilUnthrottled = this.throttledUntil - Date.now();
+  this.throttleCheckTimeoutId = setTimeout(
+    () => {
+      this.throttleCheckTimeoutId = null;
+      this.checkPendingRequests();
+    },
+    untilUnthrottled > 0 ? untilUnthrottled : CHECK_PENDING_REQUESTS_INTERVAL_MS,
+  );
+}
+
+const requestQueue = require('kafkajs/src/network/requestQueue/index.js') as {
+  prototype: { scheduleCheckPendingRequests: (this: RequestQueue) => void };
+};
+requestQueue.prototype.scheduleCheckPendingRequests = scheduleCheckPendingRequests;
