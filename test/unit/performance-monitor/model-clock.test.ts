@@ -20,6 +20,13 @@ function stream(model: string, startMs: number): JoinedPrediction[] {
   );
 }
 
+/** A backfill: task 0 emits all its pairs (the even ones) before task 1 emits any (the odd ones). */
+function backfill(): { pairs: JoinedPrediction[]; skewed: JoinedPrediction[] } {
+  const pairs = stream('m', T0);
+  const of = (task: string) => pairs.filter((r) => taskOf(r).task === task);
+  return { pairs, skewed: [...of('0'), ...of('1')] };
+}
+
 /** The rows as `FINAL` shows them, without the revision (which counts records of both models). */
 function figures(flushes: Parameters<typeof finalRows>[0], model: string) {
   return [...finalRows(flushes).values()]
@@ -52,13 +59,8 @@ describe('PerformanceProcessor: each model on its own clock', () => {
   });
 
   it('shouldCountNoPairLateWhenOneJoinerTaskRunsFortyMinutesAheadOfAnother', () => {
-    // A backfill: task 0 emits all its pairs (the even ones) before task 1 emits any (the odd ones).
     const o = options({ allowedLatenessMs: 5 * MIN });
-    const pairs = stream('m', T0);
-    const skewed = [
-      ...pairs.filter((r) => taskOf(r).task === '0'),
-      ...pairs.filter((r) => taskOf(r).task === '1'),
-    ];
+    const { pairs, skewed } = backfill();
     const processor = new PerformanceProcessor(o);
     const outcomes = skewed.map((r) => processor.process(r, undefined, taskOf(r)).outcome);
     expect(outcomes.filter((x) => x === 'late')).toEqual([]);
@@ -68,11 +70,7 @@ describe('PerformanceProcessor: each model on its own clock', () => {
 
   it('shouldDropTheSlowTasksPairsAsLateWhenTheSkewAllowedIsZero', () => {
     const o = options({ allowedLatenessMs: 5 * MIN, maxJoinerSkewMs: 0 });
-    const pairs = stream('m', T0);
-    const skewed = [
-      ...pairs.filter((r) => taskOf(r).task === '0'),
-      ...pairs.filter((r) => taskOf(r).task === '1'),
-    ];
+    const { skewed } = backfill();
     const processor = new PerformanceProcessor(o);
     const late = skewed.filter((r) => processor.process(r, undefined, taskOf(r)).outcome === 'late');
     // Task 1's pairs more than 5 minutes behind task 0's last (39 min): minutes 0.5 to 33.5.
