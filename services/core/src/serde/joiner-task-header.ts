@@ -16,7 +16,10 @@ export interface JoinerTask {
 export const UNNAMED_JOINER_TASK: JoinerTask = { task: '', taskCount: 0 };
 
 /** More tasks than this is no joiner's partition count: such a header is ignored. */
-const MAX_TASKS = 100_000;
+const MAX_TASKS = 10_000;
+
+/** Header values seen, decoded: a consumer sees the same few on every record (one per joiner task). */
+const decoded = new Map<string, JoinerTask>();
 
 export function encodeJoinerTask(partition: number, partitions: number): Buffer {
   return Buffer.from(`${partition}/${partitions}`);
@@ -27,7 +30,17 @@ export function decodeJoinerTask(
 ): JoinerTask {
   const raw = Array.isArray(value) ? value[0] : value;
   if (raw === undefined) return UNNAMED_JOINER_TASK;
-  const match = /^(\d{1,6})\/(\d{1,6})$/.exec(raw.toString());
+  const text = raw.toString();
+  let task = decoded.get(text);
+  if (task === undefined) {
+    task = parse(text);
+    if (decoded.size < 4 * MAX_TASKS) decoded.set(text, task);
+  }
+  return task;
+}
+
+function parse(text: string): JoinerTask {
+  const match = /^(\d{1,5})\/(\d{1,5})$/.exec(text);
   if (!match) return UNNAMED_JOINER_TASK;
   const task = Number(match[1]);
   const taskCount = Number(match[2]);

@@ -60,7 +60,8 @@ export class MergedStreamTime {
     for (const [task, t] of Object.entries(json.tasks ?? {})) this.tasks.set(task, t);
     this.current = json.time ?? Number.NEGATIVE_INFINITY;
     this.taskCount = json.taskCount ?? 0;
-    this.latest = Math.max(this.current, ...this.tasks.values());
+    this.latest = this.current;
+    for (const t of this.tasks.values()) if (t > this.latest) this.latest = t;
   }
 
   /** Tasks not heard from start where the stream is now (or at `eventTime`, the model's first event). */

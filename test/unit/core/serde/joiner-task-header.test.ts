@@ -11,7 +11,7 @@ describe('the joiner task header', () => {
     expect(decodeJoinerTask([Buffer.from('0/1')])).toEqual({ task: '0', taskCount: 1 });
   });
 
-  it.each([undefined, '', '3', '6/6', '-1/6', 'a/6', '1/999999', ' 1/6', '1/6/7'])(
+  it.each([undefined, '', '3', '6/6', '-1/6', 'a/6', '1/99999', '1/10001', ' 1/6', '1/6/7'])(
     'shouldGivePairsWithoutAUsableHeaderTheUnnamedTaskWhenTheHeaderIs %j',
     (value) => {
       expect(decodeJoinerTask(value)).toEqual(UNNAMED_JOINER_TASK);
