@@ -14,7 +14,10 @@
  * joiner names its task count on every pair): from the stream time when it learnt of it, until it brings
  * events or the skew rule drops it. Without that, the first task to bring events would set the time alone.
  *
- * Never decreases. Depends on the records and their order only, so a replay gives the same decisions.
+ * Never decreases. Depends on the records and their order only, so a replay gives the same decisions. That is
+ * why this is not window-finality.ts' `modelWatermark` (the drift monitor's and estimator's minimum over source
+ * partitions), which reads the consumer group's lag and the wall clock: the performance monitor decides per
+ * record whether a pair is late, and a restored partition must decide alike.
  */
 export class MergedStreamTime {
   /** Upstream task → its largest event time. */
@@ -22,6 +25,8 @@ export class MergedStreamTime {
   /** The largest event time of any task. */
   private latest = Number.NEGATIVE_INFINITY;
   private current = Number.NEGATIVE_INFINITY;
+  /** Tasks numbered `0` to `taskCount - 1` are expected (0: tasks are only those seen). */
+  private taskCount = 0;
 
   constructor(private readonly maxSkewMs: number) {}
 
@@ -29,9 +34,6 @@ export class MergedStreamTime {
   get time(): number {
     return this.current;
   }
-
-  /** Tasks numbered `0` to `taskCount - 1` are expected (0: tasks are only those seen). */
-  private taskCount = 0;
 
   /** Takes one event of `task` (one of `taskCount` numbered tasks, or any name with 0) at `eventTime`. */
   observe(task: string, eventTime: number, taskCount = 0): void {
