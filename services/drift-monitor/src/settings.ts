@@ -2,10 +2,9 @@ import { z } from 'zod';
 import { registerSettings, type SettingsOf } from '../../core/src/config/load.ts';
 import { setting, settingKinds } from '../../core/src/config/settings.ts';
 import { DETECTOR_NAMES, isDetectorName, type DetectorName } from '../../core/src/drift/registry.ts';
-import { parseDuration } from '../../core/src/windows/tumbling-windows.ts';
 import { parseFeatureTests, parseTestThresholds, type Parsed } from './feature-tests.ts';
 
-const { text, positiveInt, nonNegativeInt } = settingKinds;
+const { text, positiveInt, nonNegativeInt, duration, wholeSecondsDuration } = settingKinds;
 
 /** A zod schema from a parser that returns `Parsed<T>`: the error becomes the ConfigError's message. */
 function parsedBy<T>(parse: (s: string) => Parsed<T>) {
@@ -14,19 +13,6 @@ function parsedBy<T>(parse: (s: string) => Parsed<T>) {
     if (r.ok) return r.value;
     ctx.addIssue({ code: z.ZodIssueCode.custom, message: r.error });
     return z.NEVER;
-  });
-}
-
-/** Durations such as `1h`, `30s`; `wholeSeconds` because drift_metrics keeps DateTime (seconds). */
-function duration(wholeSeconds: boolean) {
-  return parsedBy((s) => {
-    try {
-      const ms = parseDuration(s, 'duration');
-      if (wholeSeconds && ms % 1000 !== 0) return { ok: false, error: 'must be a whole number of seconds' };
-      return { ok: true, value: ms };
-    } catch (error) {
-      return { ok: false, error: (error as Error).message.replace(/^invalid configuration: duration: /, '') };
-    }
   });
 }
 
@@ -66,13 +52,13 @@ export const DRIFT_SETTINGS = {
   windowMs: setting(
     'DRIFTLINE_DRIFT_WINDOW',
     '1h',
-    duration(true),
+    wholeSecondsDuration,
     'Event-time tumbling window of the drift tests (whole seconds: 30s, 5m, 1h, 1d).',
   ),
   graceMs: setting(
     'DRIFTLINE_DRIFT_GRACE',
     '5m',
-    duration(false),
+    duration,
     "How late an event may be (behind its model's stream time on its partition) and still update its window.",
   ),
   correction: setting(
@@ -132,7 +118,7 @@ export const DRIFT_SETTINGS = {
   idleMs: setting(
     'DRIFTLINE_DRIFT_IDLE',
     '10m',
-    duration(false),
+    duration,
     'A model that sent no event for this long (wall clock) has its open windows closed as if its event time had passed them; `0s`: never.',
   ),
   dedupIds: setting(
@@ -144,7 +130,7 @@ export const DRIFT_SETTINGS = {
   closeIntervalMs: setting(
     'DRIFTLINE_DRIFT_CLOSE_INTERVAL',
     '1s',
-    duration(false),
+    duration,
     'How often (wall clock) the closer looks for windows whose event time has passed.',
   ),
   lookbackWindows: setting(
@@ -156,7 +142,7 @@ export const DRIFT_SETTINGS = {
   profileRefreshMs: setting(
     'DRIFTLINE_DRIFT_PROFILE_REFRESH',
     '10s',
-    duration(false),
+    duration,
     'How often an unknown model version is looked up again in reference_profiles.',
   ),
   detectors: setting(

@@ -1,35 +1,12 @@
 import { z } from 'zod';
 import { registerSettings, type SettingsOf } from '../../core/src/config/load.ts';
 import { setting, settingKinds } from '../../core/src/config/settings.ts';
-import { durationName, parseDuration } from '../../core/src/windows/duration.ts';
+import { durationName } from '../../core/src/windows/duration.ts';
 
-const { text, positiveInt } = settingKinds;
-
-/** A duration such as `5m`; `wholeSeconds` because the tables keep window bounds as DateTime (seconds). */
-function duration(wholeSeconds: boolean) {
-  return z.string().transform((s, ctx) => {
-    try {
-      const ms = parseDuration(s, 'duration');
-      if (wholeSeconds && ms % 1000 !== 0) throw new Error('must be a whole number of seconds');
-      return ms;
-    } catch (error) {
-      ctx.addIssue({ code: z.ZodIssueCode.custom, message: (error as Error).message });
-      return z.NEVER;
-    }
-  });
-}
+const { text, positiveInt, duration, wholeSecondsDuration } = settingKinds;
 
 /** The window size in the normal form performance_metrics.window_size uses (`60m` → `1h`), with its length in ms. */
-const windowSize = z.string().transform((s, ctx) => {
-  try {
-    const ms = parseDuration(s, 'duration');
-    if (ms % 1000 !== 0) throw new Error('must be a whole number of seconds');
-    return { label: durationName(ms), ms };
-  } catch (error) {
-    ctx.addIssue({ code: z.ZodIssueCode.custom, message: (error as Error).message });
-    return z.NEVER;
-  }
-});
+const windowSize = wholeSecondsDuration.transform((ms) => ({ label: durationName(ms), ms }));
 
 /** The estimator's own settings (DRIFTLINE_ESTIMATOR_*), documented in the README's configuration table. */
 export const ESTIMATOR_SETTINGS = {
@@ -54,7 +31,7 @@ export const ESTIMATOR_SETTINGS = {
   graceMs: setting(
     'DRIFTLINE_ESTIMATOR_GRACE',
     '1m',
-    duration(false),
+    duration,
     "How far behind its model's stream time a prediction may be and still update its window's estimate.",
   ),
   referenceLabels: setting(
@@ -78,13 +55,13 @@ export const ESTIMATOR_SETTINGS = {
   idleMs: setting(
     'DRIFTLINE_ESTIMATOR_IDLE',
     '10m',
-    duration(false),
+    duration,
     'A model that sent no prediction for this long (wall clock) has its open windows estimated; `0s`: never.',
   ),
   closeIntervalMs: setting(
     'DRIFTLINE_ESTIMATOR_CLOSE_INTERVAL',
     '1s',
-    duration(false),
+    duration,
     'How often (wall clock) windows are closed and realized figures are looked up.',
   ),
   batchSize: setting(

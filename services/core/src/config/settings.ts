@@ -28,13 +28,26 @@ const list = z
 const url = z.string().url('must be a URL such as http://127.0.0.1:8123');
 const bool = z.enum(['true', 'false', '1', '0']).transform((s) => s === 'true' || s === '1');
 const logLevel = z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']);
-/** A span of time in the project's one grammar (`500ms`, `30s`, `5m`, `1h`, `1d`; `0` allowed), in ms. */
-const duration = z.string().transform((s, ctx) => {
-  const ms = durationMs(s);
-  if (ms !== undefined) return ms;
-  ctx.addIssue({ code: 'custom', message: 'not a duration (use e.g. 500ms, 30s, 5m, 1h, 1d)' });
-  return z.NEVER;
-});
+/**
+ * A span of time in the project's one grammar (`500ms`, `30s`, `5m`, `1h`, `1d`; `0` allowed), in ms.
+ * `wholeSeconds` where the span bounds windows that tables keep as DateTime (seconds).
+ */
+function durationOf(rules: { wholeSeconds?: boolean } = {}) {
+  return z.string().transform((s, ctx) => {
+    const ms = durationMs(s);
+    if (ms === undefined)
+      ctx.addIssue({
+        code: 'custom',
+        message: `not a duration: ${JSON.stringify(s)} (use e.g. 500ms, 30s, 5m, 1h, 1d)`,
+      });
+    else if (rules.wholeSeconds && ms % 1000 !== 0)
+      ctx.addIssue({ code: 'custom', message: 'must be a whole number of seconds' });
+    else return ms;
+    return z.NEVER;
+  });
+}
+const duration = durationOf();
+const wholeSecondsDuration = durationOf({ wholeSeconds: true });
 
 export function setting<T>(
   env: string,
@@ -46,7 +59,18 @@ export function setting<T>(
 }
 
 /** Value kinds for settings tables, shared with the services' own tables. */
-export const settingKinds = { text, port, positiveInt, nonNegativeInt, list, url, bool, logLevel, duration };
+export const settingKinds = {
+  text,
+  port,
+  positiveInt,
+  nonNegativeInt,
+  list,
+  url,
+  bool,
+  logLevel,
+  duration,
+  wholeSecondsDuration,
+};
 
 export const SETTINGS = {
   kafkaBrokers: setting(

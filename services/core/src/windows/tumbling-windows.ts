@@ -38,6 +38,3 @@ export class TumblingWindows {
     return isFinal(window.end, this.graceMs, streamTime);
   }
 }
-
-/** Durations have one home (duration.ts); re-exported here for the window settings that import it from here. */
-export { parseDuration } from './duration.ts';

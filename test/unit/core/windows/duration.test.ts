@@ -3,7 +3,13 @@ import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { ALERTER_SETTINGS } from '../../../../services/alerter/src/settings.ts';
 import { loadSettings } from '../../../../services/core/src/config/load.ts';
-import { durationMs, durationName, normalDuration } from '../../../../services/core/src/windows/duration.ts';
+import { settingKinds } from '../../../../services/core/src/config/settings.ts';
+import {
+  durationMs,
+  durationName,
+  normalDuration,
+  parseDuration,
+} from '../../../../services/core/src/windows/duration.ts';
 import { PERFORMANCE_SETTINGS } from '../../../../services/performance-monitor/src/settings.ts';
 
 const ROOT = path.resolve(import.meta.dirname, '../../../..');
@@ -51,6 +57,34 @@ describe('duration grammar', () => {
   it('shouldGiveOneNormalFormWhenTheSameSpanIsSpelledDifferently', () => {
     const names = ['60m', '3600s', '3600000', '3600000ms', '1h'].map((t) => normalDuration(t));
     expect(new Set(names)).toEqual(new Set(['1h']));
+  });
+});
+
+describe('duration settings', () => {
+  it('shouldThrowAConfigErrorNamingTheSettingWhenParseDurationIsGivenText', () => {
+    expect(parseDuration('5m', 'S')).toBe(300_000);
+    expect(() => parseDuration('5 minutes', 'DRIFTLINE_WINDOWS')).toThrow(
+      'invalid configuration: DRIFTLINE_WINDOWS: not a duration',
+    );
+  });
+
+  it.each([
+    ['duration', '1500ms', 1500],
+    ['duration', '0', 0],
+    ['wholeSecondsDuration', '90s', 90_000],
+    ['wholeSecondsDuration', '0s', 0],
+  ] as const)('shouldReadMillisecondsWhenTheKind %s is given %j', (kind, text, ms) => {
+    expect(settingKinds[kind].parse(text)).toBe(ms);
+  });
+
+  it.each([
+    ['duration', 'soon', 'not a duration: "soon"'],
+    ['wholeSecondsDuration', 'soon', 'not a duration: "soon"'],
+    ['wholeSecondsDuration', '1500ms', 'must be a whole number of seconds'],
+  ] as const)('shouldRefuseWhenTheKind %s is given %j', (kind, text, message) => {
+    const r = settingKinds[kind].safeParse(text);
+    expect(r.success).toBe(false);
+    expect(r.error?.issues.map((i) => i.message)).toEqual([expect.stringContaining(message)]);
   });
 });
 

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { ConfigError } from '../../../../services/core/src/errors.ts';
-import { TumblingWindows, parseDuration } from '../../../../services/core/src/windows/tumbling-windows.ts';
+import { TumblingWindows } from '../../../../services/core/src/windows/tumbling-windows.ts';
 
 describe('TumblingWindows', () => {
   const w = TumblingWindows.ofSizeAndGrace(300_000, 60_000);
@@ -27,22 +27,5 @@ describe('TumblingWindows', () => {
   ])('shouldRejectSize %s grace %s naming the setting', (size, grace) => {
     expect(() => TumblingWindows.ofSizeAndGrace(size, grace, 'DRIFTLINE_X')).toThrow(ConfigError);
     expect(() => TumblingWindows.ofSizeAndGrace(size, grace, 'DRIFTLINE_X')).toThrow('DRIFTLINE_X');
-  });
-
-  it.each([
-    ['5m', 300_000],
-    ['1h', 3_600_000],
-    ['1d', 86_400_000],
-    ['30s', 30_000],
-    ['250', 250],
-    ['10ms', 10],
-  ])('shouldParse %s', (text, ms) => {
-    expect(parseDuration(text, 'S')).toBe(ms);
-  });
-
-  it('shouldRejectABadDuration', () => {
-    expect(() => parseDuration('5 minutes', 'DRIFTLINE_WINDOWS')).toThrow(
-      'invalid configuration: DRIFTLINE_WINDOWS: not a duration',
-    );
   });
 });
