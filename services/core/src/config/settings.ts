@@ -121,7 +121,13 @@ export const SETTINGS = {
     'DRIFTLINE_KAFKA_FETCH_MAX_WAIT_MS',
     '200',
     positiveInt,
-    'Longest a fetch waits for DRIFTLINE_KAFKA_FETCH_MIN_BYTES: the most a quiet stream adds per consumer hop, and how often an idle consumer asks again (shorter costs Kafka and every service more when idle).',
+    'Longest a fetch waits for DRIFTLINE_KAFKA_FETCH_MIN_BYTES: the most a quiet stream adds per consumer hop.',
+  ),
+  kafkaFetchIdleWaitMs: setting(
+    'DRIFTLINE_KAFKA_FETCH_IDLE_WAIT_MS',
+    '1000',
+    nonNegativeInt,
+    'After a fetch that brought no record, the next waits for the first byte, up to this long (a long poll): an idle consumer asks Kafka this often instead of every DRIFTLINE_KAFKA_FETCH_MAX_WAIT_MS, and a record after a lull is handed on at once; a consumer stopped while idle waits up to this for its fetch. 0: every fetch waits for DRIFTLINE_KAFKA_FETCH_MIN_BYTES.',
   ),
   registryUrl: setting(
     'DRIFTLINE_SCHEMA_REGISTRY_URL',

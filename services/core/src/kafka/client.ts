@@ -21,6 +21,7 @@ import type { DriftlineConfig } from '../config/settings.ts';
 import { ConfigError } from '../errors.ts';
 import type { Logger } from '../logger.ts';
 import { KAFKA_CODECS } from './compression-codecs.ts';
+import { setIdleFetchWait } from './idle-fetch.ts';
 import { retryingOutages } from './outage-retry.ts';
 import {
   assignBySubscription,
@@ -63,7 +64,12 @@ type KafkaSettings = Pick<
   DriftlineConfig,
   'kafkaBrokers' | 'kafkaClientId' | 'kafkaSasl' | 'kafkaUsername' | 'kafkaPassword' | 'kafkaSsl'
 > &
-  Partial<Pick<DriftlineConfig, 'kafkaSslCaFile' | 'kafkaFetchMinBytes' | 'kafkaFetchMaxWaitMs'>>;
+  Partial<
+    Pick<
+      DriftlineConfig,
+      'kafkaSslCaFile' | 'kafkaFetchMinBytes' | 'kafkaFetchMaxWaitMs' | 'kafkaFetchIdleWaitMs'
+    >
+  >;
 
 export interface KafkaHooks {
   /** Called (after the log line) for each undecodable batch a consumer of this client meets: a metric. */
@@ -99,6 +105,8 @@ export function createKafka(
     minBytes: config.kafkaFetchMinBytes ?? 1,
     maxWaitTimeInMs: config.kafkaFetchMaxWaitMs ?? 5000,
   };
+  // Process-wide (kafkajs' Broker#fetch is patched once): every client of a service is made from one config.
+  setIdleFetchWait(config.kafkaFetchIdleWaitMs ?? 0);
   return new DriftlineKafka(options, fetch, logger, (seen) => {
     logger.error(
       { ...seen, offset: seen.lastOffset },

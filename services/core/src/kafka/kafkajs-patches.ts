@@ -6,8 +6,9 @@
  * (kafkajs-fetch-decoder.ts, falling back to kafkajs' own), the consumer's Batch without a BigInt per record
  * (kafkajs-fetch-decoder-batch.ts) and, around the record-batch decoder, one that hands on a stand-in record
  * for a batch it cannot decode instead of failing every fetch at that offset (undecodable-batch.ts), and a
- * connection's queue of waiting requests checked only while one waits (scheduleCheckPendingRequests below).
- * Each keeps kafkajs' calling convention.
+ * connection's queue of waiting requests checked only while one waits (scheduleCheckPendingRequests below),
+ * and a long poll for a consumer whose last fetch brought nothing (idle-fetch.ts). Each keeps kafkajs' calling
+ * convention.
  * @throws DriftlineError if kafkajs was loaded already; KafkajsVersionError if it is not the patched release
  */
 import { createRequire, Module } from 'node:module';
@@ -26,6 +27,7 @@ import {
 } from './kafkajs-fetch-decoder.ts';
 import { encodeProduceRequest, type ProduceRequestArgs } from './kafkajs-produce-encoder.ts';
 import { filterAbortedMessages } from './kafkajs-read-committed-fix.ts';
+import { longPollWhenIdle, type FetchResponseRecords, type FetchWait } from './idle-fetch.ts';
 import { assertPatchedKafkajs, installedKafkajsVersion } from './kafkajs-version.ts';
 import { knownCodec, standInBatch } from './undecodable-batch.ts';
 
@@ -183,3 +185,12 @@ const requestQueue = require('kafkajs/src/network/requestQueue/index.js') as {
   prototype: { scheduleCheckPendingRequests: (this: RequestQueue) => void };
 };
 requestQueue.prototype.scheduleCheckPendingRequests = scheduleCheckPendingRequests;
+
+const broker = require('kafkajs/src/broker/index.js') as {
+  prototype: { fetch: Patched & ((args: FetchWait) => Promise<FetchResponseRecords>) };
+};
+if (!broker.prototype.fetch[PATCHED]) {
+  broker.prototype.fetch = Object.assign(longPollWhenIdle(broker.prototype.fetch), {
+    [PATCHED]: true as const,
+  });
+}
