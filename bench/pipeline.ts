@@ -65,6 +65,10 @@ function printThroughput(r: ThroughputResult): number | undefined {
   console.log(
     `\nfloor, a plain kafkajs consume-and-insert of both topics into ClickHouse (Avro decoded, JSONEachRow, one insert per fetched batch): ${fixed(r.floor.seconds)} s, ${Math.round(events / r.floor.seconds)} events/s; CPU ms per 1,000 events: ${floorCpu}`,
   );
+  // The machine's speed varies from day to day (the floor ran at 13.9-40.9 k events/s on the same code); the
+  // pipeline's rate as a share of the floor's, measured minutes apart, is the figure to compare across days.
+  if (last !== undefined)
+    console.log(`the pipeline end to end at ${fixed(r.floor.seconds / last, 2)} of the floor's rate`);
   return last === undefined ? undefined : events / last;
 }
 
