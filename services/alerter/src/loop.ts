@@ -12,6 +12,7 @@ import type { ReadBound } from './read-bound.ts';
 import { DEFAULT_STALE_AFTER_MS, expireStale, type Source } from './stale.ts';
 import { newModelState, type ModelState } from './state.ts';
 import { windowOrder, type ResultWindow } from './window.ts';
+import type { WriteMarks } from './write-marks.ts';
 
 /** Cursors further behind the newest than this are left out of the read's lower bound (retired models). */
 const LOOKBACK_MS = 7 * 86_400_000;
@@ -116,20 +117,22 @@ export async function runOnce(d: LoopDeps): Promise<number> {
 }
 
 /**
- * Between rounds, what tells the loop that a closed window was written since the last round began: a value that
- * changes with every write to the tables of closed windows (closed-windows-mark.ts), read every `everyMs`.
+ * Between rounds, what tells the loop that a closed window was written since the last round began, and whether
+ * anything was written at all (write-marks.ts), read every `everyMs`.
  */
 export interface WindowsMark {
-  read: () => Promise<string>;
+  read: () => Promise<WriteMarks>;
   everyMs: number;
 }
 
 /**
- * Runs rounds until stopped: every `pollMs` (wall clock), and sooner when `mark` changed since the last round
- * began (a drift or estimate window closed), so an alert follows its window by about the mark's interval rather
- * than the poll's, while a quiet round costs one look at the table parts instead of every window query. A
- * retriable failure (a server away, an aborted transaction) keeps the previous states and tries again next
- * round; anything else stops the process. A mark that cannot be read just leaves the rounds to the timer.
+ * Runs rounds until stopped: every `pollMs` (wall clock), and sooner when the closed-windows mark changed since
+ * the last round began (a drift or estimate window closed), so an alert follows its window by about the mark's
+ * interval rather than the poll's, while a quiet look costs one query on the part list instead of every window
+ * query. A poll's round is skipped while no table was written since the last round that succeeded began (it
+ * would read the same rows): an idle alerter reads only the part list. A retriable failure (a server away, an
+ * aborted transaction) keeps the previous states and tries again next round; anything else stops the process. A
+ * mark that cannot be read just leaves the rounds to the timer.
  */
 export function startLoop(
   d: LoopDeps,
@@ -140,15 +143,20 @@ export function startLoop(
   let stopped = false;
   let timer: NodeJS.Timeout | undefined;
   let running: Promise<void> = Promise.resolve();
-  let seen: string | undefined;
+  let seen: WriteMarks | undefined;
+  /** The any-table mark read as the last round that succeeded began; undefined after a failed round. */
+  let quietAt: string | undefined;
   let roundAt = 0;
   const readMark = () => mark!.read().catch(() => undefined);
-  const round = () => {
+  /** `marks`: as just read by a look, else read here. */
+  const round = (marks?: WriteMarks) => {
     roundAt = performance.now();
     running = (async () => {
       // Read before the round's own reads: a window written after them changes the mark, so it gets a round.
-      if (mark) seen = await readMark();
+      if (mark) seen = marks ?? (await readMark());
+      quietAt = undefined;
       await runOnce(d);
+      quietAt = seen?.anyTable;
     })()
       .catch((error: unknown) => {
         // Fenced: another alerter with our transactional id took over; retrying cannot help, this one must stop.
@@ -159,19 +167,31 @@ export function startLoop(
         if (!stopped) wait();
       });
   };
+  /** After a look at the marks: a round now, or another wait. */
+  const decide = (now: WriteMarks | undefined) => {
+    if (stopped) return;
+    const pollDue = performance.now() - roundAt >= pollMs;
+    if (now === undefined) return pollDue ? round() : wait();
+    if (now.closedWindows !== seen?.closedWindows) return round(now);
+    if (!pollDue) return wait();
+    if (now.anyTable === quietAt && !d.unwritten?.length) {
+      roundAt = performance.now(); // nothing new to read: the next poll is a poll interval away
+      return wait();
+    }
+    round(now);
+  };
   const wait = () => {
     const due = roundAt + pollMs - performance.now();
-    if (!mark || due <= mark.everyMs) {
-      timer = setTimeout(round, Math.max(0, due));
+    if (!mark) {
+      timer = setTimeout(() => round(), Math.max(0, due));
       return;
     }
-    timer = setTimeout(() => {
-      running = readMark().then((now) => {
-        if (stopped) return;
-        if (now !== undefined && now !== seen) round();
-        else wait();
-      });
-    }, mark.everyMs);
+    timer = setTimeout(
+      () => {
+        running = readMark().then(decide);
+      },
+      Math.max(0, Math.min(mark.everyMs, due)),
+    );
   };
   round();
   return async () => {

@@ -5,7 +5,7 @@ import { openFencedProducer } from '../../core/src/kafka/fenced-producer.ts';
 import { withRetry } from '../../core/src/retry.ts';
 import { exitOnStartupError, startService } from '../../core/src/runtime/service-runtime.ts';
 import { createAlerterMetrics } from './metrics.ts';
-import { readClosedWindowsMark } from './closed-windows-mark.ts';
+import { readWriteMarks } from './write-marks.ts';
 import { startLoop } from './loop.ts';
 import { writeRows } from './outputs.ts';
 import { loadRules, type Rules } from './rules/load.ts';
@@ -85,7 +85,7 @@ async function main(): Promise<void> {
       process.exit(1);
     },
     settings.checkMs > 0
-      ? { read: () => readClosedWindowsMark(clickhouse, database), everyMs: settings.checkMs }
+      ? { read: () => readWriteMarks(clickhouse, database), everyMs: settings.checkMs }
       : undefined,
   );
   rt.onShutdown(stop);

@@ -35,7 +35,7 @@ export const ALERTER_SETTINGS = {
     'DRIFTLINE_ALERTER_CHECK_MS',
     '200',
     nonNegativeInt,
-    "How often, between rounds, the alerter looks at ClickHouse's part list (no table data) for a newly written drift or estimate window, and starts a round at once if there is one; 0: rounds only every DRIFTLINE_ALERTER_POLL_MS.",
+    "How often, between rounds, the alerter looks at ClickHouse's part list (no table data) for a newly written drift or estimate window, and starts a round at once if there is one; a poll that finds no table written since the last round skips its round, so an idle alerter reads only the part list; 0: a round every DRIFTLINE_ALERTER_POLL_MS.",
   ),
   performanceWindow: setting(
     'DRIFTLINE_ALERTER_PERF_WINDOW',
