@@ -24,11 +24,17 @@ export interface FetchResponseRecords {
   responses?: readonly { partitions?: readonly { messages?: readonly unknown[] }[] }[];
 }
 
-/** The process's idle wait in ms; 0: off (every fetch as asked). Set by createKafka from the settings. */
-let idleWaitMs = 0;
+/**
+ * Where the process's idle wait is kept (ms; 0 or absent: off, every fetch as asked). Not a variable of this
+ * module: the patch of kafkajs lives in Node's require cache, which outlives this module where a test runner
+ * loads our modules afresh for each file in one process, so every copy of this module must see the same value.
+ */
+const IDLE_WAIT_MS = Symbol.for('driftline.kafka.idleFetchWaitMs');
+type WithIdleWait = typeof globalThis & { [IDLE_WAIT_MS]?: number };
 
+/** Sets the process's idle wait; createKafka sets it from DRIFTLINE_KAFKA_FETCH_IDLE_WAIT_MS. */
 export function setIdleFetchWait(ms: number): void {
-  idleWaitMs = ms;
+  (globalThis as WithIdleWait)[IDLE_WAIT_MS] = ms;
 }
 
 /** The wait of the next fetch, given the consumer's own and whether its last fetch brought records. Pure. */
@@ -57,7 +63,8 @@ export function longPollWhenIdle<A extends FetchWait, R extends FetchResponseRec
   fetch: BrokerFetch<A, R>,
 ): BrokerFetch<A, R> {
   return async function (this: object, args: A): Promise<R> {
-    const wait = fetchWait(args, lastFetchWasEmpty.get(this) !== true, idleWaitMs);
+    const idleMs = (globalThis as WithIdleWait)[IDLE_WAIT_MS] ?? 0;
+    const wait = fetchWait(args, lastFetchWasEmpty.get(this) !== true, idleMs);
     const response = await fetch.call(this, wait === args ? args : { ...args, ...wait });
     lastFetchWasEmpty.set(this, !hadRecords(response));
     return response;

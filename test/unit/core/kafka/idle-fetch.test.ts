@@ -78,6 +78,19 @@ describe('longPollWhenIdle', () => {
     expect(asked).toEqual([BATCHING, BATCHING, { minBytes: 1, maxWaitTime: 1000 }, BATCHING]);
   });
 
+  it('shouldUseTheWaitSetThroughAnotherCopyOfTheModuleWhenATestRunnerLoadedItAfresh', async () => {
+    // The kafkajs patch made by one copy stays in Node's require cache; a later copy's createKafka sets the wait.
+    const specifier = '../../../../services/core/src/kafka/idle-fetch.ts?copy';
+    const copy = (await import(specifier)) as { setIdleFetchWait: typeof setIdleFetchWait };
+    expect(copy.setIdleFetchWait).not.toBe(setIdleFetchWait);
+    copy.setIdleFetchWait(1000);
+    const { asked, fetch } = broker([empty, empty]);
+    const connection = {};
+    await fetch.call(connection, { ...BATCHING, topics: ['t'] });
+    await fetch.call(connection, { ...BATCHING, topics: ['t'] });
+    expect(asked).toEqual([BATCHING, { minBytes: 1, maxWaitTime: 1000 }]);
+  });
+
   it('shouldSendEveryFetchAsAskedWhenTheIdleWaitIsOff', async () => {
     const { asked, fetch } = broker([empty, empty]);
     const connection = {};
