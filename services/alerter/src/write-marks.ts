@@ -32,10 +32,7 @@ export async function readWriteMarks(clickhouse: ClickHouseClient, database: str
      WHERE database = '${database.replace(/['\\]/g, '\\$&')}' AND active
      GROUP BY table ORDER BY table`,
   );
-  const marks = rows.map((r) => `${r.table}:${r.block}`);
   const closed = new Set<string>(CLOSED_WINDOW_TABLES);
-  return {
-    closedWindows: rows.flatMap((r, i) => (closed.has(r.table) ? [marks[i]!] : [])).join(','),
-    anyTable: marks.join(','),
-  };
+  const mark = (of: typeof rows) => of.map((r) => `${r.table}:${r.block}`).join(',');
+  return { closedWindows: mark(rows.filter((r) => closed.has(r.table))), anyTable: mark(rows) };
 }

@@ -105,8 +105,9 @@ export function createKafka(
     minBytes: config.kafkaFetchMinBytes ?? 1,
     maxWaitTimeInMs: config.kafkaFetchMaxWaitMs ?? 5000,
   };
-  // Process-wide (kafkajs' Broker#fetch is patched once): every client of a service is made from one config.
-  setIdleFetchWait(config.kafkaFetchIdleWaitMs ?? 0);
+  // Process-wide (kafkajs' Broker#fetch is patched once): every client of a service is made from one config. A
+  // client made from a partial config (a tool, a test) leaves the wait as it is rather than turning it off.
+  if (config.kafkaFetchIdleWaitMs !== undefined) setIdleFetchWait(config.kafkaFetchIdleWaitMs);
   return new DriftlineKafka(options, fetch, logger, (seen) => {
     logger.error(
       { ...seen, offset: seen.lastOffset },
